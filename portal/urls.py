@@ -1,0 +1,12 @@
+"""URL routes: the agents' admin, and (in their own modules) the customer portal and API."""
+
+from django.contrib import admin
+from django.urls import path
+
+admin.site.site_header = "RMA Portal — support"
+admin.site.site_title = "RMA Portal"
+admin.site.index_title = "Cases"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+]

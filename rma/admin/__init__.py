@@ -1,0 +1,3 @@
+"""The support agents' admin: each vendor's staff see and act on their own vendor's cases only."""
+
+from . import events, orders, returns, solutions  # noqa: F401  (registers the model admins)

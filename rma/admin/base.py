@@ -1,0 +1,167 @@
+"""Tenant-aware ModelAdmin: permissions by vendor membership, vendor choices limited to them.
+
+Row scoping itself comes from django-scopes (every tenant model's manager is scoped and the
+middleware opens the request's scope), so querysets, inlines, foreign-key choices,
+autocomplete and object URLs all see only the user's vendors without per-admin code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib import admin, messages
+from django.http import HttpRequest
+from django.utils.html import format_html, format_html_join
+
+from portal.models import Vendor
+from rma.services import DomainError
+
+
+def vendor_queryset(request: HttpRequest):
+    if request.user.is_superuser:
+        return Vendor.objects.all()
+    return Vendor.objects.filter(pk__in=getattr(request, "vendor_ids", []) or [])
+
+
+def is_member(request: HttpRequest) -> bool:
+    user = request.user
+    if not (user.is_active and user.is_staff):
+        return False
+    return user.is_superuser or bool(getattr(request, "vendor_ids", None))
+
+
+@dataclass(frozen=True)
+class CaseAction:
+    """One button on a case page: the model's guard method and the inputs the service needs."""
+
+    name: str
+    label: str
+    guard: str
+    inputs: tuple[str, ...] = ()
+    style: str = ""
+    help: str = ""
+
+
+class TenantAdmin(admin.ModelAdmin):
+    """Cases are created and moved by domain services, so add and delete are off by default."""
+
+    show_full_result_count = False
+    list_per_page = 50
+    allow_add = False
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return is_member(request)
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        return is_member(request)
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return is_member(request)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return self.allow_add and is_member(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def get_list_filter(self, request: HttpRequest):
+        filters = list(super().get_list_filter(request))
+        if request.user.is_superuser:
+            filters.append("vendor")
+        return filters
+
+    def get_list_display(self, request: HttpRequest):
+        display = list(super().get_list_display(request))
+        if request.user.is_superuser or len(getattr(request, "vendor_ids", []) or []) > 1:
+            display.append("vendor")
+        return display
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.related_model is Vendor:
+            kwargs["queryset"] = vendor_queryset(request)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def run_service(self, request: HttpRequest, label: str, call) -> bool:
+        """Run one domain service; report success or its refusal (with rule ids) to the agent."""
+        try:
+            call()
+        except DomainError as exc:
+            rules = sorted({f["rule_id"] for f in exc.findings if f.get("rule_id")})
+            suffix = (
+                f" ({', '.join(rules)})"
+                if rules and not all(r in exc.message for r in rules)
+                else ""
+            )
+            self.message_user(request, f"{label}: {exc.message}{suffix}", messages.ERROR)
+            return False
+        self.message_user(request, f"{label}: done.", messages.SUCCESS)
+        return True
+
+
+class TenantInline(admin.TabularInline):
+    """Inline permissions follow vendor membership, like the parent admin."""
+
+    extra = 0
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return is_member(request)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return is_member(request)
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return is_member(request)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class ReadOnlyInline(TenantInline):
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f for f in self.fields or []]
+
+
+def findings_html(findings) -> str:
+    """A decision's findings as a list: ✔/✘, the sentence, the rule id."""
+    if not findings:
+        return "—"
+    return format_html(
+        "<ul class='findings'>{}</ul>",
+        format_html_join(
+            "",
+            "<li>{} {} <code>{}</code></li>",
+            (
+                ("✔" if f.get("ok") else "✘", f.get("message", ""), f.get("rule_id", ""))
+                for f in findings
+            ),
+        ),
+    )
+
+
+def breakdown_html(breakdown: dict) -> str:
+    if not breakdown:
+        return "—"
+    rows = format_html_join(
+        "",
+        "<tr><td>{}</td><td style='text-align:right'>{}</td><td><code>{}</code></td></tr>",
+        ((line["label"], line["amount"], line["rule_id"]) for line in breakdown.get("lines", [])),
+    )
+    return format_html(
+        "<table class='breakdown'>{}<tr><th>Total</th><th style='text-align:right'>{} {}</th>"
+        "<th></th></tr></table>",
+        rows,
+        breakdown.get("total", ""),
+        breakdown.get("currency", ""),
+    )

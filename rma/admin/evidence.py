@@ -1,0 +1,103 @@
+"""Evidence in the admin: thumbnails inline, files served only to the vendor's agents."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.http import FileResponse, Http404, HttpRequest
+from django.urls import path, reverse
+from django.utils.html import format_html
+
+from rma.models import Evidence
+
+from .base import ReadOnlyInline, TenantAdmin
+
+
+def evidence_file_url(evidence: Evidence) -> str:
+    return reverse("admin:rma_evidence_file", args=[evidence.pk])
+
+
+def evidence_preview(evidence: Evidence) -> str:
+    url = evidence_file_url(evidence)
+    if evidence.is_image:
+        return format_html(
+            "<a href='{0}' target='_blank' rel='noopener'><img src='{0}' alt='{1}' "
+            "style='max-height:96px;max-width:128px;border:1px solid #ccc'></a>",
+            url,
+            evidence.get_kind_display(),
+        )
+    return format_html(
+        "<a href='{}' target='_blank' rel='noopener'>Open {}</a>", url, evidence.content_type
+    )
+
+
+class EvidenceInline(ReadOnlyInline):
+    model = Evidence
+    fk_name = "return_request"
+    fields = ("preview", "kind", "content_type", "size", "width", "height", "sha256", "uploaded_at")
+    readonly_fields = fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.readonly_fields
+
+    @admin.display(description="file")
+    def preview(self, obj: Evidence) -> str:
+        return evidence_preview(obj)
+
+
+class SolutionEvidenceInline(EvidenceInline):
+    fk_name = "solution"
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(TenantAdmin):
+    list_display = ("__str__", "kind", "case", "uploaded_at", "thumbnail")
+    list_filter = ("kind",)
+    search_fields = ("return_request__rma_number", "solution__order__number", "sha256")
+    list_select_related = ("return_request", "solution")
+    readonly_fields = (
+        "thumbnail",
+        "kind",
+        "solution",
+        "return_request",
+        "content_type",
+        "size",
+        "sha256",
+        "width",
+        "height",
+        "original_name",
+        "uploaded_by_agent",
+        "uploaded_at",
+    )
+    fields = readonly_fields
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description="case")
+    def case(self, obj: Evidence) -> str:
+        return str(obj.return_request or obj.solution)
+
+    @admin.display(description="preview")
+    def thumbnail(self, obj: Evidence) -> str:
+        return evidence_preview(obj)
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/file/",
+                self.admin_site.admin_view(self.file_view),
+                name="rma_evidence_file",
+            ),
+            *super().get_urls(),
+        ]
+
+    def file_view(self, request: HttpRequest, object_id: str):
+        evidence = self.get_object(request, object_id)
+        if evidence is None or not self.has_view_permission(request, evidence):
+            raise Http404("No such file.")
+        response = FileResponse(evidence.file.open("rb"), content_type=evidence.content_type)
+        response["Content-Disposition"] = "inline"
+        response["Cache-Control"] = "private, no-store"
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; media-src 'self'"
+        return response

@@ -1,0 +1,198 @@
+"""Customers and orders in the admin, and proposing a warranty solution for an order."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+from django.contrib import admin, messages
+from django.http import Http404, HttpRequest, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
+
+from rma import services
+from rma.models import Customer, Order, OrderLine, SolutionKind
+from rma.services import Actor
+from rma.services.solutions import ProposedLine
+
+from .base import TenantAdmin, TenantInline
+
+
+@admin.register(Customer)
+class CustomerAdmin(TenantAdmin):
+    allow_add = True
+    list_display = ("email", "name", "language", "created_at")
+    search_fields = ("email", "name")
+    fields = ("vendor", "email", "name", "phone", "language")
+
+
+class OrderLineInline(TenantInline):
+    model = OrderLine
+    fields = (
+        "sku",
+        "name",
+        "quantity",
+        "unit_price",
+        "purchase_cost",
+        "export_postage",
+        "warranty_months",
+    )
+
+
+@admin.register(Order)
+class OrderAdmin(TenantAdmin):
+    allow_add = True
+    list_display = (
+        "number",
+        "customer",
+        "placed_at",
+        "delivered_at",
+        "purchase_channel",
+        "country_of_purchase",
+        "currency",
+    )
+    list_filter = ("purchase_channel", "is_corporate", "currency")
+    search_fields = ("number", "customer__email", "tracking_number")
+    list_select_related = ("customer",)
+    autocomplete_fields = ("customer",)
+    date_hierarchy = "placed_at"
+    inlines = (OrderLineInline,)
+    readonly_fields = ("cases",)
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "vendor",
+                    "number",
+                    "customer",
+                    "purchase_channel",
+                    "country_of_purchase",
+                    "currency",
+                    "is_corporate",
+                    "cases",
+                )
+            },
+        ),
+        ("Dates", {"fields": ("placed_at", "shipped_at", "delivered_at", "tracking_number")}),
+        (
+            "Shipping address",
+            {
+                "fields": (
+                    "ship_name",
+                    "ship_line1",
+                    "ship_line2",
+                    "ship_city",
+                    "ship_postal_code",
+                    "ship_region",
+                    "ship_country",
+                    "ship_phone",
+                )
+            },
+        ),
+    )
+    change_form_template = "admin/rma/order_change_form.html"
+
+    def save_formset(self, request, form, formset, change):
+        # Inline lines belong to the order's vendor, which the agent chose on the order form.
+        for line in formset.save(commit=False):
+            line.vendor_id = form.instance.vendor_id
+            line.save()
+        formset.save_m2m()
+
+    @admin.display(description="cases")
+    def cases(self, obj: Order) -> str:
+        if obj.pk is None:
+            return "—"
+        links = [
+            (
+                reverse("admin:rma_returnrequest_change", args=[rr.pk]),
+                str(rr),
+                rr.get_status_display(),
+            )
+            for rr in obj.returns.all()
+        ] + [
+            (
+                reverse("admin:rma_warrantysolution_change", args=[s.pk]),
+                str(s),
+                s.get_status_display(),
+            )
+            for s in obj.solutions.all()
+        ]
+        if not links:
+            return "none yet"
+        return format_html_join(mark_safe("<br>"), "<a href='{}'>{}</a> ({})", links)
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/propose-solution/",
+                self.admin_site.admin_view(self.propose_solution_view),
+                name="rma_order_propose_solution",
+            ),
+            *super().get_urls(),
+        ]
+
+    def propose_solution_view(self, request: HttpRequest, object_id: str):
+        order = self.get_object(request, object_id)
+        if order is None or not self.has_change_permission(request, order):
+            raise Http404("No such order.")
+        form = ProposeSolutionForm(request.POST or None, order=order)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            holder: dict = {}
+
+            def propose() -> None:
+                holder["solution"], holder["password"] = services.solution_create(
+                    order=order,
+                    kind=data["kind"],
+                    lines=[
+                        ProposedLine(line, line.sku, line.name, line.quantity)
+                        for line in data["lines"]
+                    ],
+                    actor=Actor.agent(request.user),
+                    refund_amount=data["refund_amount"] or Decimal("0"),
+                    makeup_amount=data["makeup_amount"] or Decimal("0"),
+                    return_required=data["return_required"],
+                    makeup_payment_required=data["makeup_payment_required"],
+                    message=data["message"],
+                )
+
+            if self.run_service(request, "Propose warranty solution", propose):
+                solution = holder["solution"]
+                self.message_user(
+                    request,
+                    f"Password for {solution.reference} (shown once): {holder['password']}",
+                    messages.WARNING,
+                )
+                return HttpResponseRedirect(
+                    reverse("admin:rma_warrantysolution_change", args=[solution.pk])
+                )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": order,
+            "form": form,
+            "title": f"Propose a warranty solution for order {order.number}",
+        }
+        return TemplateResponse(request, "admin/rma/propose_solution.html", context)
+
+
+class ProposeSolutionForm(forms.Form):
+    kind = forms.ChoiceField(choices=SolutionKind.choices)
+    lines = forms.ModelMultipleChoiceField(
+        queryset=OrderLine.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+    refund_amount = forms.DecimalField(min_value=0, decimal_places=2, required=False)
+    makeup_amount = forms.DecimalField(
+        min_value=0, decimal_places=2, required=False, help_text="Owed by the customer (REO-8)."
+    )
+    return_required = forms.BooleanField(required=False, help_text="REO-7.")
+    makeup_payment_required = forms.BooleanField(required=False, help_text="REO-8.")
+    message = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def __init__(self, *args, order: Order, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["lines"].queryset = order.lines.all()

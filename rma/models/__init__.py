@@ -1,0 +1,34 @@
+"""The RMA domain model; each topic has its own module."""
+
+from .events import ActorKind, Event
+from .evidence import Evidence, EvidenceKind
+from .orders import Customer, Order, OrderLine, ShippingAddress
+from .returns import RETURN_TRANSITIONS, ReturnLine, ReturnRequest, ReturnStatus, Scenario
+from .solutions import (
+    SOLUTION_TRANSITIONS,
+    SolutionKind,
+    SolutionLine,
+    SolutionStatus,
+    WarrantySolution,
+)
+
+__all__ = [
+    "RETURN_TRANSITIONS",
+    "SOLUTION_TRANSITIONS",
+    "ActorKind",
+    "Customer",
+    "Event",
+    "Evidence",
+    "EvidenceKind",
+    "Order",
+    "OrderLine",
+    "ReturnLine",
+    "ReturnRequest",
+    "ReturnStatus",
+    "Scenario",
+    "ShippingAddress",
+    "SolutionKind",
+    "SolutionLine",
+    "SolutionStatus",
+    "WarrantySolution",
+]

@@ -1,0 +1,74 @@
+"""The append-only audit trail: one Event per state change, written by the domain services."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_scopes import ScopedManager
+
+from .base import TenantModel
+from .returns import ReturnRequest
+from .solutions import WarrantySolution
+
+
+class ActorKind(models.TextChoices):
+    CUSTOMER = "customer", _("Customer")
+    AGENT = "agent", _("Agent")
+    VENDOR_API = "vendor_api", _("Vendor API")
+    SYSTEM = "system", _("System")
+
+
+class EventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError("Events are append-only.")
+
+    def delete(self):
+        raise TypeError("Events are append-only.")
+
+
+class Event(TenantModel):
+    solution = models.ForeignKey(
+        WarrantySolution, on_delete=models.CASCADE, null=True, blank=True, related_name="events"
+    )
+    return_request = models.ForeignKey(
+        ReturnRequest, on_delete=models.CASCADE, null=True, blank=True, related_name="events"
+    )
+    action = models.CharField(max_length=40)
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20, blank=True)
+    actor_kind = models.CharField(max_length=20, choices=ActorKind.choices)
+    actor_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    actor_label = models.CharField(max_length=200, blank=True)
+    note = models.TextField(blank=True)
+    rule_ids = models.JSONField(default=list, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    objects = ScopedManager(
+        vendor="vendor", _manager_class=models.Manager.from_queryset(EventQuerySet)
+    )
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(solution__isnull=False, return_request__isnull=True)
+                | models.Q(solution__isnull=True, return_request__isnull=False),
+                name="event_exactly_one_subject",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        arrow = f" {self.from_status} → {self.to_status}" if self.to_status else ""
+        return f"{self.action}{arrow}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise TypeError("Events are append-only; write a new event instead.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("Events are append-only.")

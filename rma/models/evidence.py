@@ -1,0 +1,67 @@
+"""Evidence files a customer or agent attaches to a solution or a return request."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .base import TenantModel
+from .returns import ReturnRequest
+from .solutions import WarrantySolution
+
+
+class EvidenceKind(models.TextChoices):
+    PHOTO = "photo", _("Photo")
+    VIDEO = "video", _("Video")
+    POSTAGE_RECEIPT = "postage_receipt", _("Postage receipt")
+    PAYMENT_SCREENSHOT = "payment_screenshot", _("Payment screenshot")
+    FAULT_STATEMENT = "fault_statement", _("Fault statement")
+    COMPARISON_SCREENSHOT = "comparison_screenshot", _("Order comparison screenshot")
+    PACKAGING_PHOTO = "packaging_photo", _("Packaging photo")
+
+
+def evidence_path(instance: Evidence, filename: str) -> str:
+    # Random names: the customer's filename never reaches storage and keys are unguessable.
+    ext = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}.get(
+        instance.content_type, filename.rsplit(".", 1)[-1].lower()[:5] if "." in filename else "bin"
+    )
+    return f"evidence/{instance.vendor_id}/{secrets.token_urlsafe(24)}.{ext}"
+
+
+class Evidence(TenantModel):
+    solution = models.ForeignKey(
+        WarrantySolution, on_delete=models.CASCADE, null=True, blank=True, related_name="evidence"
+    )
+    return_request = models.ForeignKey(
+        ReturnRequest, on_delete=models.CASCADE, null=True, blank=True, related_name="evidence"
+    )
+    kind = models.CharField(max_length=30, choices=EvidenceKind.choices)
+    file = models.FileField(upload_to=evidence_path, max_length=200)
+    original_name = models.CharField(max_length=200, blank=True)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+    uploaded_by_agent = models.BooleanField(default=False)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        verbose_name_plural = "evidence"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(solution__isnull=False, return_request__isnull=True)
+                | models.Q(solution__isnull=True, return_request__isnull=False),
+                name="evidence_exactly_one_parent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.content_type}, {self.size} bytes)"
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")

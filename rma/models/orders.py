@@ -1,0 +1,140 @@
+"""Customers, their orders and order lines, as the vendor's shop knows them."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from .base import TenantModel, money_field
+
+
+class ShippingAddress(models.Model):
+    """Address columns shared by orders and warranty solutions."""
+
+    ship_name = models.CharField(_("name"), max_length=120, blank=True)
+    ship_line1 = models.CharField(_("address line 1"), max_length=200, blank=True)
+    ship_line2 = models.CharField(_("address line 2"), max_length=200, blank=True)
+    ship_city = models.CharField(_("city"), max_length=120, blank=True)
+    ship_postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
+    ship_region = models.CharField(_("state or region"), max_length=120, blank=True)
+    ship_country = CountryField(_("country"), blank=True)
+    ship_phone = models.CharField(_("phone"), max_length=40, blank=True)
+
+    ADDRESS_FIELDS = (
+        "ship_name",
+        "ship_line1",
+        "ship_line2",
+        "ship_city",
+        "ship_postal_code",
+        "ship_region",
+        "ship_country",
+        "ship_phone",
+    )
+
+    class Meta:
+        abstract = True
+
+    def address_dict(self) -> dict[str, str]:
+        return {f: str(getattr(self, f) or "") for f in self.ADDRESS_FIELDS}
+
+    @property
+    def address_lines(self) -> list[str]:
+        city = " ".join(p for p in (self.ship_postal_code, self.ship_city) if p)
+        parts = [self.ship_name, self.ship_line1, self.ship_line2, city, self.ship_region]
+        lines = [p for p in parts if p]
+        if self.ship_country:
+            lines.append(str(self.ship_country.name))
+        return lines
+
+
+class Customer(TenantModel):
+    email = models.EmailField()
+    name = models.CharField(max_length=120, blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    language = models.CharField(max_length=8, default="en", help_text=_("For emails: en or de."))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["email"]
+        constraints = [
+            models.UniqueConstraint(fields=["vendor", "email"], name="customer_unique_email")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}>" if self.name else self.email
+
+
+class Order(TenantModel, ShippingAddress):
+    class Channel(models.TextChoices):
+        OWN_STORE = "own_store", _("Vendor's own online store")
+        MARKETPLACE = "marketplace", _("Marketplace")
+        RETAILER = "retailer", _("Retailer")
+
+    number = models.CharField(max_length=64)
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="orders")
+    placed_at = models.DateTimeField()
+    shipped_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(
+        null=True, blank=True, help_text=_("From the logistics tracking (MKT-3).")
+    )
+    tracking_number = models.CharField(max_length=64, blank=True)
+    purchase_channel = models.CharField(
+        max_length=20, choices=Channel.choices, default=Channel.OWN_STORE
+    )
+    country_of_purchase = CountryField()
+    currency = models.CharField(max_length=3, default="USD")
+    is_corporate = models.BooleanField(default=False, help_text=_("Excluded from AQA-4."))
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        ordering = ["-placed_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["vendor", "number"], name="order_unique_number"),
+            models.CheckConstraint(
+                condition=models.Q(delivered_at__isnull=True) | models.Q(shipped_at__isnull=False),
+                name="order_delivered_after_shipped",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def total_paid(self) -> Decimal:
+        return sum((line.line_total for line in self.lines.all()), Decimal("0"))
+
+
+class OrderLine(TenantModel):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    sku = models.CharField(max_length=64)
+    name = models.CharField(max_length=200)
+    quantity = models.PositiveIntegerField(validators=[MinValueValidator(1)])
+    unit_price = money_field(help_text=_("What the customer paid for one unit."))
+    purchase_cost = money_field(default=Decimal("0"), help_text=_("Deducted under MKT-6."))
+    export_postage = money_field(default=Decimal("0"), help_text=_("Deducted under MKT-6."))
+    warranty_months = models.PositiveIntegerField(
+        null=True, blank=True, help_text=_("Empty: the policy's default (AQA-7).")
+    )
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(unit_price__gte=0), name="orderline_price_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(quantity__gte=1), name="orderline_quantity_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.name} ({self.sku})"
+
+    @property
+    def line_total(self) -> Decimal:
+        return self.unit_price * self.quantity

@@ -1,0 +1,217 @@
+"""Return requests and RMAs (MKT and AQA rules), with their status machine and deadlines."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .base import TenantModel, money_field
+from .orders import Customer, Order, OrderLine
+
+
+class Scenario(models.TextChoices):
+    NON_QUALITY = "non_quality", _("Non-quality return")
+    WRONG_ITEM = "wrong_item", _("Wrong item received")
+    QUALITY_DEFECT = "quality_defect", _("Quality defect")
+    WARRANTY_CLAIM = "warranty_claim", _("Warranty claim")
+
+
+class ReturnStatus(models.TextChoices):
+    REQUESTED = "requested", _("Requested")
+    UNDER_REVIEW = "under_review", _("Under review")
+    APPROVED = "approved", _("Approved")
+    SHIPPED = "shipped", _("Shipped back")
+    RECEIVED = "received", _("Received")
+    INSPECTED = "inspected", _("Inspected")
+    REFUNDED = "refunded", _("Refunded")
+    REPLACED = "replaced", _("Replaced")
+    CLOSED = "closed", _("Closed")
+    REJECTED = "rejected", _("Rejected")
+    WAIVED = "waived", _("Return right waived")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+R = ReturnStatus
+RETURN_TRANSITIONS: dict[str, frozenset[str]] = {
+    R.REQUESTED: frozenset({R.UNDER_REVIEW, R.APPROVED, R.REJECTED, R.CANCELLED}),
+    R.UNDER_REVIEW: frozenset({R.APPROVED, R.REJECTED, R.CANCELLED}),
+    # REFUNDED straight from APPROVED: compensation without a return (MKT-7 option 1).
+    R.APPROVED: frozenset({R.SHIPPED, R.RECEIVED, R.WAIVED, R.CANCELLED, R.REFUNDED}),
+    R.SHIPPED: frozenset({R.RECEIVED}),
+    R.RECEIVED: frozenset({R.INSPECTED}),
+    R.INSPECTED: frozenset({R.REFUNDED, R.REPLACED, R.CLOSED}),
+    R.REFUNDED: frozenset({R.CLOSED}),
+    R.REPLACED: frozenset({R.CLOSED}),
+    R.CLOSED: frozenset(),
+    R.REJECTED: frozenset(),
+    R.WAIVED: frozenset(),
+    R.CANCELLED: frozenset(),
+}
+RETURN_OPEN = frozenset(
+    {R.REQUESTED, R.UNDER_REVIEW, R.APPROVED, R.SHIPPED, R.RECEIVED, R.INSPECTED}
+)
+
+
+class ReturnRequest(TenantModel):
+    """A customer's request to return or claim; approved, it becomes an RMA with a number."""
+
+    class WrongItemOption(models.TextChoices):
+        KEEP = "keep", _("Keep the item, get 50% of the price difference")
+        RETURN = "return", _("Return the item")
+
+    public_id = models.UUIDField(unique=True, editable=False)
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="returns")
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="returns")
+    follows = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="follow_ups",
+        help_text=_("The earlier claim whose replacement this claim is about (AQA-10)."),
+    )
+    scenario = models.CharField(max_length=20, choices=Scenario.choices)
+    status = models.CharField(
+        max_length=20, choices=ReturnStatus.choices, default=R.REQUESTED, editable=False
+    )
+    rma_number = models.CharField(max_length=12, null=True, blank=True, editable=False)
+    reason = models.TextField(blank=True)
+    attestations = models.JSONField(default=list, blank=True, editable=False)
+    current_country = models.CharField(max_length=2, blank=True)
+    wrong_item_option = models.CharField(max_length=10, choices=WrongItemOption.choices, blank=True)
+    received_item_price = money_field(null=True, blank=True, help_text=_("MKT-7."))
+    complex_case = models.BooleanField(default=False, editable=False, help_text=_("MKT-9."))
+
+    decision = models.JSONField(default=dict, editable=False)
+    policy_version = models.CharField(max_length=40, editable=False)
+
+    requested_at = models.DateTimeField(editable=False)
+    review_due = models.DateTimeField(null=True, blank=True, editable=False)
+    sla_breached_at = models.DateTimeField(null=True, blank=True, editable=False)
+    approved_at = models.DateTimeField(null=True, blank=True, editable=False)
+    return_required = models.BooleanField(default=True, editable=False)
+    ship_by = models.DateTimeField(null=True, blank=True, editable=False)
+    ship_remind_at = models.DateTimeField(null=True, blank=True, editable=False)
+    ship_reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
+    carrier = models.CharField(max_length=20, blank=True, editable=False)
+    tracking_number = models.CharField(max_length=64, blank=True, editable=False)
+    shipped_at = models.DateTimeField(null=True, blank=True, editable=False)
+    received_at = models.DateTimeField(null=True, blank=True, editable=False)
+    inspected_at = models.DateTimeField(null=True, blank=True, editable=False)
+    inspection_ratio = models.DecimalField(
+        max_digits=4, decimal_places=3, null=True, blank=True, editable=False
+    )
+    inspection_note = models.TextField(blank=True, editable=False)
+    refund_breakdown = models.JSONField(default=dict, blank=True, editable=False)
+    refund_amount = money_field(null=True, blank=True, editable=False)
+    refunded_at = models.DateTimeField(null=True, blank=True, editable=False)
+    replaced_at = models.DateTimeField(null=True, blank=True, editable=False)
+    closed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["rma_number"],
+                condition=models.Q(rma_number__isnull=False),
+                name="return_unique_rma_number",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(rma_number__isnull=True)
+                | models.Q(rma_number__regex=r"^RMA[0-9]{9}$"),
+                name="return_rma_number_format",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(refund_amount__isnull=True) | models.Q(refund_amount__gte=0),
+                name="return_refund_not_negative",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["review_due"],
+                name="return_review_due",
+                condition=models.Q(
+                    status__in=["requested", "under_review"], sla_breached_at__isnull=True
+                ),
+            ),
+            models.Index(
+                fields=["ship_by"], name="return_ship_due", condition=models.Q(status="approved")
+            ),
+            models.Index(
+                fields=["ship_remind_at"],
+                name="return_ship_remind_due",
+                condition=models.Q(status="approved", ship_reminded_at__isnull=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.rma_number or f"Request {self.public_id.hex[:8]}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in RETURN_OPEN
+
+    def legal_next(self) -> frozenset[str]:
+        return RETURN_TRANSITIONS[self.status]
+
+    def can_transition(self, to: str) -> bool:
+        return to in RETURN_TRANSITIONS[self.status]
+
+    def can_start_review(self) -> bool:
+        return self.can_transition(R.UNDER_REVIEW)
+
+    def can_flag_complex(self) -> bool:
+        return self.status in (R.REQUESTED, R.UNDER_REVIEW) and not self.complex_case
+
+    def can_approve(self) -> bool:
+        return self.can_transition(R.APPROVED)
+
+    def can_reject(self) -> bool:
+        return self.can_transition(R.REJECTED)
+
+    def can_mark_shipped(self) -> bool:
+        return self.return_required and self.can_transition(R.SHIPPED)
+
+    def can_mark_received(self) -> bool:
+        return self.return_required and self.can_transition(R.RECEIVED)
+
+    def can_inspect(self) -> bool:
+        return self.can_transition(R.INSPECTED)
+
+    def can_refund(self) -> bool:
+        # Without a return (MKT-7 keep option) money is paid right after approval; with a
+        # return only after inspection.
+        if self.status == R.APPROVED:
+            return not self.return_required
+        return self.can_transition(R.REFUNDED)
+
+    def can_replace(self) -> bool:
+        return self.can_transition(R.REPLACED)
+
+    def can_close(self) -> bool:
+        return self.can_transition(R.CLOSED)
+
+    def can_waive(self) -> bool:
+        return self.return_required and self.can_transition(R.WAIVED)
+
+    def can_cancel(self) -> bool:
+        return self.can_transition(R.CANCELLED)
+
+
+class ReturnLine(TenantModel):
+    request = models.ForeignKey(ReturnRequest, on_delete=models.CASCADE, related_name="lines")
+    order_line = models.ForeignKey(OrderLine, on_delete=models.PROTECT, related_name="+")
+    quantity = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["request", "order_line"], name="returnline_unique"),
+            models.CheckConstraint(
+                condition=models.Q(quantity__gte=1), name="returnline_quantity_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.order_line.name}"

@@ -1,0 +1,61 @@
+"""Domain services: the only door to state changes. Every page, API call, admin action and task
+ends in one of these functions, which ask the vendor's policy and write the audit trail."""
+
+from .base import Actor, DomainError, IllegalTransition, PolicyRefusal
+from .returns import (
+    return_approve,
+    return_cancel,
+    return_close,
+    return_create,
+    return_flag_complex,
+    return_mark_received,
+    return_mark_shipped,
+    return_record_inspection,
+    return_refund,
+    return_reject,
+    return_replace,
+    return_review_sla_breach,
+    return_start_review,
+    return_waive,
+)
+from .solutions import (
+    solution_agree,
+    solution_cancel,
+    solution_complete,
+    solution_create,
+    solution_expire,
+    solution_issue_password,
+    solution_reject,
+    solution_save_details,
+    solution_submit,
+)
+
+__all__ = [
+    "Actor",
+    "DomainError",
+    "IllegalTransition",
+    "PolicyRefusal",
+    "return_approve",
+    "return_cancel",
+    "return_close",
+    "return_create",
+    "return_flag_complex",
+    "return_mark_received",
+    "return_mark_shipped",
+    "return_record_inspection",
+    "return_refund",
+    "return_reject",
+    "return_replace",
+    "return_review_sla_breach",
+    "return_start_review",
+    "return_waive",
+    "solution_agree",
+    "solution_cancel",
+    "solution_complete",
+    "solution_create",
+    "solution_expire",
+    "solution_issue_password",
+    "solution_reject",
+    "solution_save_details",
+    "solution_submit",
+]

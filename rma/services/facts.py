@@ -1,0 +1,108 @@
+"""Translate model rows into the plain facts the pure policies understand."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from decimal import Decimal
+
+from policies.base import (
+    Attestation,
+    EvidenceKind,
+    LineFacts,
+    OrderFacts,
+    RequestFacts,
+    RequestKind,
+    Scenario,
+)
+from rma.models import Order, ReturnRequest
+
+
+def order_facts(order: Order) -> OrderFacts:
+    return OrderFacts(
+        number=order.number,
+        currency=order.currency,
+        placed_at=order.placed_at,
+        shipped_at=order.shipped_at,
+        delivered_at=order.delivered_at,
+        country_of_purchase=str(order.country_of_purchase),
+        purchase_channel=order.purchase_channel,
+        is_corporate=order.is_corporate,
+        lines=tuple(
+            LineFacts(
+                sku=line.sku,
+                name=line.name,
+                quantity=line.quantity,
+                unit_price=line.unit_price,
+                purchase_cost=line.purchase_cost,
+                export_postage=line.export_postage,
+                warranty_months=line.warranty_months,
+            )
+            for line in order.lines.all()
+        ),
+        has_tracking_number=bool(order.tracking_number),
+    )
+
+
+def return_facts(
+    *,
+    scenario: str,
+    at: datetime,
+    lines: Iterable[tuple[str, int]] = (),
+    evidence: Mapping[str, int] | None = None,
+    attestations: Iterable[str] = (),
+    current_country: str = "",
+    complex_case: bool = False,
+    received_item_price: Decimal | None = None,
+    follows: ReturnRequest | None = None,
+    comment: str = "",
+) -> RequestFacts:
+    replaced_at = original_end = None
+    fully_refunded = False
+    if follows is not None:
+        replaced_at = follows.replaced_at
+        fully_refunded = follows.status == "refunded"
+        original_end = _warranty_end_of(follows)
+    return RequestFacts(
+        kind=RequestKind.RETURN,
+        at=at,
+        scenario=Scenario(scenario),
+        lines=tuple(lines),
+        evidence={EvidenceKind(k): n for k, n in (evidence or {}).items()},
+        attestations=frozenset(Attestation(a) for a in attestations),
+        current_country=current_country or None,
+        complex_case=complex_case,
+        received_item_price=received_item_price,
+        replaced_at=replaced_at,
+        original_warranty_end=original_end,
+        fully_refunded=fully_refunded,
+        comment=comment,
+    )
+
+
+def request_facts_for(rr: ReturnRequest, *, at: datetime) -> RequestFacts:
+    """Facts of a stored request, as they stand now (evidence counted from its rows)."""
+    counts: dict[str, int] = {}
+    for kind in rr.evidence.values_list("kind", flat=True):
+        counts[kind] = counts.get(kind, 0) + 1
+    return return_facts(
+        scenario=rr.scenario,
+        at=at,
+        lines=[
+            (line.order_line.sku, line.quantity) for line in rr.lines.select_related("order_line")
+        ],
+        evidence=counts,
+        attestations=rr.attestations,
+        current_country=rr.current_country,
+        complex_case=rr.complex_case,
+        received_item_price=rr.received_item_price,
+        follows=rr.follows,
+        comment=rr.reason,
+    )
+
+
+def _warranty_end_of(rr: ReturnRequest) -> datetime | None:
+    for deadline in rr.decision.get("deadlines", []):
+        if deadline.get("name") == "warranty_end":
+            return datetime.fromisoformat(deadline["at"])
+    return None

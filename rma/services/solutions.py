@@ -1,0 +1,334 @@
+"""Warranty solutions (REO-1..REO-12): propose, confirm or disagree, fill in, submit, complete."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from policies.base import RequestFacts, RequestKind
+from rma.models import Order, OrderLine, SolutionLine, SolutionStatus, WarrantySolution
+from rma.models.orders import ShippingAddress
+
+from .base import Actor, DomainError, PolicyRefusal, guard, lock, record_event, transition
+from .facts import order_facts
+from .passwords import generate_password, hash_password
+
+S = SolutionStatus
+
+
+@dataclass(frozen=True)
+class ProposedLine:
+    order_line: OrderLine | None
+    sku: str
+    name: str
+    quantity: int = 1
+    amount: Decimal = Decimal("0")
+
+
+def _deadline_fields(solution: WarrantySolution, sent_at: datetime) -> dict:
+    fields: dict = {"sent_at": sent_at, "remind_at": None, "expires_at": None}
+    for deadline in solution.vendor.get_policy().solution_deadlines(sent_at):
+        if deadline.name == "confirm_remind_at":
+            fields["remind_at"] = deadline.at
+        elif deadline.name == "confirm_expires_at":
+            fields["expires_at"] = deadline.at
+    return fields
+
+
+@transaction.atomic
+def solution_create(
+    *,
+    order: Order,
+    kind: str,
+    lines: Sequence[ProposedLine],
+    actor: Actor,
+    refund_amount: Decimal = Decimal("0"),
+    makeup_amount: Decimal = Decimal("0"),
+    return_required: bool = False,
+    makeup_payment_required: bool = False,
+    message: str = "",
+    address: Mapping[str, str] | None = None,
+    at: datetime | None = None,
+) -> tuple[WarrantySolution, str]:
+    """Propose a solution; returns it with the one-time password for the REO-1 email."""
+    at = at or timezone.now()
+    if refund_amount < 0 or makeup_amount < 0:
+        raise DomainError("Amounts cannot be negative.")
+    if refund_amount > order.total_paid:
+        raise DomainError(
+            f"The refund {refund_amount} {order.currency} is more than the order's "
+            f"{order.total_paid} {order.currency}."
+        )
+    if not lines:
+        raise DomainError("A solution names at least one item.")
+    password = generate_password()
+    solution = WarrantySolution(
+        vendor_id=order.vendor_id,
+        order=order,
+        kind=kind,
+        currency=order.currency,
+        refund_amount=refund_amount,
+        makeup_amount=makeup_amount,
+        return_required=return_required,
+        makeup_payment_required=makeup_payment_required or makeup_amount > 0,
+        message=message,
+        password_hash=hash_password(password),
+        password_issued_at=at,
+        policy_version=order.vendor.get_policy().version,
+    )
+    source = address or order.address_dict()
+    for field in ShippingAddress.ADDRESS_FIELDS:
+        setattr(solution, field, source.get(field, ""))
+    for name, value in _deadline_fields(solution, at).items():
+        setattr(solution, name, value)
+    solution.full_clean(exclude=["order", "vendor"])
+    solution.save()
+    SolutionLine.objects.bulk_create(
+        SolutionLine(
+            vendor_id=order.vendor_id,
+            solution=solution,
+            order_line=line.order_line,
+            sku=line.sku,
+            name=line.name,
+            quantity=line.quantity,
+            amount=line.amount,
+        )
+        for line in lines
+    )
+    record_event(
+        subject=solution,
+        action="proposed",
+        actor=actor,
+        to_status=S.PENDING_CONFIRM,
+        rule_ids=["REO-1"],
+        data={"kind": kind, "refund": str(refund_amount), "makeup": str(makeup_amount)},
+    )
+    return solution, password
+
+
+@transaction.atomic
+def solution_issue_password(
+    *, solution: WarrantySolution, actor: Actor, at: datetime | None = None
+) -> str:
+    """A new password for an open solution; the old one stops working at once."""
+    at = at or timezone.now()
+    sol = lock(WarrantySolution, solution.pk)
+    guard(sol.is_open, sol, "re-issue the password")
+    password = generate_password()
+    sol.password_hash = hash_password(password)
+    sol.password_issued_at = at
+    fields = ["password_hash", "password_issued_at", "updated_at"]
+    if sol.status == S.PENDING_CONFIRM:
+        for name, value in _deadline_fields(sol, at).items():
+            setattr(sol, name, value)
+        sol.reminded_at = None
+        fields += ["sent_at", "remind_at", "expires_at", "reminded_at"]
+    sol.save(update_fields=fields)
+    record_event(subject=sol, action="password_reissued", actor=actor, rule_ids=["REO-1"])
+    return password
+
+
+@transaction.atomic
+def solution_agree(
+    *, solution: WarrantySolution, actor: Actor, at: datetime | None = None
+) -> WarrantySolution:
+    sol = lock(WarrantySolution, solution.pk)
+    guard(sol.can_confirm(), sol, "agree to the solution")
+    transition(
+        sol,
+        S.CONFIRMED,
+        action="agreed",
+        actor=actor,
+        fields={"confirmed_at": at or timezone.now()},
+        rule_ids=["REO-4"],
+    )
+    return sol
+
+
+@transaction.atomic
+def solution_reject(
+    *, solution: WarrantySolution, actor: Actor, comment: str, at: datetime | None = None
+) -> WarrantySolution:
+    """Disagree with a comment naming the wanted solution; only while pending (REO-4, REO-5)."""
+    at = at or timezone.now()
+    sol = lock(WarrantySolution, solution.pk)
+    policy = sol.vendor.get_policy()
+    decision = policy.decide(
+        order_facts(sol.order),
+        RequestFacts(
+            kind=RequestKind.SOLUTION_REJECT,
+            at=at,
+            solution_status=sol.status,
+            comment=comment.strip(),
+        ),
+    )
+    if not decision.allowed:
+        raise PolicyRefusal(decision)
+    guard(sol.can_reject(), sol, "disagree with the solution")
+    transition(
+        sol,
+        S.REJECTED,
+        action="disagreed",
+        actor=actor,
+        fields={"rejected_at": at, "rejection_comment": comment.strip()},
+        note=comment.strip(),
+        rule_ids=[f.rule_id for f in decision.findings],
+        data={"decision": decision.to_dict()},
+    )
+    return sol
+
+
+@transaction.atomic
+def solution_save_details(
+    *,
+    solution: WarrantySolution,
+    actor: Actor,
+    address: Mapping[str, str] | None = None,
+    tracking_number: str | None = None,
+    transaction_id: str | None = None,
+) -> WarrantySolution:
+    """Save the address, tracking number and payment reference; the customer may come back."""
+    sol = lock(WarrantySolution, solution.pk)
+    guard(sol.can_edit_details(), sol, "change the details")
+    policy = sol.vendor.get_policy()
+    changed: dict[str, str] = {}
+    rule_ids: list[str] = []
+    if address is not None:
+        new_country = str(address.get("ship_country") or sol.ship_country)
+        finding = policy.check_address_change(str(sol.ship_country), new_country)
+        if not finding.ok:
+            raise PolicyRefusal.from_finding(finding)
+        rule_ids.append(finding.rule_id)
+        for field in ShippingAddress.ADDRESS_FIELDS:
+            if field == "ship_country":
+                continue
+            value = (address.get(field) or "").strip()
+            if value != str(getattr(sol, field) or ""):
+                changed[field] = value
+    if tracking_number is not None and tracking_number.strip() != sol.return_tracking_number:
+        if not sol.return_required:
+            raise DomainError("This solution needs no return, so no tracking number.")
+        number = tracking_number.strip()
+        if number:
+            finding = policy.check_tracking(None, number)
+            if not finding.ok:
+                raise PolicyRefusal.from_finding(finding)
+            rule_ids.append(finding.rule_id)
+        changed["return_tracking_number"] = number
+    if transaction_id is not None and transaction_id.strip() != sol.makeup_transaction_id:
+        if not sol.makeup_payment_required:
+            raise DomainError("This solution needs no make-up payment.")
+        changed["makeup_transaction_id"] = transaction_id.strip()[:100]
+    if not changed:
+        return sol
+    for name, value in changed.items():
+        setattr(sol, name, value)
+    sol.save(update_fields=[*changed.keys(), "updated_at"])
+    record_event(subject=sol, action="details_saved", actor=actor, rule_ids=rule_ids, data=changed)
+    return sol
+
+
+def solution_missing(solution: WarrantySolution) -> list[tuple[str, str]]:
+    """What the customer still has to give before submitting, as (rule id, sentence)."""
+    policy = solution.vendor.get_policy()
+    counts: dict[str, int] = {}
+    for kind in solution.evidence.values_list("kind", flat=True):
+        counts[kind] = counts.get(kind, 0) + 1
+    return [
+        (f.rule_id, f.message)
+        for f in policy.check_solution_submission(
+            return_required=solution.return_required,
+            makeup_payment_required=solution.makeup_payment_required,
+            tracking_number=solution.return_tracking_number,
+            transaction_id=solution.makeup_transaction_id,
+            evidence=counts,
+            address_complete=bool(solution.ship_line1 and solution.ship_city),
+        )
+        if not f.ok
+    ]
+
+
+@transaction.atomic
+def solution_submit(
+    *, solution: WarrantySolution, actor: Actor, at: datetime | None = None
+) -> WarrantySolution:
+    """Submit once the policy's requirements hold (REO-6..REO-10)."""
+    sol = lock(WarrantySolution, solution.pk)
+    guard(sol.can_submit(), sol, "submit")
+    missing = solution_missing(sol)
+    if missing:
+        raise DomainError(
+            "Before submitting: " + " ".join(message for _rule, message in missing),
+            findings=[{"rule_id": r, "ok": False, "message": m} for r, m in missing],
+            code="incomplete",
+        )
+    transition(
+        sol,
+        S.SUBMITTED,
+        action="submitted",
+        actor=actor,
+        fields={"submitted_at": at or timezone.now()},
+        rule_ids=["REO-6"],
+    )
+    return sol
+
+
+@transaction.atomic
+def solution_complete(
+    *, solution: WarrantySolution, actor: Actor, note: str = "", at: datetime | None = None
+) -> WarrantySolution:
+    sol = lock(WarrantySolution, solution.pk)
+    guard(sol.can_complete(), sol, "complete")
+    at = at or timezone.now()
+    transition(
+        sol,
+        S.COMPLETED,
+        action="completed",
+        actor=actor,
+        fields={"completed_at": at, "closed_at": at, "password_hash": ""},
+        note=note,
+        rule_ids=["REO-12"],
+    )
+    return sol
+
+
+@transaction.atomic
+def solution_cancel(
+    *, solution: WarrantySolution, actor: Actor, note: str = "", at: datetime | None = None
+) -> WarrantySolution:
+    sol = lock(WarrantySolution, solution.pk)
+    guard(sol.can_cancel(), sol, "cancel")
+    transition(
+        sol,
+        S.CANCELLED,
+        action="cancelled",
+        actor=actor,
+        fields={"closed_at": at or timezone.now(), "password_hash": ""},
+        note=note,
+    )
+    return sol
+
+
+@transaction.atomic
+def solution_expire(
+    *, solution: WarrantySolution, actor: Actor, at: datetime | None = None
+) -> WarrantySolution:
+    """Expire a proposal the customer never answered (vendor setting, default 14 days)."""
+    at = at or timezone.now()
+    sol = lock(WarrantySolution, solution.pk)
+    guard(sol.status == S.PENDING_CONFIRM, sol, "expire")
+    if sol.expires_at is None or at <= sol.expires_at:
+        raise DomainError("The confirmation window has not ended yet.")
+    transition(
+        sol,
+        S.EXPIRED,
+        action="expired",
+        actor=actor,
+        fields={"closed_at": at, "password_hash": ""},
+    )
+    return sol

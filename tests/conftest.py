@@ -1,0 +1,79 @@
+"""Shared fixtures: three personas (an agent of vendor A, a colleague in A, an outsider of B)."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django_scopes import scope, scopes_disabled
+
+from portal.models import Membership
+
+from .factories import MembershipFactory, UserFactory, VendorFactory
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _require_postgresql(django_db_setup, django_db_blocker):
+    """The suite runs against the real PostgreSQL; SQLite would hide locking and constraints."""
+    with django_db_blocker.unblock():
+        if connection.vendor != "postgresql":
+            pytest.exit(
+                "The tests need PostgreSQL: run `make test`, or set "
+                "DATABASE_URL=postgres://postgres@127.0.0.1:5432/rma_portal.",
+                returncode=2,
+            )
+
+
+@pytest.fixture
+def vendor_a(db):
+    return VendorFactory(slug="vendor-a", name="Vendor A", policy_key="marketplace")
+
+
+@pytest.fixture
+def vendor_b(db):
+    return VendorFactory(slug="vendor-b", name="Vendor B", policy_key="aqara")
+
+
+@pytest.fixture
+def agent_a(vendor_a):
+    return MembershipFactory(vendor=vendor_a, user__username="alice").user
+
+
+@pytest.fixture
+def colleague_a(vendor_a):
+    return MembershipFactory(
+        vendor=vendor_a, user__username="bob", role=Membership.Role.MANAGER
+    ).user
+
+
+@pytest.fixture
+def outsider_b(vendor_b):
+    return MembershipFactory(vendor=vendor_b, user__username="charlie").user
+
+
+@pytest.fixture
+def superuser(db):
+    return UserFactory(username="root", is_superuser=True)
+
+
+@pytest.fixture
+def in_vendor_a(vendor_a):
+    with scope(vendor=vendor_a):
+        yield vendor_a
+
+
+@pytest.fixture
+def unscoped():
+    with scopes_disabled():
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path):
+    """Uploaded files go to a temporary folder, never to var/."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "media")},
+        },
+    }
