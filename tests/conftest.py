@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from django.conf import settings as django_settings
+from django.test import override_settings
 from django.db import connection
 from django_scopes import scope, scopes_disabled
 
@@ -68,12 +70,14 @@ def unscoped():
 
 
 @pytest.fixture(autouse=True)
-def _private_media(settings, tmp_path):
+def _private_media(tmp_path):
     """Uploaded files go to a temporary folder, never to var/."""
-    settings.STORAGES = {
-        **settings.STORAGES,
+    storages = {
+        **django_settings.STORAGES,
         "default": {
             "BACKEND": "django.core.files.storage.FileSystemStorage",
             "OPTIONS": {"location": str(tmp_path / "media")},
         },
     }
+    with override_settings(STORAGES=storages):
+        yield

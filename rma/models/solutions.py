@@ -75,6 +75,7 @@ class WarrantySolution(TenantModel, ShippingAddress):
     completed_at = models.DateTimeField(null=True, blank=True, editable=False)
     closed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
+    address_confirmed_at = models.DateTimeField(null=True, blank=True, editable=False)
     return_tracking_number = models.CharField(max_length=64, blank=True, editable=False)
     makeup_transaction_id = models.CharField(max_length=100, blank=True, editable=False)
 

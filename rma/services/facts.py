@@ -56,6 +56,7 @@ def return_facts(
     received_item_price: Decimal | None = None,
     follows: ReturnRequest | None = None,
     comment: str = "",
+    evidence_due_later: bool = False,
 ) -> RequestFacts:
     replaced_at = original_end = None
     fully_refunded = False
@@ -77,6 +78,7 @@ def return_facts(
         original_warranty_end=original_end,
         fully_refunded=fully_refunded,
         comment=comment,
+        evidence_due_later=evidence_due_later,
     )
 
 

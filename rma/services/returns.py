@@ -69,6 +69,7 @@ def return_create(
         received_item_price=received_item_price,
         follows=follows,
         comment=reason,
+        evidence_due_later=True,
     )
     ofacts = order_facts(order)
     decision = policy.decide(ofacts, facts)

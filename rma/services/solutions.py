@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from policies.base import RequestFacts, RequestKind
+from policies.base import EvidenceKind, RequestFacts, RequestKind
 from rma.models import Order, OrderLine, SolutionLine, SolutionStatus, WarrantySolution
 from rma.models.orders import ShippingAddress
 
@@ -196,7 +196,7 @@ def solution_save_details(
     sol = lock(WarrantySolution, solution.pk)
     guard(sol.can_edit_details(), sol, "change the details")
     policy = sol.vendor.get_policy()
-    changed: dict[str, str] = {}
+    changed: dict[str, object] = {}
     rule_ids: list[str] = []
     if address is not None:
         new_country = str(address.get("ship_country") or sol.ship_country)
@@ -204,6 +204,8 @@ def solution_save_details(
         if not finding.ok:
             raise PolicyRefusal.from_finding(finding)
         rule_ids.append(finding.rule_id)
+        if sol.address_confirmed_at is None:
+            changed["address_confirmed_at"] = timezone.now()
         for field in ShippingAddress.ADDRESS_FIELDS:
             if field == "ship_country":
                 continue
@@ -229,28 +231,32 @@ def solution_save_details(
     for name, value in changed.items():
         setattr(sol, name, value)
     sol.save(update_fields=[*changed.keys(), "updated_at"])
-    record_event(subject=sol, action="details_saved", actor=actor, rule_ids=rule_ids, data=changed)
+    record_event(
+        subject=sol,
+        action="details_saved",
+        actor=actor,
+        rule_ids=rule_ids,
+        data={name: str(value) for name, value in changed.items()},
+    )
     return sol
 
 
 def solution_missing(solution: WarrantySolution) -> list[tuple[str, str]]:
     """What the customer still has to give before submitting, as (rule id, sentence)."""
-    policy = solution.vendor.get_policy()
-    counts: dict[str, int] = {}
+    counts: dict[EvidenceKind, int] = {}
     for kind in solution.evidence.values_list("kind", flat=True):
-        counts[kind] = counts.get(kind, 0) + 1
-    return [
-        (f.rule_id, f.message)
-        for f in policy.check_solution_submission(
-            return_required=solution.return_required,
-            makeup_payment_required=solution.makeup_payment_required,
-            tracking_number=solution.return_tracking_number,
-            transaction_id=solution.makeup_transaction_id,
-            evidence=counts,
-            address_complete=bool(solution.ship_line1 and solution.ship_city),
-        )
-        if not f.ok
-    ]
+        counts[EvidenceKind(kind)] = counts.get(EvidenceKind(kind), 0) + 1
+    decision = solution.vendor.get_policy().check_solution_submission(
+        return_needed=solution.return_required,
+        payment_needed=solution.makeup_payment_required,
+        address_confirmed=solution.address_confirmed_at is not None,
+        original_country=str(solution.order.ship_country),
+        new_country=str(solution.ship_country),
+        tracking_number=solution.return_tracking_number,
+        transaction_id=solution.makeup_transaction_id,
+        evidence=counts,
+    )
+    return [(f.rule_id, f.message) for f in decision.findings if not f.ok]
 
 
 @transaction.atomic

@@ -1,0 +1,413 @@
+"""Aqara's return, refund, cancellation and warranty policy (AQA-1..AQA-13) as rules."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from policies.base import (
+    ZERO,
+    Attestation,
+    AttestationNeed,
+    BaseSettings,
+    Carrier,
+    Deadline,
+    Decision,
+    EvidenceKind,
+    EvidenceRequirement,
+    Finding,
+    LineFacts,
+    OrderFacts,
+    Policy,
+    RefundBreakdown,
+    RefundLine,
+    RequestFacts,
+    RequestKind,
+    Scenario,
+    build_refund,
+    finding,
+    plural,
+    requested_lines,
+)
+from policies.calendar import is_after
+
+RETURN_CONTENT_LABELS = {
+    Attestation.ACCESSORIES_COMPLETE: "All accessories are included",
+    Attestation.GIFTS_INCLUDED: "Promotional gifts that came with it are included",
+    Attestation.ORIGINAL_PACKAGING: "It goes back in its original packaging",
+}
+RETURN_CONTENTS = (  # AQA-6, in the order the customer reads them
+    Attestation.ACCESSORIES_COMPLETE,
+    Attestation.GIFTS_INCLUDED,
+    Attestation.ORIGINAL_PACKAGING,
+)
+
+
+@dataclass(frozen=True)
+class AqaraSettings(BaseSettings):
+    default_warranty_months: int = 12
+    free_change_hours: int = 12
+    late_change_best_effort: bool = True
+    change_closes_days_after_shipping: int = 30
+    money_back_days: int = 30
+    bulk_units_over: int = 10
+    warranty_own_store_only: bool = True
+    replacement_warranty_months: int = 3
+    review_business_days: int = 2
+    refund_business_days: int = 2
+    own_store_channel: str = "own_store"
+
+
+class AqaraPolicy(Policy):
+    key = "aqara"
+    version = "aqara-2026.1"
+    name = "Aqara"
+    supported_kinds = frozenset(
+        {RequestKind.RETURN, RequestKind.CANCELLATION, RequestKind.ADDRESS_CHANGE}
+    )
+    scenarios = (Scenario.NON_QUALITY, Scenario.WARRANTY_CLAIM)
+    Settings = AqaraSettings
+    scope_rule = "AQA-12"
+    settings: AqaraSettings
+
+    # -- decisions -------------------------------------------------------------------------
+    def decide(self, order: OrderFacts, request: RequestFacts) -> Decision:
+        if request.kind in (RequestKind.CANCELLATION, RequestKind.ADDRESS_CHANGE):
+            return self._decision(self._order_change(order, request))
+        if request.kind is RequestKind.RETURN and request.scenario is Scenario.NON_QUALITY:
+            return self._decision(self._non_quality(order, request))
+        if request.kind is RequestKind.RETURN and request.scenario is Scenario.WARRANTY_CLAIM:
+            return self._decision(self._warranty_claim(order, request))
+        return self._out_of_scope(request)
+
+    def _order_change(self, order: OrderFacts, request: RequestFacts) -> list[Finding]:
+        s = self.settings
+        cancel = request.kind is RequestKind.CANCELLATION
+        verb = "cancel the order" if cancel else "change the shipping address"
+        free_until = self.calendar.add_hours(order.placed_at, s.free_change_hours)
+        hours = self._hours(order.placed_at, request.at)
+        placed = {"placed_at": order.placed_at, "hours_since_placed": hours}
+        findings: list[Finding] = []
+        if not is_after(request.at, free_until):
+            text = (
+                f"Placed {self._when(order.placed_at)}, {hours} hours ago; within "
+                f"{s.free_change_hours} hours we {verb}"
+            )
+            findings.append(finding("AQA-1", True, text, **placed, deadline=free_until))
+        else:
+            if order.shipped_at is not None:
+                limit = s.change_closes_days_after_shipping
+                closes = self.calendar.add_days_end(order.shipped_at, limit)
+                ago = self._days_between(order.shipped_at, request.at)
+                ok = not is_after(request.at, closes)
+                text = (
+                    f"Shipped {self._day(order.shipped_at)}, {plural(ago, 'day')} ago; no "
+                    f"cancellation or change more than {limit} days after shipping"
+                    + (f", so until {closes.date().isoformat()}" if ok else "")
+                )
+                figures = {"shipped_at": order.shipped_at, "days_since_shipped": ago}
+                findings.append(finding("AQA-3", ok, text, **figures, deadline=closes))
+                if not ok:
+                    return findings
+            late = (
+                f"Placed {self._when(order.placed_at)}, {hours} hours ago, past the "
+                f"{s.free_change_hours}-hour window"
+            )
+            if s.late_change_best_effort:
+                text = (
+                    f"{late}: we will try to {verb} but cannot guarantee it, and you may bear "
+                    "costs such as return shipping and order processing fees"
+                )
+                findings.append(finding("AQA-1", True, text, **placed, best_effort=True))
+            else:
+                findings.append(finding("AQA-1", False, late, **placed, deadline=free_until))
+        if order.has_tracking_number:
+            text = (
+                "If we cannot stop the parcel, refuse it with the courier and we refund you; "
+                "if it is delivered anyway, we give you a return address, which may differ "
+                "from the shipping address"
+                if cancel
+                else "If we cannot change it, ask the courier to change the address and tell us"
+            )
+            findings.append(finding("AQA-2", True, text, has_tracking_number=True))
+        return findings
+
+    def _non_quality(self, order: OrderFacts, request: RequestFacts) -> list[Finding]:
+        s = self.settings
+        findings = [self._channel(order, "a refund"), self._exclusions(order)]
+        end = self.calendar.add_days_end(order.placed_at, s.money_back_days)
+        ago = self._days_between(order.placed_at, request.at)
+        figures = {"placed_at": order.placed_at, "days_since_purchase": ago}
+        if is_after(request.at, end):
+            text = (
+                f"Purchased {self._day(order.placed_at)}, {plural(ago, 'day')} ago; after "
+                f"{s.money_back_days} days there is no refund or exchange for non-quality reasons"
+            )
+            findings.append(finding("AQA-5", False, text, **figures, deadline=end))
+        else:
+            text = (
+                f"Purchased {self._day(order.placed_at)}, {plural(ago, 'day')} ago; the "
+                f"{s.money_back_days}-day money-back guarantee runs through {end.date()}"
+            )
+            findings.append(finding("AQA-4", True, text, **figures, deadline=end))
+        undamaged = Attestation.UNDAMAGED in request.attestations
+        text = (
+            "You confirmed the product is undamaged"
+            if undamaged
+            else ("Please confirm the product is undamaged; only undamaged products are refunded")
+        )
+        findings.append(finding("AQA-4", undamaged, text, missing="" if undamaged else "undamaged"))
+        missing = [a for a in RETURN_CONTENTS if a not in request.attestations]
+        if missing:
+            words = ", ".join(a.value.replace("_", " ") for a in missing)
+            text = f"Please confirm the return will include: {words}"
+            findings.append(finding("AQA-6", False, text, missing=",".join(missing)))
+        text = "You pay the return shipping, and the refund is the product's cost only"
+        findings.append(finding("AQA-6", True, text, freight_paid_by="customer", missing=""))
+        findings.extend(self.evidence_findings(Scenario.NON_QUALITY, request))
+        return findings
+
+    def required_attestations(self, scenario: Scenario | None) -> tuple[AttestationNeed, ...]:
+        if scenario is not Scenario.NON_QUALITY:
+            return ()
+        return (
+            AttestationNeed(Attestation.UNDAMAGED, "The product is undamaged", "AQA-4"),
+            *(AttestationNeed(a, RETURN_CONTENT_LABELS[a], "AQA-6") for a in RETURN_CONTENTS),
+        )
+
+    def _warranty_claim(self, order: OrderFacts, request: RequestFacts) -> list[Finding]:
+        findings: list[Finding] = []
+        if self.settings.warranty_own_store_only:
+            findings.append(self._channel(order, "warranty service"))
+        if request.fully_refunded:
+            text = "This product was fully refunded, so no warranty is left on it"
+            findings.append(finding("AQA-11", False, text, fully_refunded=True))
+        findings.append(self._country(order, request))
+        for line, _qty in requested_lines(order, request):
+            end = self.warranty_end(order, line, request)
+            ok = not is_after(request.at, end.at)
+            text = (
+                f"The warranty on {line.name} "
+                + ("runs through " if ok else "ended on ")
+                + end.at.date().isoformat()
+            )
+            findings.append(finding(end.rule_id, ok, text, sku=line.sku, warranty_end=end.at))
+        text = "Aqara pays all shipping in the warranty process"
+        findings.append(finding("AQA-7", True, text, freight_paid_by="vendor"))
+        findings.extend(self.evidence_findings(Scenario.WARRANTY_CLAIM, request))
+        return findings
+
+    def _channel(self, order: OrderFacts, what: str) -> Finding:
+        own = self.settings.own_store_channel
+        if order.purchase_channel == own:
+            return finding("AQA-5", True, "Bought in the Aqara online store", channel=own)
+        text = (
+            f"This order was bought through {order.purchase_channel}, not the Aqara online store; "
+            f"please ask that retailer for {what}"
+        )
+        return finding("AQA-5", False, text, channel=order.purchase_channel)
+
+    def _exclusions(self, order: OrderFacts) -> Finding:
+        if order.is_corporate:
+            text = "Corporate purchases are excluded from the money-back guarantee"
+            return finding("AQA-4", False, text, is_corporate=True)
+        units = Counter[str]()
+        for line in order.lines:
+            units[line.sku] += line.quantity
+        limit = self.settings.bulk_units_over
+        sku, most = units.most_common(1)[0] if units else ("", 0)
+        if most > limit:
+            text = (
+                f"Order {order.number} has {most} units of {sku}; more than {limit} units of a "
+                "product is a bulk order, which the money-back guarantee excludes"
+            )
+            return finding("AQA-4", False, text, sku=sku, units=most, limit=limit)
+        text = f"Not a corporate or bulk order (at most {limit} units of a product)"
+        return finding("AQA-4", True, text, units=most, limit=limit)
+
+    def _country(self, order: OrderFacts, request: RequestFacts) -> Finding:
+        bought = order.country_of_purchase.upper()
+        if request.current_country is None:
+            text = f"Please tell us which country the product is in; it was bought in {bought}"
+            return finding("AQA-8", False, text, country_of_purchase=bought, current_country="")
+        now = request.current_country.upper()
+        ok = now == bought
+        text = (
+            f"Bought in {bought}, now in {now}; the warranty holds only in the country of purchase"
+        )
+        return finding("AQA-8", ok, text, country_of_purchase=bought, current_country=now)
+
+    def warranty_end(self, order: OrderFacts, line: LineFacts, request: RequestFacts) -> Deadline:
+        """AQA-7 from the purchase date; AQA-10 extends a replacement to at least 3 months."""
+        s = self.settings
+        months = s.default_warranty_months if line.warranty_months is None else line.warranty_months
+        end = request.original_warranty_end or self.calendar.add_months_end(order.placed_at, months)
+        rule, label = "AQA-7", f"Warranty on {line.name} ({months} months from purchase)"
+        if request.replaced_at is not None:
+            floor = self.calendar.add_months_end(request.replaced_at, s.replacement_warranty_months)
+            end = floor if is_after(floor, end) else end
+            rule = "AQA-10"
+            label = (
+                f"Warranty on the replacement {line.name}: the original end or "
+                f"{s.replacement_warranty_months} months after replacement, whichever is later"
+            )
+        return self._deadline("warranty_end", end, rule, label, sku=line.sku)
+
+    # -- evidence, carriers, addresses -------------------------------------------------------
+    def evidence_requirements(
+        self, scenario: Scenario | None, kind: RequestKind = RequestKind.RETURN
+    ) -> tuple[EvidenceRequirement, ...]:
+        if kind is not RequestKind.RETURN or scenario not in self.scenarios:
+            return ()
+        return (
+            self._needs(
+                EvidenceKind.PHOTO,
+                1,
+                "AQA-12",
+                "Photos or videos showing the product and the issue",
+                (EvidenceKind.VIDEO,),
+            ),
+            self._needs(EvidenceKind.VIDEO, 0, "AQA-12", "Videos (instead of photos)"),
+        )
+
+    def carriers(self) -> tuple[Carrier, ...]:
+        return (Carrier("any", "Any carrier", r"[A-Z0-9]{6,40}", "1Z999AA10123456784"),)
+
+    def check_tracking(self, carrier_code: str | None, tracking_number: str) -> Finding:
+        # Any courier is fine (AQA-12 only asks for a number); separators are printing noise.
+        number = re.sub(r"[\s-]+", "", tracking_number).upper()
+        ok = re.fullmatch(self.carriers()[0].pattern, number) is not None
+        text = (
+            f"Tracking number {number} accepted"
+            if ok
+            else f"{number or 'An empty value'} is not a tracking number (6-40 letters, digits)"
+        )
+        return finding("AQA-12", ok, text, carrier=carrier_code or "any", tracking_number=number)
+
+    def check_address_change(self, original_country: str, new_country: str) -> Finding:
+        same = original_country.upper() == new_country.upper()
+        text = (
+            "The new address is in the same country"
+            if same
+            else (
+                f"You may ship to {new_country.upper()}, but the warranty holds only in "
+                f"the country of purchase ({original_country.upper()})"
+            )
+        )
+        return finding("AQA-8", True, text, original=original_country, new=new_country)
+
+    # -- deadlines ---------------------------------------------------------------------------
+    def deadlines(self, order: OrderFacts, request: RequestFacts) -> tuple[Deadline, ...]:
+        s = self.settings
+        found: list[Deadline] = []
+        if request.kind in (RequestKind.CANCELLATION, RequestKind.ADDRESS_CHANGE):
+            end = self.calendar.add_hours(order.placed_at, s.free_change_hours)
+            label = f"Cancel or change for sure within {s.free_change_hours} hours of ordering"
+            found.append(self._deadline("cancel_until", end, "AQA-1", label))
+            if order.shipped_at is not None:
+                n = s.change_closes_days_after_shipping
+                end = self.calendar.add_days_end(order.shipped_at, n)
+                label = f"No cancellation or change more than {n} days after shipping"
+                found.append(self._deadline("change_closes_at", end, "AQA-3", label))
+            return tuple(found)
+        if request.scenario is Scenario.NON_QUALITY:
+            end = self.calendar.add_days_end(order.placed_at, s.money_back_days)
+            label = f"{s.money_back_days}-day money-back guarantee"
+            found.append(self._deadline("money_back_until", end, "AQA-4", label))
+        elif request.scenario is Scenario.WARRANTY_CLAIM and not request.fully_refunded:
+            found += [
+                self.warranty_end(order, line, request)
+                for line, _ in requested_lines(order, request)
+            ]
+        found.append(self.review_due(request.at))
+        return tuple(found)
+
+    def review_due(self, requested_at: datetime, *, complex_case: bool = False) -> Deadline:
+        n = self.settings.review_business_days
+        end = self.calendar.add_working_days(requested_at, n)
+        return self._deadline(
+            "review_due", end, "AQA-12", f"Support answers within {n} business days"
+        )
+
+    def refund_due(self, inspected_at: datetime) -> Deadline:
+        n = self.settings.refund_business_days
+        end = self.calendar.add_working_days(inspected_at, n)
+        label = f"Refund within {n} business days of receipt and inspection"
+        return self._deadline("refund_due", end, "AQA-12", label)
+
+    # -- money and notices -------------------------------------------------------------------
+    def refund(
+        self,
+        order: OrderFacts,
+        request: RequestFacts,
+        *,
+        ratio: Decimal | None = None,
+        wrong_item_option: str | None = None,
+        received_on: datetime | None = None,
+        deductions: Sequence[RefundLine] = (),
+    ) -> RefundBreakdown:
+        if ratio is not None or wrong_item_option is not None:
+            raise ValueError("Aqara refunds take no ratio and no wrong-item option")
+        lines = requested_lines(order, request)
+        paid = sum((line.unit_price * qty for line, qty in lines), ZERO)
+        if request.kind is RequestKind.CANCELLATION:
+            raw = [
+                (f"Price of {line.name} x {qty}", line.unit_price * qty, "AQA-1")
+                for line, qty in lines
+            ]
+            return build_refund(order.currency, paid, raw, deductions, "AQA-1")
+        if request.kind is RequestKind.RETURN and request.scenario is Scenario.NON_QUALITY:
+            raw = [
+                (
+                    f"Product cost of {line.name} x {qty} (shipping not refunded)",
+                    line.unit_price * qty,
+                    "AQA-6",
+                )
+                for line, qty in lines
+            ]
+            return build_refund(order.currency, paid, raw, deductions, "AQA-6")
+        if request.kind is RequestKind.RETURN and request.scenario is Scenario.WARRANTY_CLAIM:
+            if request.fully_refunded:
+                raise ValueError("A fully refunded product has no warranty left (AQA-11)")
+            used_until = received_on or request.at
+            raw = []
+            for line, qty in lines:
+                raw += self._usage_lines(order, line, qty, request, used_until)
+            return build_refund(order.currency, paid, raw, deductions, "AQA-9")
+        raise ValueError(f"No Aqara refund for {request.kind} / {request.scenario}")
+
+    def _usage_lines(
+        self,
+        order: OrderFacts,
+        line: LineFacts,
+        qty: int,
+        request: RequestFacts,
+        used_until: datetime,
+    ) -> list[tuple[str, Decimal, str]]:
+        """AQA-9's reading: price x remaining warranty days ÷ warranty days, never below 0."""
+        end = self.calendar.local_date(self.warranty_end(order, line, request).at)
+        start = self.calendar.local_date(request.replaced_at or order.placed_at)
+        total = max(0, (end - start).days)
+        remaining = min(total, max(0, (end - self.calendar.local_date(used_until)).days))
+        price = line.unit_price * qty
+        used_share = Decimal(total - remaining) / total if total else Decimal(1)
+        return [
+            (f"Price of {line.name} x {qty}", price, "AQA-9"),
+            (
+                f"Usage: {total - remaining} of {total} warranty days used",
+                -price * used_share,
+                "AQA-9",
+            ),
+        ]
+
+    def return_notice(self) -> tuple[str, ...]:
+        return (
+            "Our warehouse processes returns every two weeks, so a return can take up to a "
+            "month to be handled (AQA-12).",
+            "We are not liable for lost data, and we cannot send back personal items sent with "
+            "the product; back up your data and remove them first (AQA-13).",
+        )

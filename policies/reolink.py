@@ -1,0 +1,276 @@
+"""Reolink's warranty-solution confirmation (REO-1..REO-12): reject, submit, upload, deadlines."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from policies.base import (
+    MEBIBYTE,
+    BaseSettings,
+    Carrier,
+    Deadline,
+    Decision,
+    EvidenceKind,
+    EvidenceRequirement,
+    Finding,
+    OrderFacts,
+    Policy,
+    RequestFacts,
+    RequestKind,
+    Scenario,
+    check_requirements,
+    finding,
+    plural,
+)
+
+SOLUTION_EMAIL_SUBJECT = (
+    "Action Required: Please confirm your warranty solution for Reolink products"
+)
+SOLUTION_CONTENT_FIELDS = (  # REO-3: what the "Warranty solution content" page must show
+    "items",
+    "solution_kind",
+    "amounts",
+    "return_needed",
+    "payment_needed",
+    "shipping_address",
+)
+PENDING_CONFIRM = "pending_confirm"
+# No 0/O, 1/l/I: customers copy this password by eye as often as by clipboard.
+PASSWORD_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789"
+TRACKING = re.compile(r"[A-Za-z0-9]+")
+
+
+def generate_solution_password(length: int = 12) -> str:
+    """A fresh password for one solution's email (REO-2); store only its hash."""
+    if length < 10:
+        raise ValueError("A solution password needs at least 10 characters")
+    return "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(length))
+
+
+@dataclass(frozen=True)
+class ReolinkSettings(BaseSettings):
+    max_upload_bytes: int = 10 * MEBIBYTE
+    max_pictures: int = 5
+    confirm_remind_after_days: int = 3
+    confirm_expire_after_days: int = 14
+    reject_comment_min_chars: int = 1
+
+
+class ReolinkPolicy(Policy):
+    key = "reolink"
+    version = "reolink-2026.1"
+    name = "Reolink"
+    supported_kinds = frozenset({RequestKind.SOLUTION_REJECT})
+    scenarios = ()
+    Settings = ReolinkSettings
+    scope_rule = "REO-4"
+    settings: ReolinkSettings
+
+    # -- rejecting a solution (REO-4, REO-5) -------------------------------------------------
+    def decide(self, order: OrderFacts, request: RequestFacts) -> Decision:
+        if request.kind is not RequestKind.SOLUTION_REJECT:
+            return self._out_of_scope(request)
+        status = request.solution_status or "unknown"
+        if status != PENDING_CONFIRM:
+            shown = "already confirmed" if status == "confirmed" else f"in status {status!r}"
+            text = (
+                f"This warranty solution is {shown}, so it can no longer be rejected; to ask for "
+                "another solution, please email Reolink customer service"
+            )
+            return self._decision([finding("REO-5", False, text, status=status, contact="email")])
+        findings = [finding("REO-5", True, "The solution awaits your confirmation", status=status)]
+        comment = request.comment.strip()
+        minimum = self.settings.reject_comment_min_chars
+        if len(comment) < max(1, minimum):
+            text = "Please say in a comment which solution you would like instead"
+            findings.append(finding("REO-4", False, text, comment_chars=len(comment)))
+        else:
+            text = "An agent will review the solution you asked for in your comment"
+            findings.append(finding("REO-4", True, text, comment_chars=len(comment)))
+        return self._decision(findings)
+
+    # -- after agreeing (REO-6..REO-11) ------------------------------------------------------
+    def evidence_requirements(
+        self,
+        scenario: Scenario | None = None,
+        kind: RequestKind = RequestKind.RETURN,
+        *,
+        return_needed: bool = True,
+        payment_needed: bool = True,
+    ) -> tuple[EvidenceRequirement, ...]:
+        if kind is RequestKind.SOLUTION_REJECT:
+            return ()
+        most = self.settings.max_pictures
+        found = []
+        if return_needed:
+            label = "The postage receipt of your return"
+            found.append(self._needs(EvidenceKind.POSTAGE_RECEIPT, 1, "REO-7", label, (), most))
+        if payment_needed:
+            label = "A screenshot of your make-up payment"
+            found.append(self._needs(EvidenceKind.PAYMENT_SCREENSHOT, 1, "REO-8", label, (), most))
+        return tuple(found)
+
+    def check_evidence(
+        self,
+        scenario: Scenario | None,
+        evidence: Mapping[EvidenceKind, int],
+        *,
+        return_needed: bool = True,
+        payment_needed: bool = True,
+    ) -> tuple[Finding, ...]:
+        reqs = self.evidence_requirements(
+            scenario, return_needed=return_needed, payment_needed=payment_needed
+        )
+        # The 5-picture limit is per submission (REO-9), so per-kind maxima are not checked here.
+        presence = check_requirements(
+            [dataclasses.replace(r, max_count=None) for r in reqs], evidence
+        )
+        pictures = sum(evidence.values())
+        most = self.settings.max_pictures
+        ok = pictures <= most
+        text = f"{plural(pictures, 'picture')} uploaded; at most {most} per submission"
+        return (*presence, finding("REO-9", ok, text, count=pictures, maximum=most))
+
+    def check_upload(
+        self, requirement: EvidenceRequirement, file_format: str, size_bytes: int
+    ) -> Finding:
+        return super().check_upload(
+            dataclasses.replace(requirement, rule_id="REO-9"), file_format, size_bytes
+        )
+
+    def carriers(self) -> tuple[Carrier, ...]:
+        return (Carrier("any", "Any carrier", TRACKING.pattern, "1Z999AA10123456784"),)
+
+    def check_tracking(self, carrier_code: str | None, tracking_number: str) -> Finding:
+        # Refused rather than cleaned up: REO-7 asks the customer to type it without them.
+        if TRACKING.fullmatch(tracking_number):
+            text = f"Tracking number {tracking_number} accepted"
+            return finding("REO-7", True, text, tracking_number=tracking_number)
+        if not tracking_number:
+            return finding("REO-7", False, "Please enter the return tracking number")
+        bad = sorted(
+            {
+                "blanks" if ch.isspace() else repr(ch)
+                for ch in tracking_number
+                if not TRACKING.fullmatch(ch)
+            }
+        )
+        text = (
+            f"A tracking number has letters and digits only; remove {', '.join(bad)} "
+            f"from {tracking_number!r}"
+        )
+        return finding("REO-7", False, text, tracking_number=tracking_number)
+
+    def check_transaction_id(self, transaction_id: str) -> Finding:
+        value = transaction_id.strip()
+        ok = 0 < len(value) <= 100
+        text = (
+            f"Transaction ID {value} noted" if ok else "Please enter your payment's transaction ID"
+        )
+        return finding("REO-8", ok, text, transaction_id=value)
+
+    def check_address_change(self, original_country: str, new_country: str) -> Finding:
+        ok = original_country.strip().upper() == new_country.strip().upper()
+        text = (
+            "The new address stays in the original country"
+            if ok
+            else f"The address must stay in {original_country.upper()}, not {new_country.upper()}"
+        )
+        return finding("REO-11", ok, text, original=original_country, new=new_country)
+
+    def check_solution_submission(
+        self,
+        *,
+        return_needed: bool,
+        payment_needed: bool,
+        address_confirmed: bool,
+        original_country: str,
+        new_country: str | None = None,
+        tracking_number: str = "",
+        transaction_id: str = "",
+        evidence: Mapping[EvidenceKind, int] | None = None,
+    ) -> Decision:
+        """Everything REO-6..REO-11 ask of the form the customer submits after agreeing."""
+        evidence = evidence or {}
+        text = (
+            "You confirmed the shipping address"
+            if address_confirmed
+            else ("Please confirm your shipping address before submitting")
+        )
+        findings = [finding("REO-6", address_confirmed, text)]
+        findings.append(
+            self.check_address_change(original_country, new_country or original_country)
+        )
+        if return_needed:
+            findings.append(self.check_tracking(None, tracking_number))
+        if payment_needed:
+            findings.append(self.check_transaction_id(transaction_id))
+        if not (return_needed or payment_needed):
+            text = "Nothing to return or pay: check your shipping address and submit"
+            findings.append(finding("REO-10", True, text))
+        findings += self.check_evidence(
+            None, evidence, return_needed=return_needed, payment_needed=payment_needed
+        )
+        return self._decision(findings)
+
+    def check_solution_content(self, content: Mapping[str, object]) -> Finding:
+        """Agent-side: a solution is sent only when its page can show all REO-3 asks for."""
+        missing = [name for name in SOLUTION_CONTENT_FIELDS if content.get(name) in (None, "")]
+        if missing:
+            text = f"The solution cannot be sent without: {', '.join(missing)}"
+            return finding("REO-3", False, text, missing=",".join(missing))
+        return finding("REO-3", True, "The solution shows everything proposed", missing="")
+
+    def solution_email_notice(self) -> tuple[str, ...]:
+        return (
+            f'Look for the email "{SOLUTION_EMAIL_SUBJECT}"; if it is not in your inbox, '
+            "check your spam folder (REO-1).",
+            "Copy the highlighted password and paste it on the login page; it opens this "
+            "solution only (REO-2).",
+        )
+
+    def progress_steps(self, *, return_needed: bool, payment_needed: bool) -> tuple[str, ...]:
+        """What the customer sees, step by step, for one solution (REO-6..REO-12)."""
+        steps = ["Review the warranty solution and agree or disagree (REO-4)."]
+        if return_needed:
+            steps.append("Mail the item, then add its tracking number and postage receipt (REO-7).")
+        if payment_needed:
+            steps.append("Pay the balance, then add the transaction ID and a screenshot (REO-8).")
+        steps.append("Confirm your shipping address and submit (REO-6).")
+        steps.append(
+            "Wait for your replacement or refund; this page shows where it stands (REO-12)."
+        )
+        return tuple(steps)
+
+    # -- deadlines and notices ---------------------------------------------------------------
+    def solution_deadlines(self, sent_at: datetime) -> tuple[Deadline, ...]:
+        s = self.settings
+        remind = self.calendar.add_days_same_time(sent_at, s.confirm_remind_after_days)
+        expire = self.calendar.add_days_end(sent_at, s.confirm_expire_after_days)
+        return (
+            self._deadline(
+                "confirm_remind_at",
+                remind,
+                "REO-1",
+                f"Reminder if not confirmed after {s.confirm_remind_after_days} days",
+            ),
+            self._deadline(
+                "confirm_expires_at",
+                expire,
+                "REO-5",
+                f"The solution expires unconfirmed after {s.confirm_expire_after_days} days",
+            ),
+        )
+
+    def return_notice(self) -> tuple[str, ...]:
+        most, size = self.settings.max_pictures, self.settings.max_upload_bytes // MEBIBYTE
+        return (
+            "Enter the tracking number without blanks or special characters (REO-7).",
+            f"Upload JPG, JPEG, PNG or WEBP images: at most {most} pictures, each at most "
+            f"{size} MB (REO-9).",
+        )

@@ -1,0 +1,52 @@
+"""The demo data behind `make run`: three branded vendors, their agents, every scenario."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django_scopes import scopes_disabled
+
+from portal.models import Membership, Vendor
+from rma.models import Event, Order, ReturnRequest, WarrantySolution
+
+
+@pytest.mark.django_db
+def test_seed_demo_covers_each_vendor_and_is_rerunnable():
+    call_command("seed_demo")
+    assert set(Vendor.objects.values_list("slug", flat=True)) == {"reolink", "marketplace", "aqara"}
+    user_model = get_user_model()
+    assert user_model.objects.get(username="admin").is_superuser
+    for vendor in Vendor.objects.all():
+        agent = user_model.objects.get(username=f"agent-{vendor.slug}")
+        assert agent.check_password(f"demo-{vendor.slug}")
+        assert Membership.objects.filter(user=agent, vendor=vendor).exists()
+        assert vendor.logo and vendor.support_email
+    with scopes_disabled():
+        solution_states = set(WarrantySolution.objects.values_list("status", flat=True))
+        assert solution_states == {
+            "pending_confirm",
+            "confirmed",
+            "rejected",
+            "submitted",
+            "completed",
+        }
+        scenarios = set(
+            ReturnRequest.objects.filter(vendor__slug="marketplace").values_list(
+                "scenario", flat=True
+            )
+        )
+        assert scenarios == {"non_quality", "wrong_item", "quality_defect"}
+        aqara = set(
+            ReturnRequest.objects.filter(vendor__slug="aqara").values_list("scenario", flat=True)
+        )
+        assert aqara == {"non_quality", "warranty_claim"}
+        counts = (Order.objects.count(), ReturnRequest.objects.count(), Event.objects.count())
+
+    call_command("seed_demo")
+    with scopes_disabled():
+        assert (
+            Order.objects.count(),
+            ReturnRequest.objects.count(),
+            Event.objects.count(),
+        ) == counts
