@@ -394,6 +394,11 @@ class Policy(ABC):
         text = f"{self.name} does not handle a {what} request through this portal"
         return self._decision([finding(self.scope_rule, False, text, kind=request.kind)])
 
+    @property
+    def offers_warranty_solutions(self) -> bool:
+        """Whether the vendor proposes warranty solutions for customers to confirm (REO)."""
+        return RequestKind.SOLUTION_REJECT in self.supported_kinds
+
     # -- attestations ------------------------------------------------------------------------
     def required_attestations(self, scenario: Scenario | None) -> tuple[AttestationNeed, ...]:
         """The condition statements the customer ticks for this scenario (explicit checkboxes)."""

@@ -125,6 +125,15 @@ class OrderAdmin(TenantAdmin):
             return "none yet"
         return format_html_join(mark_safe("<br>"), "<a href='{}'>{}</a> ({})", links)
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        order = self.get_object(request, object_id)
+        extra_context = {
+            **(extra_context or {}),
+            "offers_solutions": order is not None
+            and order.vendor.get_policy().offers_warranty_solutions,
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
     def get_urls(self):
         return [
             path(

@@ -18,6 +18,7 @@ from rma.services.returns import refund_preview
 
 from .base import CaseAction, ReadOnlyInline, TenantAdmin, breakdown_html, findings_html
 from .evidence import EvidenceInline
+from .simulator import simulator_view
 
 RETURN_ACTIONS: tuple[CaseAction, ...] = (
     CaseAction("start_review", "Start review", "can_start_review"),
@@ -187,6 +188,7 @@ class ReturnRequestAdmin(TenantAdmin):
         _bulk("close", "Close selected cases", "can_close"),
     )
     change_form_template = "admin/rma/case_change_form.html"
+    change_list_template = "admin/rma/returnrequest_change_list.html"
     readonly_fields = (
         "rma_number",
         "status",
@@ -325,6 +327,11 @@ class ReturnRequestAdmin(TenantAdmin):
 
     def get_urls(self):
         return [
+            path(
+                "simulator/",
+                self.admin_site.admin_view(lambda request: simulator_view(self, request)),
+                name="rma_policy_simulator",
+            ),
             path(
                 "<path:object_id>/action/<str:action>/",
                 self.admin_site.admin_view(self.action_view),
