@@ -1,347 +1,49 @@
-"""Facts in, decisions out: the shared vocabulary and base class of every vendor policy."""
+"""The base class of every vendor policy; the shared vocabulary is re-exported from here."""
 
 from __future__ import annotations
 
 import dataclasses
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal
-from enum import StrEnum
+from datetime import datetime
+from decimal import Decimal
 from typing import Any, ClassVar
 
-from policies.calendar import WorkingCalendar, is_after, require_aware
-
-CENT = Decimal("0.01")
-ZERO = Decimal("0")
-IMAGE_FORMATS = ("jpg", "jpeg", "png", "webp")
-VIDEO_FORMATS = ("mp4", "mov", "webm")
-DOCUMENT_FORMATS = ("pdf", "jpg", "jpeg", "png")
-MEBIBYTE = 1024 * 1024
-
-
-class Scenario(StrEnum):
-    NON_QUALITY = "non_quality"
-    WRONG_ITEM = "wrong_item"
-    QUALITY_DEFECT = "quality_defect"
-    WARRANTY_CLAIM = "warranty_claim"
-
-
-class RequestKind(StrEnum):
-    RETURN = "return"  # a ReturnRequest with a Scenario
-    CANCELLATION = "cancellation"
-    ADDRESS_CHANGE = "address_change"
-    SOLUTION_REJECT = "solution_reject"
-
-
-class EvidenceKind(StrEnum):
-    PHOTO = "photo"
-    VIDEO = "video"
-    POSTAGE_RECEIPT = "postage_receipt"
-    PAYMENT_SCREENSHOT = "payment_screenshot"
-    FAULT_STATEMENT = "fault_statement"
-    COMPARISON_SCREENSHOT = "comparison_screenshot"
-    PACKAGING_PHOTO = "packaging_photo"
-
-
-class Attestation(StrEnum):
-    UNUSED = "unused"
-    UNTESTED = "untested"
-    UNPROGRAMMED = "unprogrammed"
-    PACKAGING_INTACT = "packaging_intact"
-    ACCESSORIES_COMPLETE = "accessories_complete"
-    GIFTS_INCLUDED = "gifts_included"
-    ORIGINAL_PACKAGING = "original_packaging"  # AQA-6: included, not necessarily pristine
-    UNDAMAGED = "undamaged"  # AQA-4
-
-
-@dataclass(frozen=True)
-class LineFacts:
-    """One order line; `purchase_cost` and `export_postage` are per unit, like `unit_price`."""
-
-    sku: str
-    name: str
-    quantity: int
-    unit_price: Decimal
-    purchase_cost: Decimal = ZERO
-    export_postage: Decimal = ZERO
-    warranty_months: int | None = None
-
-
-@dataclass(frozen=True)
-class OrderFacts:
-    number: str
-    currency: str
-    placed_at: datetime
-    shipped_at: datetime | None
-    delivered_at: datetime | None
-    country_of_purchase: str
-    purchase_channel: str
-    is_corporate: bool
-    lines: tuple[LineFacts, ...]
-    has_tracking_number: bool = False
-
-    def __post_init__(self) -> None:
-        for name in ("placed_at", "shipped_at", "delivered_at"):
-            if (value := getattr(self, name)) is not None:
-                require_aware(value, f"OrderFacts.{name}")
-
-
-@dataclass(frozen=True)
-class RequestFacts:
-    kind: RequestKind
-    at: datetime
-    scenario: Scenario | None = None
-    lines: tuple[tuple[str, int], ...] = ()
-    evidence: Mapping[EvidenceKind, int] = field(default_factory=dict)
-    attestations: frozenset[Attestation] = frozenset()
-    current_country: str | None = None
-    solution_status: str | None = None
-    comment: str = ""
-    replaced_at: datetime | None = None
-    original_warranty_end: datetime | None = None
-    fully_refunded: bool = False
-    complex_case: bool = False
-    received_item_price: Decimal | None = None
-    # True when a request is opened before its evidence is uploaded (the portal's checklist);
-    # missing evidence is then reported as still to come rather than refused.
-    evidence_due_later: bool = False
-
-    def __post_init__(self) -> None:
-        require_aware(self.at, "RequestFacts.at")
-        for name in ("replaced_at", "original_warranty_end"):
-            if (value := getattr(self, name)) is not None:
-                require_aware(value, f"RequestFacts.{name}")
-
-
-def plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
-
-
-def figure(value: object) -> str:
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
-
-@dataclass(frozen=True)
-class Finding:
-    rule_id: str
-    ok: bool
-    message: str
-    figures: Mapping[str, str] = field(default_factory=dict)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {**dataclasses.asdict(self), "figures": dict(self.figures)}
-
-
-def finding(rule_id: str, ok: bool, text: str, **figures: object) -> Finding:
-    """A finding whose message ends with the rule id, as customers and agents see it."""
-    message = f"{text.rstrip('.')} ({rule_id})."
-    return Finding(rule_id, ok, message, {k: figure(v) for k, v in figures.items()})
-
-
-@dataclass(frozen=True)
-class Decision:
-    allowed: bool
-    findings: tuple[Finding, ...]
-    policy_key: str
-    policy_version: str
-
-    def __post_init__(self) -> None:
-        if self.allowed and self.refusals:
-            raise ValueError("A decision with refusals cannot be allowed")
-
-    @property
-    def refusals(self) -> tuple[Finding, ...]:
-        return tuple(f for f in self.findings if not f.ok)
-
-    @property
-    def best_effort(self) -> bool:
-        """True when the vendor only promises to try (AQA-1 after its 12 hours)."""
-        return any(f.figures.get("best_effort") == "true" for f in self.findings)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {**dataclasses.asdict(self), "findings": [f.to_dict() for f in self.findings]}
-
-
-@dataclass(frozen=True)
-class AttestationNeed:
-    """One statement the customer must tick, in words they understand, with its rule."""
-
-    attestation: Attestation
-    label: str
-    rule_id: str
-
-
-@dataclass(frozen=True)
-class EvidenceRequirement:
-    """`alternatives` are kinds whose uploads also count toward `min_count` (photos OR videos)."""
-
-    kind: EvidenceKind
-    min_count: int
-    max_count: int | None
-    formats: tuple[str, ...]
-    max_bytes: int | None
-    rule_id: str
-    label: str
-    alternatives: tuple[EvidenceKind, ...] = ()
-
-
-@dataclass(frozen=True)
-class Carrier:
-    code: str
-    name: str
-    pattern: str
-    example: str
-
-
-@dataclass(frozen=True)
-class RefundLine:
-    label: str
-    amount: Decimal
-    rule_id: str
-
-
-@dataclass(frozen=True)
-class RefundBreakdown:
-    currency: str
-    lines: tuple[RefundLine, ...]
-    total: Decimal
-    paid: Decimal
-
-    def to_dict(self) -> dict[str, Any]:
-        lines = [{**dataclasses.asdict(x), "amount": str(x.amount)} for x in self.lines]
-        return {
-            "currency": self.currency,
-            "lines": lines,
-            "total": str(self.total),
-            "paid": str(self.paid),
-        }
-
-
-@dataclass(frozen=True)
-class Deadline:
-    name: str
-    at: datetime
-    rule_id: str
-    label: str
-    sku: str | None = None  # set when a deadline belongs to one product (warranty_end)
-
-    def has_passed(self, now: datetime) -> bool:
-        """True once `now` is after the deadline; the deadline's own instant is still inside."""
-        return is_after(now, self.at)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {**dataclasses.asdict(self), "at": self.at.isoformat()}
-
-
-def money(amount: Decimal) -> Decimal:
-    """Quantise to cents, once, where an amount leaves a calculation."""
-    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def build_refund(
-    currency: str,
-    paid: Decimal,
-    raw_lines: Sequence[tuple[str, Decimal, str]],
-    deductions: Sequence[RefundLine],
-    cap_rule: str,
-) -> RefundBreakdown:
-    """Quantise each line once, add agent deductions, then hold the total within 0..paid.
-
-    A cap adds a visible line, so the lines always add up to the total the customer sees.
-    """
-    for extra in deductions:
-        if extra.amount > 0:
-            raise ValueError(f"Deduction {extra.label!r} must be zero or negative")
-    lines = [RefundLine(label, money(amount), rule) for label, amount, rule in raw_lines]
-    lines += [RefundLine(d.label, money(d.amount), d.rule_id) for d in deductions]
-    paid = money(paid)
-    total = sum((line.amount for line in lines), ZERO)
-    if total < 0:
-        lines.append(RefundLine("Deductions cannot exceed the amount paid", -total, cap_rule))
-        total = ZERO
-    elif total > paid:
-        lines.append(RefundLine("A refund cannot exceed the amount paid", paid - total, cap_rule))
-        total = paid
-    return RefundBreakdown(currency, tuple(lines), money(total), paid)
-
-
-def requested_lines(order: OrderFacts, request: RequestFacts) -> tuple[tuple[LineFacts, int], ...]:
-    """The order lines a request covers with their quantities; no lines means the whole order."""
-    if not request.lines:
-        return tuple((line, line.quantity) for line in order.lines)
-    chosen: list[tuple[LineFacts, int]] = []
-    for sku, quantity in request.lines:
-        matching = [line for line in order.lines if line.sku == sku]
-        if not matching:
-            raise ValueError(f"Order {order.number} has no item with SKU {sku!r}")
-        if quantity < 1 or quantity > sum(line.quantity for line in matching):
-            raise ValueError(f"Cannot request {quantity} of SKU {sku!r} on order {order.number}")
-        for line in matching:  # one SKU may sit on several lines; fill them in order
-            take = min(quantity, line.quantity)
-            if take:
-                chosen.append((line, take))
-                quantity -= take
-    return tuple(chosen)
-
-
-@dataclass(frozen=True)
-class BaseSettings:
-    """Settings every policy has; a vendor subclass adds its own, each with the README default."""
-
-    max_upload_bytes: int = 10 * MEBIBYTE
-    video_max_bytes: int = 200 * MEBIBYTE
-    reminder_hours_before: int = 24
-
-    @classmethod
-    def from_mapping(cls, mapping: Mapping[str, object], *, policy_key: str) -> BaseSettings:
-        defaults = cls()
-        known = {f.name for f in dataclasses.fields(cls)}
-        unknown = sorted(set(mapping) - known)
-        if unknown:
-            raise ValueError(
-                f"Unknown setting(s) for the {policy_key!r} policy: {', '.join(unknown)}. "
-                f"Known settings: {', '.join(sorted(known))}."
-            )
-        values = {
-            name: _coerce_setting(policy_key, name, value, getattr(defaults, name))
-            for name, value in mapping.items()
-        }
-        return dataclasses.replace(defaults, **values)
-
-    def to_dict(self) -> dict[str, object]:
-        return {k: str(v) if isinstance(v, Decimal) else v for k, v in vars(self).items()}
-
-
-def _coerce_setting(policy_key: str, name: str, value: object, default: object) -> object:
-    where = f"Setting {name!r} of the {policy_key!r} policy"
-    if isinstance(default, bool):
-        if not isinstance(value, bool):
-            raise ValueError(f"{where} must be true or false, got {value!r}")
-        return value
-    if isinstance(default, int):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise ValueError(f"{where} must be a whole number >= 0, got {value!r}")
-        return value
-    if isinstance(default, Decimal):
-        # Floats are refused: 0.1 as a float is not the 0.1 a vendor typed.
-        if not isinstance(value, Decimal | int | str) or isinstance(value, bool):
-            raise ValueError(f"{where} must be a decimal string, got {value!r}")
-        try:
-            number = Decimal(value)
-        except ArithmeticError as exc:
-            raise ValueError(f"{where} must be a decimal string, got {value!r}") from exc
-        if not number.is_finite() or number < 0:
-            raise ValueError(f"{where} must be a finite number >= 0, got {value!r}")
-        return number
-    if not isinstance(value, str):
-        raise ValueError(f"{where} must be text, got {value!r}")
-    return value
+from policies.calendar import WorkingCalendar
+from policies.facts import (
+    CENT,
+    DOCUMENT_FORMATS,
+    IMAGE_FORMATS,
+    MEBIBYTE,
+    VIDEO_FORMATS,
+    ZERO,
+    Attestation,
+    EvidenceKind,
+    LineFacts,
+    OrderFacts,
+    RequestFacts,
+    RequestKind,
+    Scenario,
+)
+from policies.results import (
+    AttestationNeed,
+    Carrier,
+    Deadline,
+    Decision,
+    EvidenceRequirement,
+    Finding,
+    RefundBreakdown,
+    RefundLine,
+    build_refund,
+    figure,
+    finding,
+    money,
+    plural,
+    requested_lines,
+)
+from policies.settings import (
+    BaseSettings,
+)
 
 
 class Policy(ABC):
@@ -556,3 +258,37 @@ def check_requirements(
                 finding(req.rule_id, False, text, kind=req.kind, count=own, maximum=req.max_count)
             )
     return tuple(findings)
+
+
+__all__ = [
+    "CENT",
+    "DOCUMENT_FORMATS",
+    "IMAGE_FORMATS",
+    "MEBIBYTE",
+    "VIDEO_FORMATS",
+    "ZERO",
+    "Attestation",
+    "AttestationNeed",
+    "BaseSettings",
+    "Carrier",
+    "Deadline",
+    "Decision",
+    "EvidenceKind",
+    "EvidenceRequirement",
+    "Finding",
+    "LineFacts",
+    "OrderFacts",
+    "Policy",
+    "RefundBreakdown",
+    "RefundLine",
+    "RequestFacts",
+    "RequestKind",
+    "Scenario",
+    "build_refund",
+    "check_requirements",
+    "figure",
+    "finding",
+    "money",
+    "plural",
+    "requested_lines",
+]

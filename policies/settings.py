@@ -1,0 +1,64 @@
+"""Per-vendor policy settings: the README's readings as typed, validated defaults."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
+from policies.facts import MEBIBYTE
+
+
+@dataclass(frozen=True)
+class BaseSettings:
+    """Settings every policy has; a vendor subclass adds its own, each with the README default."""
+
+    max_upload_bytes: int = 10 * MEBIBYTE
+    video_max_bytes: int = 200 * MEBIBYTE
+    reminder_hours_before: int = 24
+
+    @classmethod
+    def from_mapping(cls, mapping: Mapping[str, object], *, policy_key: str) -> BaseSettings:
+        defaults = cls()
+        known = {f.name for f in dataclasses.fields(cls)}
+        unknown = sorted(set(mapping) - known)
+        if unknown:
+            raise ValueError(
+                f"Unknown setting(s) for the {policy_key!r} policy: {', '.join(unknown)}. "
+                f"Known settings: {', '.join(sorted(known))}."
+            )
+        values = {
+            name: _coerce_setting(policy_key, name, value, getattr(defaults, name))
+            for name, value in mapping.items()
+        }
+        return dataclasses.replace(defaults, **values)
+
+    def to_dict(self) -> dict[str, object]:
+        return {k: str(v) if isinstance(v, Decimal) else v for k, v in vars(self).items()}
+
+
+def _coerce_setting(policy_key: str, name: str, value: object, default: object) -> object:
+    where = f"Setting {name!r} of the {policy_key!r} policy"
+    if isinstance(default, bool):
+        if not isinstance(value, bool):
+            raise ValueError(f"{where} must be true or false, got {value!r}")
+        return value
+    if isinstance(default, int):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise ValueError(f"{where} must be a whole number >= 0, got {value!r}")
+        return value
+    if isinstance(default, Decimal):
+        # Floats are refused: 0.1 as a float is not the 0.1 a vendor typed.
+        if not isinstance(value, Decimal | int | str) or isinstance(value, bool):
+            raise ValueError(f"{where} must be a decimal string, got {value!r}")
+        try:
+            number = Decimal(value)
+        except ArithmeticError as exc:
+            raise ValueError(f"{where} must be a decimal string, got {value!r}") from exc
+        if not number.is_finite() or number < 0:
+            raise ValueError(f"{where} must be a finite number >= 0, got {value!r}")
+        return number
+    if not isinstance(value, str):
+        raise ValueError(f"{where} must be text, got {value!r}")
+    return value
