@@ -1,0 +1,71 @@
+"""Per-route security headers: no referrer from customer pages, framing only for embed routes.
+
+Everything else is global (settings): HTTPS-only cookies, HSTS, a nonce-based
+Content-Security-Policy with ``frame-ancestors 'none'`` and ``X-Frame-Options: DENY``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.views.decorators.clickjacking import xframe_options_exempt
+
+# Customer pages carry secrets in their URLs (access tokens, solution ids); a link followed
+# from them must not hand the URL to another site.
+PORTAL_PATH_PREFIX = "/v/"
+
+
+class PortalHeadersMiddleware:
+    """``Referrer-Policy: no-referrer`` on the customer portal's pages.
+
+    Those are ``/v/...`` on the shared host, and everything on a vendor's own host name
+    (``api.middleware.VendorHostMiddleware`` marks such requests with ``host_vendor_slug``).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.path_info.startswith(PORTAL_PATH_PREFIX) or getattr(
+            request, "host_vendor_slug", None
+        ):
+            response["Referrer-Policy"] = "no-referrer"
+        return response
+
+
+def frame_ancestors(request: HttpRequest, extra: list[str] | tuple[str, ...] = ()) -> list[str]:
+    """Who may frame an embeddable page: this site, the configured origins and ``extra``."""
+    return ["'self'", *settings.EMBED_FRAME_ANCESTORS, *extra]
+
+
+def embeddable(
+    view: Callable[..., HttpResponse] | None = None,
+    *,
+    ancestors: Callable[..., list[str]] | None = None,
+):
+    """Let a view be shown in another site's frame.
+
+    Lifts X-Frame-Options and replaces the CSP ``frame-ancestors 'none'`` with this site, the
+    origins in ``EMBED_FRAME_ANCESTORS``, and what ``ancestors(request, *args, **kwargs)``
+    returns (for example a vendor's own shop origin). Use as ``@embeddable`` or
+    ``@embeddable(ancestors=vendor_shop_origins)``.
+    """
+
+    def decorator(func: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(func)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            response = func(request, *args, **kwargs)
+            extra = ancestors(request, *args, **kwargs) if ancestors else ()
+            replace = dict(getattr(response, "_csp_replace", None) or {})
+            replace["frame-ancestors"] = frame_ancestors(request, extra)
+            response._csp_replace = replace
+            return response
+
+        return xframe_options_exempt(wrapped)
+
+    return decorator(view) if view is not None else decorator
