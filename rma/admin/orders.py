@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.http import Http404, HttpRequest, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -154,7 +154,8 @@ class OrderAdmin(TenantAdmin):
             holder: dict = {}
 
             def propose() -> None:
-                holder["solution"], holder["password"] = services.solution_create(
+                # The password goes only into the customer's email (REO-1), never to the screen.
+                holder["solution"], _password = services.solution_create(
                     order=order,
                     kind=data["kind"],
                     lines=[
@@ -173,8 +174,8 @@ class OrderAdmin(TenantAdmin):
                 solution = holder["solution"]
                 self.message_user(
                     request,
-                    f"Password for {solution.reference} (shown once): {holder['password']}",
-                    messages.WARNING,
+                    f"{solution.reference}: the confirmation email with its password is on its "
+                    f"way to {order.customer.email} (REO-1).",
                 )
                 return HttpResponseRedirect(
                     reverse("admin:rma_warrantysolution_change", args=[solution.pk])

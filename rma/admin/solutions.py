@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.http import Http404, HttpRequest, HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
@@ -182,18 +182,14 @@ class WarrantySolutionAdmin(TenantAdmin):
         actor = Actor.agent(request.user)
         note = (request.POST.get("note") or "").strip()
         if action == "reissue_password":
-            holder: dict[str, str] = {}
-
-            def reissue() -> None:
-                holder["password"] = services.solution_issue_password(
-                    solution=solution, actor=actor
-                )
-
-            if self.run_service(request, labels[action], reissue):
+            # The new password is emailed to the customer; the old one stops working at once.
+            if self.run_service(
+                request,
+                labels[action],
+                lambda: services.solution_issue_password(solution=solution, actor=actor),
+            ):
                 self.message_user(
-                    request,
-                    f"New password (shown once; the old one no longer works): {holder['password']}",
-                    messages.WARNING,
+                    request, f"A new password was emailed to {solution.order.customer.email}."
                 )
         elif action == "complete":
             self.run_service(

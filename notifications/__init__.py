@@ -1,0 +1,1 @@
+"""Notifications: the outbox of customer and agent emails, and signed webhooks to vendors."""

@@ -1,0 +1,334 @@
+"""The one email renderer, and one small function per email kind that records it in the outbox.
+
+Templates live in ``templates/emails/<kind>-subject.txt``, ``<kind>.txt`` and ``<kind>.html``;
+a vendor overrides any of them with ``templates/emails/<vendor slug>/<kind>...``.
+"""
+
+from __future__ import annotations
+
+import re
+from email.mime.image import MIMEImage
+from email.utils import formataddr
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from portal.models import Membership, Vendor
+
+from .models import OutboxMessage
+from .outbox import decode_context, message_id_for, queue_email
+
+KINDS: dict[str, Any] = {
+    "solution_confirmation": _("REO-1: confirm your warranty solution, with the password"),
+    "solution_reminder": _("Reminder: a warranty solution waits for your confirmation"),
+    "solution_disagreed_agent": _("To agents: a customer disagreed with a solution (REO-4)"),
+    "return_access": _("Self-service link with its password"),
+    "return_received_ack": _("We received your return request"),
+    "return_approved": _("Return approved: RMA number, ship-by date, carriers, slip"),
+    "return_rejected": _("Return request rejected, with the reasons and rule ids"),
+    "ship_reminder": _("Reminder: ship your approved return before the ship-by date"),
+    "return_received": _("Your returned parcel arrived"),
+    "return_inspected": _("Your return was inspected"),
+    "refund_issued": _("Refund issued, with the window in which the funds arrive"),
+    "return_waived": _("Return right waived: not shipped by the ship-by date"),
+    "review_sla_breached_agent": _("To agents: a review is overdue"),
+}
+
+
+def language_for(code: str) -> str:
+    return code if code in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+# -- rendering -------------------------------------------------------------------------------
+
+
+def _templates(vendor: Vendor, kind: str, suffix: str) -> list[str]:
+    return [f"emails/{vendor.slug}/{kind}{suffix}", f"emails/{kind}{suffix}"]
+
+
+def render(
+    *, vendor: Vendor, kind: str, context: dict[str, Any], language: str
+) -> tuple[str, str, str]:
+    """Subject, plain text and HTML of one email, in the language and the vendor's time zone."""
+    logo_cid = f"logo.{vendor.slug}@rma-portal" if vendor.logo else ""
+    full = {
+        **context,
+        "vendor": vendor,
+        "accent": vendor.accent_colour,
+        "logo_cid": logo_cid,
+        "kind": kind,
+    }
+    with translation.override(language_for(language)), timezone.override(vendor.time_zone):
+        subject = render_to_string(_templates(vendor, kind, "-subject.txt"), full)
+        text = render_to_string(_templates(vendor, kind, ".txt"), full)
+        html = render_to_string(_templates(vendor, kind, ".html"), full)
+    # Template tags leave blank lines behind; a plain-text reader wants at most one.
+    text = re.sub(r"\n\s*\n(\s*\n)+", "\n\n", text).strip() + "\n"
+    return " ".join(subject.split()), text, html
+
+
+def build_email(message: OutboxMessage, secrets: dict[str, str]) -> EmailMultiAlternatives:
+    vendor = message.vendor
+    context = {**decode_context(message.context), **secrets}
+    subject, text, html = render(
+        vendor=vendor, kind=message.kind, context=context, language=message.language
+    )
+    email = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        from_email=formataddr((vendor.name, vendor.sender_email)),
+        to=[message.to],
+        reply_to=[vendor.support_email],
+        headers={
+            "Message-ID": message_id_for(message),
+            "Auto-Submitted": "auto-generated",
+            "X-RMA-Email-Kind": message.kind,
+        },
+    )
+    email.attach_alternative(html, "text/html")
+    if vendor.logo:
+        # The logo travels inside the email: media is private and never served publicly.
+        with vendor.logo.open("rb") as logo:
+            image = MIMEImage(logo.read())
+        image.add_header("Content-ID", f"<logo.{vendor.slug}@rma-portal>")
+        image.add_header("Content-Disposition", "inline", filename="logo")
+        email.mixed_subtype = "related"
+        email.attach(image)
+    return email
+
+
+def obsolete_reason(message: OutboxMessage, secrets: dict[str, str]) -> str:
+    """Why a queued message should no longer go out (its password was replaced), or ''."""
+    if message.kind != "solution_confirmation":
+        return ""
+    from rma.models import WarrantySolution
+    from rma.services.passwords import password_matches
+
+    solution = WarrantySolution.objects.filter(pk=message.context.get("solution_id")).first()
+    if solution is None or not solution.is_open:
+        return "The solution is closed; its password no longer opens it."
+    if not password_matches(secrets.get("password", ""), solution.password_hash):
+        return "A newer password was issued; this one no longer works (REO-1)."
+    return ""
+
+
+# -- shared pieces of context ----------------------------------------------------------------
+
+
+def absolute(path: str) -> str:
+    return settings.PUBLIC_BASE_URL + path
+
+
+def portal_url(name: str, **kwargs: Any) -> str:
+    return absolute(reverse(f"portal:{name}", kwargs=kwargs))
+
+
+def agent_addresses(vendor: Vendor) -> list[str]:
+    """The vendor's active staff members, or its support address when none has an email."""
+    emails = (
+        Membership.objects.filter(vendor=vendor, user__is_active=True)
+        .exclude(user__email="")
+        .values_list("user__email", flat=True)
+    )
+    return sorted(set(emails)) or [vendor.support_email]
+
+
+def _key(event, kind: str, to: str) -> str:
+    return f"event:{event.pk}:{kind}:{to}"
+
+
+def _solution_context(solution) -> dict[str, Any]:
+    order = solution.order
+    return {
+        "solution_id": solution.pk,
+        "reference": solution.reference,
+        "order_number": order.number,
+        "customer_name": order.customer.name,
+        "solution_kind": str(solution.get_kind_display()),
+        "items": [{"name": x.name, "quantity": x.quantity} for x in solution.lines.all()],
+        "currency": solution.currency,
+        # Zero amounts are left out: the email names only money that moves.
+        "refund_amount": solution.refund_amount or "",
+        "makeup_amount": solution.makeup_amount or "",
+        "return_required": solution.return_required,
+        "makeup_payment_required": solution.makeup_payment_required,
+        "expires_at": solution.expires_at,
+        "login_url": portal_url(
+            "solution_login", vendor_slug=solution.vendor.slug, public_id=solution.public_id
+        ),
+    }
+
+
+def _return_context(rr) -> dict[str, Any]:
+    policy = rr.vendor.get_policy()
+    lines = rr.lines.select_related("order_line")
+    return {
+        "return_id": rr.pk,
+        "reference": rr.rma_number or rr.public_id.hex[:8].upper(),
+        "rma_number": rr.rma_number or "",
+        "order_number": rr.order.number,
+        "customer_name": rr.customer.name,
+        "scenario": str(rr.get_scenario_display()),
+        "items": [{"name": x.order_line.name, "quantity": x.quantity} for x in lines],
+        "carriers": [c.name for c in policy.carriers()],
+        "portal_home_url": portal_url("vendor_home", vendor_slug=rr.vendor.slug),
+    }
+
+
+def _base_context(subject) -> dict[str, Any]:
+    from rma.models import WarrantySolution
+
+    if isinstance(subject, WarrantySolution):
+        return _solution_context(subject)
+    return _return_context(subject)
+
+
+def _customer_email(subject, kind: str, event, extra: dict[str, Any]) -> OutboxMessage:
+    customer = subject.customer if hasattr(subject, "customer") else subject.order.customer
+    language = language_for(customer.language)
+    with translation.override(language):
+        base = _base_context(subject)
+    return queue_email(
+        vendor=subject.vendor,
+        kind=kind,
+        to=customer.email,
+        context={**base, **extra},
+        key=_key(event, kind, customer.email),
+        language=language,
+        event=event,
+    )
+
+
+def _agent_emails(subject, kind: str, event, extra: dict[str, Any]) -> list[OutboxMessage]:
+    language = settings.LANGUAGE_CODE
+    with translation.override(language):
+        base = _base_context(subject)
+    return [
+        queue_email(
+            vendor=subject.vendor,
+            kind=kind,
+            to=to,
+            context={**base, **extra},
+            key=_key(event, kind, to),
+            language=language,
+            event=event,
+        )
+        for to in agent_addresses(subject.vendor)
+    ]
+
+
+# -- one function per kind -------------------------------------------------------------------
+
+
+def solution_confirmation(solution, password: str, *, event) -> OutboxMessage:
+    """REO-1: the password, highlighted, and the "Warranty Service" button to the login page."""
+    return _customer_email(solution, "solution_confirmation", event, {"password": password})
+
+
+def solution_reminder(solution, *, event) -> OutboxMessage:
+    return _customer_email(solution, "solution_reminder", event, {"sent_at": solution.sent_at})
+
+
+def solution_disagreed_agent(solution, *, event) -> list[OutboxMessage]:
+    """REO-4: an agent reviews what the customer wants instead."""
+    admin_url = absolute(reverse("admin:rma_warrantysolution_change", args=[solution.pk]))
+    extra = {
+        "comment": solution.rejection_comment,
+        "customer_email": solution.order.customer.email,
+        "admin_url": admin_url,
+    }
+    return _agent_emails(solution, "solution_disagreed_agent", event, extra)
+
+
+def return_received_ack(rr, *, event) -> OutboxMessage:
+    review = rr.vendor.get_policy().review_due(rr.requested_at, complex_case=rr.complex_case)
+    extra = {
+        "review_due": rr.review_due,
+        "review_rule": review.rule_id if review else "",
+    }
+    return _customer_email(rr, "return_received_ack", event, extra)
+
+
+def return_approved(rr, *, event) -> OutboxMessage:
+    extra = {
+        "return_required": rr.return_required,
+        "ship_by": rr.ship_by,
+        "ship_by_rule": _rule_of(rr, "ship_by"),
+        "return_address": rr.vendor.return_address,
+        "slip_url": portal_url("return_slip", vendor_slug=rr.vendor.slug, public_id=rr.public_id),
+    }
+    return _customer_email(rr, "return_approved", event, extra)
+
+
+def return_rejected(rr, *, event) -> OutboxMessage:
+    return _customer_email(
+        rr, "return_rejected", event, {"reason": event.note, "rule_ids": list(event.rule_ids)}
+    )
+
+
+def ship_reminder(rr, *, event) -> OutboxMessage:
+    extra = {
+        "ship_by": rr.ship_by,
+        "ship_by_rule": _rule_of(rr, "ship_by"),
+        "return_address": rr.vendor.return_address,
+        "slip_url": portal_url("return_slip", vendor_slug=rr.vendor.slug, public_id=rr.public_id),
+    }
+    return _customer_email(rr, "ship_reminder", event, extra)
+
+
+def return_received(rr, *, event) -> OutboxMessage:
+    return _customer_email(rr, "return_received", event, {"received_at": rr.received_at})
+
+
+def return_inspected(rr, *, event) -> OutboxMessage:
+    refund_due = rr.vendor.get_policy().refund_due(rr.inspected_at)
+    extra = {
+        "inspected_at": rr.inspected_at,
+        "inspection_note": rr.inspection_note,
+        "refund_due": refund_due.at if refund_due else None,
+        "refund_rule": refund_due.rule_id if refund_due else "",
+    }
+    return _customer_email(rr, "return_inspected", event, extra)
+
+
+def refund_issued(rr, *, event) -> OutboxMessage:
+    """The amount itemised by rule id, and when the funds arrive (MKT-11)."""
+    policy = rr.vendor.get_policy()
+    window = policy.funds_window(rr.refunded_at)
+    timing = policy.refund_due(rr.inspected_at or rr.refunded_at)
+    extra = {
+        "refund_amount": rr.refund_amount,
+        "currency": rr.order.currency,
+        "refund_lines": rr.refund_breakdown.get("lines", []),
+        "refunded_at": rr.refunded_at,
+        "funds_from": window[0] if window else None,
+        "funds_until": window[1] if window else None,
+        "funds_rule": timing.rule_id if timing else "",
+    }
+    return _customer_email(rr, "refund_issued", event, extra)
+
+
+def return_waived(rr, *, event) -> OutboxMessage:
+    extra = {"ship_by": rr.ship_by, "rule_ids": list(event.rule_ids)}
+    return _customer_email(rr, "return_waived", event, extra)
+
+
+def review_sla_breached_agent(rr, *, event) -> list[OutboxMessage]:
+    """MKT-9: the review is overdue; agents are told and the case is flagged in the admin."""
+    extra = {
+        "review_due": rr.review_due,
+        "rule_ids": list(event.rule_ids),
+        "complex_case": rr.complex_case,
+        "admin_url": absolute(reverse("admin:rma_returnrequest_change", args=[rr.pk])),
+    }
+    return _agent_emails(rr, "review_sla_breached_agent", event, extra)
+
+
+def _rule_of(rr, deadline_name: str) -> str:
+    deadline = rr.vendor.get_policy().ship_by(rr.approved_at) if rr.approved_at else None
+    return deadline.rule_id if deadline and deadline.name == deadline_name else ""

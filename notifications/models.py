@@ -1,0 +1,180 @@
+"""The outbox of emails, and each vendor's webhook endpoints, deliveries and delivery attempts."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from rma.models.base import TenantModel
+
+
+class OutboxState(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class OutboxMessage(TenantModel):
+    """One email, recorded in the transaction of the state change that causes it.
+
+    ``key`` makes recording idempotent; the row lock taken while sending makes delivery
+    idempotent. Secrets (a password) are kept encrypted in ``sealed`` and wiped once the
+    message leaves the queue.
+    """
+
+    key = models.CharField(max_length=200, unique=True, editable=False)
+    kind = models.CharField(max_length=40, editable=False)
+    to = models.EmailField(editable=False)
+    language = models.CharField(max_length=8, default="en", editable=False)
+    context = models.JSONField(default=dict, blank=True, editable=False)
+    sealed = models.TextField(blank=True, editable=False)
+    held_secret = models.BooleanField(
+        default=False, editable=False, help_text=_("It carried a password, wiped once sent.")
+    )
+    event = models.ForeignKey(
+        "rma.Event", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    state = models.CharField(
+        max_length=12, choices=OutboxState.choices, default=OutboxState.QUEUED, editable=False
+    )
+    attempts = models.PositiveIntegerField(default=0, editable=False)
+    last_attempt_at = models.DateTimeField(null=True, blank=True, editable=False)
+    next_attempt_at = models.DateTimeField(default=timezone.now, editable=False)
+    enqueued_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text=_("Last handed to a Celery worker.")
+    )
+    sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    subject = models.CharField(max_length=300, blank=True, editable=False)
+    message_id = models.CharField(max_length=200, blank=True, editable=False)
+    last_error = models.TextField(blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("outbox message")
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                name="outbox_due",
+                condition=models.Q(state="queued"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} → {self.to}"
+
+    def can_resend(self) -> bool:
+        """Failed messages go back to the queue; sent ones are copied, unless they held a
+        password, which is never kept after sending (re-issue it instead, REO-1)."""
+        if self.state == OutboxState.FAILED:
+            return True
+        return self.state == OutboxState.SENT and not self.held_secret
+
+
+def generate_webhook_secret() -> str:
+    return "whsec_" + secrets.token_urlsafe(32)
+
+
+class WebhookEndpoint(TenantModel):
+    """A vendor's URL that receives every state change as a signed JSON POST."""
+
+    url = models.URLField(
+        max_length=500, help_text=_("HTTPS URL of your receiver; see docs/webhooks.md.")
+    )
+    secret = models.CharField(max_length=100, default=generate_webhook_secret, editable=False)
+    is_active = models.BooleanField(default=True)
+    description = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    secret_rotated_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["vendor", "url"]
+        verbose_name = _("webhook endpoint")
+
+    def __str__(self) -> str:
+        return self.url
+
+    def clean(self) -> None:
+        from .webhooks import validate_target
+
+        if self.url:
+            validate_target(self.url)
+
+
+class DeliveryState(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    DELIVERED = "delivered", _("Delivered")
+    FAILED = "failed", _("Failed")
+
+
+class WebhookDelivery(TenantModel):
+    """One event for one endpoint; ``body`` is the exact JSON that is signed and posted."""
+
+    endpoint = models.ForeignKey(
+        WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    event = models.ForeignKey(
+        "rma.Event", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    key = models.CharField(max_length=200, unique=True, editable=False)
+    event_type = models.CharField(max_length=60, editable=False)
+    body = models.TextField(editable=False)
+    state = models.CharField(
+        max_length=12, choices=DeliveryState.choices, default=DeliveryState.QUEUED, editable=False
+    )
+    attempts = models.PositiveIntegerField(default=0, editable=False)
+    next_attempt_at = models.DateTimeField(default=timezone.now, editable=False)
+    enqueued_at = models.DateTimeField(null=True, blank=True, editable=False)
+    retry_until = models.DateTimeField(editable=False)
+    delivered_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_status_code = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    last_error = models.TextField(blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("webhook delivery")
+        verbose_name_plural = _("webhook deliveries")
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                name="webhook_delivery_due",
+                condition=models.Q(state="queued"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_type} → {self.endpoint_id}"
+
+
+class WebhookAttempt(TenantModel):
+    """One POST of a delivery, as the receiver answered it."""
+
+    delivery = models.ForeignKey(
+        WebhookDelivery, on_delete=models.CASCADE, related_name="attempt_log"
+    )
+    number = models.PositiveIntegerField()
+    by_hand = models.BooleanField(default=False)
+    started_at = models.DateTimeField()
+    duration_ms = models.PositiveIntegerField(default=0)
+    url = models.URLField(max_length=500)
+    status_code = models.PositiveIntegerField(null=True, blank=True)
+    response_excerpt = models.TextField(blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["delivery", "number"]
+        verbose_name = _("webhook attempt")
+
+    def __str__(self) -> str:
+        return f"#{self.number}: {self.status_code or self.error[:40]}"
+
+    @property
+    def ok(self) -> bool:
+        return self.status_code is not None and 200 <= self.status_code < 300

@@ -1,0 +1,159 @@
+"""Deadline sweeps run by Celery beat: each selects only due rows through a partial index,
+locks one row at a time with SKIP LOCKED, and moves it through its domain service."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from celery import shared_task
+from django.db import models, transaction
+from django.utils import timezone
+from django_scopes import scope, scopes_disabled
+
+from rma import services
+from rma.models import ReturnRequest, ReturnStatus, SolutionStatus, WarrantySolution
+from rma.services import Actor, DomainError
+
+logger = logging.getLogger(__name__)
+
+BATCH_LIMIT = 500
+
+
+def sweep(
+    model: type[models.Model],
+    due: models.Q,
+    order_by: str,
+    move: Callable[[models.Model, datetime], object],
+    *,
+    now: datetime | None = None,
+    limit: int = BATCH_LIMIT,
+) -> int:
+    """Move every due row once; returns how many moved.
+
+    Each row gets its own transaction, so one refusal does not undo the others and each
+    change's emails leave on its own commit. Rows another sweep holds are skipped, and a row
+    it has moved no longer matches ``due``: two sweeps at once never move a row twice.
+    """
+    now = now or timezone.now()
+    moved = 0
+    refused: list[int] = []
+    while moved + len(refused) < limit:
+        # A beat sweep serves every vendor; each row is then moved under its own vendor's scope.
+        with scopes_disabled(), transaction.atomic():
+            row = (
+                model.objects.select_for_update(skip_locked=True, of=("self",))
+                .filter(due)
+                .exclude(pk__in=refused)
+                .order_by(order_by)
+                .first()
+            )
+            if row is None:
+                break
+            try:
+                with transaction.atomic(), scope(vendor=row.vendor_id):
+                    move(row, now)
+            except DomainError as exc:
+                logger.warning("%s %s not moved by the sweep: %s", model.__name__, row.pk, exc)
+                refused.append(row.pk)
+                continue
+        moved += 1
+    return moved
+
+
+SYSTEM = Actor.system()
+
+
+def solution_reminders_due(now: datetime) -> models.Q:
+    # The conditions repeat the partial index's (solution_remind_due), so it serves the query.
+    return models.Q(
+        status=SolutionStatus.PENDING_CONFIRM, reminded_at__isnull=True, remind_at__lte=now
+    )
+
+
+def solution_expiry_due(now: datetime) -> models.Q:
+    return models.Q(status=SolutionStatus.PENDING_CONFIRM, expires_at__lt=now)
+
+
+def ship_reminders_due(now: datetime) -> models.Q:
+    return models.Q(
+        status=ReturnStatus.APPROVED, ship_reminded_at__isnull=True, ship_remind_at__lte=now
+    )
+
+
+def unshipped_returns_due(now: datetime) -> models.Q:
+    return models.Q(status=ReturnStatus.APPROVED, ship_by__lt=now)
+
+
+def review_sla_due(now: datetime) -> models.Q:
+    return models.Q(
+        status__in=[ReturnStatus.REQUESTED, ReturnStatus.UNDER_REVIEW],
+        sla_breached_at__isnull=True,
+        review_due__lt=now,
+    )
+
+
+@shared_task(name="rma.sweep_solution_reminders")
+def sweep_solution_reminders(now: datetime | None = None) -> int:
+    """Remind customers of proposals still unanswered (vendor setting, default 3 days)."""
+    now = now or timezone.now()
+    return sweep(
+        WarrantySolution,
+        solution_reminders_due(now),
+        "remind_at",
+        lambda sol, at: services.solution_remind(solution=sol, actor=SYSTEM, at=at),
+        now=now,
+    )
+
+
+@shared_task(name="rma.sweep_solution_expiry")
+def sweep_solution_expiry(now: datetime | None = None) -> int:
+    """Expire proposals never answered (vendor setting, default 14 days)."""
+    now = now or timezone.now()
+    return sweep(
+        WarrantySolution,
+        solution_expiry_due(now),
+        "expires_at",
+        lambda sol, at: services.solution_expire(solution=sol, actor=SYSTEM, at=at),
+        now=now,
+    )
+
+
+@shared_task(name="rma.sweep_ship_reminders")
+def sweep_ship_reminders(now: datetime | None = None) -> int:
+    """Remind customers a day before an approved return's ship-by date (MKT-10)."""
+    now = now or timezone.now()
+    return sweep(
+        ReturnRequest,
+        ship_reminders_due(now),
+        "ship_remind_at",
+        lambda rr, at: services.return_ship_reminder(return_request=rr, actor=SYSTEM, at=at),
+        now=now,
+    )
+
+
+@shared_task(name="rma.sweep_unshipped_returns")
+def sweep_unshipped_returns(now: datetime | None = None) -> int:
+    """Waive approved returns not shipped by their ship-by date (MKT-10, MKT-7)."""
+    now = now or timezone.now()
+    return sweep(
+        ReturnRequest,
+        unshipped_returns_due(now),
+        "ship_by",
+        lambda rr, at: services.return_waive(return_request=rr, actor=SYSTEM, at=at),
+        now=now,
+    )
+
+
+@shared_task(name="rma.sweep_review_sla")
+def sweep_review_sla(now: datetime | None = None) -> int:
+    """Flag reviews past their due time and tell the agents (MKT-9, AQA-12)."""
+    now = now or timezone.now()
+    return sweep(
+        ReturnRequest,
+        review_sla_due(now),
+        "review_due",
+        lambda rr, at: services.return_review_sla_breach(return_request=rr, actor=SYSTEM, at=at),
+        now=now,
+    )
