@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/rma_portal
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test lint migrations-check services venv browser clean
+.PHONY: run test lint migrations-check services system-deps venv clean messages browser
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,7 +21,14 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 venv: $(STAMP)
 
-run: $(STAMP)
+# German translations: the .po files are the source, the .mo files are built here (gettext's
+# msgfmt; `make test` installs it). Without msgfmt the committed .mo files are used as they are.
+messages: $(STAMP)
+	@if command -v msgfmt >/dev/null; then \
+		$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=var; \
+	else echo "msgfmt not found (apt-get install gettext): using the committed .mo files"; fi
+
+run: $(STAMP) messages
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py run_portal
@@ -33,11 +40,18 @@ lint: $(STAMP)
 migrations-check: $(STAMP)
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
+system-deps:
+	bash scripts/system_deps.sh
+
 services: $(STAMP)
 	$(BIN)/python scripts/check_services.py "$(TEST_DATABASE_URL)" "$(TEST_REDIS_URL)"
 
-test: lint migrations-check services
+test: lint migrations-check system-deps services messages
 	DATABASE_URL="$(TEST_DATABASE_URL)" REDIS_URL="$(TEST_REDIS_URL)" $(BIN)/pytest
+
+# Only the browser tests (Debian's Chromium headless); screenshots in test-artifacts/screenshots/.
+browser: system-deps services messages
+	DATABASE_URL="$(TEST_DATABASE_URL)" REDIS_URL="$(TEST_REDIS_URL)" $(BIN)/pytest -m browser
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

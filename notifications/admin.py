@@ -28,10 +28,11 @@ def _case_link(event) -> str:
         return "—"
     if event.return_request_id:
         url = reverse("admin:rma_returnrequest_change", args=[event.return_request_id])
-        label = str(event.return_request)
-    else:
+    elif event.solution_id:
         url = reverse("admin:rma_warrantysolution_change", args=[event.solution_id])
-        label = str(event.solution)
+    else:
+        url = reverse("admin:rma_orderchangerequest_change", args=[event.order_change_id])
+    label = str(event.subject)
     return format_html("<a href='{}'>{}</a> ({})", url, label, event.action)
 
 

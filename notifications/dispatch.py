@@ -32,8 +32,11 @@ def on_event(event) -> None:
     """Record the outbox rows ``event`` causes; they are handed to Celery after commit."""
     if event.solution_id:
         subject, table = event.solution, SOLUTION_EMAILS
-    else:
+    elif event.return_request_id:
         subject, table = event.return_request, RETURN_EMAILS
+    else:
+        # Order changes are answered by support by email (AQA-1); vendors still get webhooks.
+        subject, table = event.order_change, {}
     with scope(vendor=event.vendor_id):
         for email in table.get(event.action, ()):
             email(subject, event=event)

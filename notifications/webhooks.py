@@ -159,13 +159,25 @@ def rotate_secret(endpoint: WebhookEndpoint) -> str:
 
 
 def event_type(event) -> str:
-    return f"{'solution' if event.solution_id else 'return'}.{event.action}"
+    if event.solution_id:
+        return f"solution.{event.action}"
+    if event.return_request_id:
+        return f"return.{event.action}"
+    return f"order_change.{event.action}"
 
 
 def event_payload(event) -> dict[str, Any]:
     """What a receiver gets: the event, and the case as it stands after it."""
-    subject = event.solution or event.return_request
-    if event.solution_id:
+    subject = event.subject
+    if event.order_change_id:
+        case = {
+            "type": "order_change",
+            "id": f"chg_{subject.pk}",
+            "kind": subject.kind,
+            "order_number": subject.order.number,
+            "status": subject.status,
+        }
+    elif event.solution_id:
         case = {
             "type": "warranty_solution",
             "id": str(subject.public_id),

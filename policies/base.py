@@ -112,6 +112,20 @@ class Policy(ABC):
     ) -> tuple[EvidenceRequirement, ...]:
         return ()
 
+    def solution_evidence_requirements(
+        self, *, return_needed: bool, payment_needed: bool
+    ) -> tuple[EvidenceRequirement, ...]:
+        """What a warranty solution's customer uploads, sized by what the solution needs."""
+        return ()
+
+    def check_solution_evidence(
+        self, evidence: Mapping[EvidenceKind, int], *, return_needed: bool, payment_needed: bool
+    ) -> tuple[Finding, ...]:
+        requirements = self.solution_evidence_requirements(
+            return_needed=return_needed, payment_needed=payment_needed
+        )
+        return check_requirements(requirements, evidence)
+
     def check_evidence(
         self, scenario: Scenario | None, evidence: Mapping[EvidenceKind, int]
     ) -> tuple[Finding, ...]:

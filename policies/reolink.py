@@ -115,6 +115,20 @@ class ReolinkPolicy(Policy):
             found.append(self._needs(EvidenceKind.PAYMENT_SCREENSHOT, 1, "REO-8", label, (), most))
         return tuple(found)
 
+    def solution_evidence_requirements(
+        self, *, return_needed: bool, payment_needed: bool
+    ) -> tuple[EvidenceRequirement, ...]:
+        return self.evidence_requirements(
+            None, return_needed=return_needed, payment_needed=payment_needed
+        )
+
+    def check_solution_evidence(
+        self, evidence: Mapping[EvidenceKind, int], *, return_needed: bool, payment_needed: bool
+    ) -> tuple[Finding, ...]:
+        return self.check_evidence(
+            None, evidence, return_needed=return_needed, payment_needed=payment_needed
+        )
+
     def check_evidence(
         self,
         scenario: Scenario | None,

@@ -48,7 +48,15 @@ class VendorAdmin(admin.ModelAdmin):
                 )
             },
         ),
+        ("Portal links and Warranty Service button", {"fields": ("portal_links",)}),
     )
+    readonly_fields = ("portal_links",)
+
+    @admin.display(description="links and buttons")
+    def portal_links(self, obj: Vendor) -> str:
+        from api.admin import vendor_embed_panel
+
+        return vendor_embed_panel(obj) if obj.pk else "—"
 
     def get_queryset(self, request: HttpRequest):
         qs = super().get_queryset(request)

@@ -1,4 +1,4 @@
-"""Per-route security headers: no referrer from customer pages, framing only for embed routes.
+"""Per-route security headers: no referrer to other sites from customer pages, framing only for embed routes.
 
 Everything else is global (settings): HTTPS-only cookies, HSTS, a nonce-based
 Content-Security-Policy with ``frame-ancestors 'none'`` and ``X-Frame-Options: DENY``.
@@ -20,7 +20,9 @@ PORTAL_PATH_PREFIX = "/v/"
 
 
 class PortalHeadersMiddleware:
-    """``Referrer-Policy: no-referrer`` on the customer portal's pages.
+    """``Referrer-Policy: same-origin`` on the customer portal's pages: no other site ever
+    receives their URLs. (``no-referrer`` would make browsers send ``Origin: null`` on the
+    portal's own form posts, which Django's CSRF protection rightly refuses.)
 
     Those are ``/v/...`` on the shared host, and everything on a vendor's own host name
     (``api.middleware.VendorHostMiddleware`` marks such requests with ``host_vendor_slug``).
@@ -34,7 +36,7 @@ class PortalHeadersMiddleware:
         if request.path_info.startswith(PORTAL_PATH_PREFIX) or getattr(
             request, "host_vendor_slug", None
         ):
-            response["Referrer-Policy"] = "no-referrer"
+            response["Referrer-Policy"] = "same-origin"
         return response
 
 

@@ -10,12 +10,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 VAR_DIR = Path(env.str("VAR_DIR", default=str(BASE_DIR / "var")))
+# The laptop defaults (SQLite, mail files, the filesystem broker) live here.
+VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 PORTAL_ENV = env.str("PORTAL_ENV", default="development")
 if PORTAL_ENV not in {"development", "production"}:
@@ -26,7 +29,9 @@ DEBUG = env.bool("DEBUG", default=not PRODUCTION)
 
 _DEV_SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production-0123456789abcdef"
 SECRET_KEY = env.str("SECRET_KEY", default=_DEV_SECRET_KEY)
-if PRODUCTION and (SECRET_KEY == _DEV_SECRET_KEY or len(SECRET_KEY) < 50):
+if PRODUCTION and (
+    SECRET_KEY == _DEV_SECRET_KEY or len(SECRET_KEY) < 50 or SECRET_KEY.startswith("change-me")
+):
     raise ImproperlyConfigured(
         "PORTAL_ENV=production needs SECRET_KEY set to a random value of at least 50 characters "
         "(python -c 'import secrets; print(secrets.token_urlsafe(50))')."
@@ -49,12 +54,21 @@ INSTALLED_APPS = [
     "django_countries",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "csp",
     "portal",
     "rma",
+    "api",
+    "notifications",
 ]
 
 MIDDLEWARE = [
+    "portal.logging.RequestIdMiddleware",
+    # Probes next: they must not meet the HTTPS redirect, the host check or the session.
+    "portal.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # A vendor's own host name picks its urlconf before anything resolves a path.
+    "api.middleware.VendorHostMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -62,8 +76,16 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "portal.security.PortalHeadersMiddleware",
     "portal.tenancy.VendorScopeMiddleware",
 ]
+if PRODUCTION:
+    # Static files from the web process itself, right after the HTTPS redirect.
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+        "whitenoise.middleware.WhiteNoiseMiddleware",
+    )
 
 ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "portal.wsgi.application"
@@ -89,6 +111,12 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=0)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database that went away must fail a request (and /readyz) quickly, not hang it.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env.int("DB_CONNECT_TIMEOUT", default=5)
+    )
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
@@ -96,6 +124,9 @@ if REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
+    # Sessions read from Redis and survive its restart in the database: any web process can
+    # serve any request, so web scales out behind a plain load balancer.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     # A file cache is shared by the web server's processes, which rate limits need.
     CACHES = {
@@ -121,24 +152,37 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = VAR_DIR / "staticfiles"
+# Outside VAR_DIR in the container image, so a volume on var/ never hides the built files.
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "staticfiles")))
 
 # Evidence and logos are private: never served from a public URL, only through views that
-# check who is asking. With EVIDENCE_BUCKET set, files live in S3 (or an S3-compatible store).
+# check who is asking. With EVIDENCE_BUCKET set, files live in S3 (or an S3-compatible store)
+# and browsers get short-lived presigned links (rma.storage.evidence_response).
 MEDIA_ROOT = VAR_DIR / "media"
 EVIDENCE_BUCKET = env.str("EVIDENCE_BUCKET", default="")
+S3_ENDPOINT_URL = env.str("S3_ENDPOINT_URL", default="")
+# What browsers reach when it differs from what the servers reach (MinIO inside compose).
+S3_PUBLIC_ENDPOINT_URL = env.str("S3_PUBLIC_ENDPOINT_URL", default="") or S3_ENDPOINT_URL
+S3_REGION = env.str("S3_REGION", default="")
+S3_URL_EXPIRE_SECONDS = env.int("S3_URL_EXPIRE_SECONDS", default=300)
 if EVIDENCE_BUCKET:
     _default_storage = {
-        "BACKEND": "storages.backends.s3.S3Storage",
+        "BACKEND": "rma.storage.EvidenceS3Storage",
         "OPTIONS": {
             "bucket_name": EVIDENCE_BUCKET,
-            "endpoint_url": env.str("S3_ENDPOINT_URL", default="") or None,
-            "region_name": env.str("S3_REGION", default="") or None,
+            "endpoint_url": S3_ENDPOINT_URL or None,
+            "public_endpoint_url": S3_PUBLIC_ENDPOINT_URL or None,
+            "region_name": S3_REGION or None,
             "access_key": env.str("S3_ACCESS_KEY_ID", default="") or None,
             "secret_key": env.str("S3_SECRET_ACCESS_KEY", default="") or None,
+            "signature_version": "s3v4",
+            # MinIO and most S3-compatible stores want path-style; AWS prefers virtual hosts.
+            "addressing_style": env.str(
+                "S3_ADDRESSING_STYLE", default="path" if S3_ENDPOINT_URL else "virtual"
+            ),
             "default_acl": "private",
             "querystring_auth": True,
-            "querystring_expire": env.int("S3_URL_EXPIRE_SECONDS", default=300),
+            "querystring_expire": S3_URL_EXPIRE_SECONDS,
             "file_overwrite": False,
         },
     }
@@ -149,7 +193,13 @@ else:
     }
 STORAGES = {
     "default": _default_storage,
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # Production serves collectstatic's output: compressed files with hashed names, cached
+    # for a year. Tests and `make run` read app folders directly, without collectstatic.
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if PRODUCTION
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
@@ -177,14 +227,49 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_in": str(CELERY_FILESYSTEM_DIR / "queue"),
         "data_folder_out": str(CELERY_FILESYSTEM_DIR / "queue"),
         "processed_folder": str(CELERY_FILESYSTEM_DIR / "processed"),
+        "control_folder": str(CELERY_FILESYSTEM_DIR / "control"),
         "store_processed": False,
     }
+    # Tasks are published on commit, possibly before any worker ran (`make run` seeds first).
+    for _folder in ("queue", "processed"):
+        (CELERY_FILESYSTEM_DIR / _folder).mkdir(parents=True, exist_ok=True)
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Deadlines are columns swept by beat, never ETA tasks (Redis redelivers those past its
+# visibility timeout). Each sweep touches only due rows, through partial indexes.
+DEADLINE_SWEEP_SECONDS = env.int("DEADLINE_SWEEP_SECONDS", default=60)
+OUTBOX_SWEEP_SECONDS = env.int("OUTBOX_SWEEP_SECONDS", default=15)
+CELERY_BEAT_SCHEDULE = {
+    "outbox-requeue-due": {
+        "task": "notifications.requeue_due",
+        "schedule": OUTBOX_SWEEP_SECONDS,
+    },
+    **{
+        f"deadline-{name}": {"task": f"rma.sweep_{name}", "schedule": DEADLINE_SWEEP_SECONDS}
+        for name in (
+            "solution_reminders",
+            "solution_expiry",
+            "ship_reminders",
+            "unshipped_returns",
+            "review_sla",
+        )
+    },
+}
+
+# Outbox: a queued email not sent this many seconds after it was handed to Celery (worker
+# crash, broker down at commit time) is handed over again by the sweep above.
+OUTBOX_REQUEUE_AFTER_SECONDS = env.int("OUTBOX_REQUEUE_AFTER_SECONDS", default=300)
+OUTBOX_RETRY_BASE_SECONDS = env.int("OUTBOX_RETRY_BASE_SECONDS", default=30)
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
+# Webhooks: private and loopback targets are refused unless allowed (tests, a local receiver).
+WEBHOOK_ALLOW_PRIVATE_TARGETS = env.bool("WEBHOOK_ALLOW_PRIVATE_TARGETS", default=False)
+WEBHOOK_REQUIRE_HTTPS = env.bool("WEBHOOK_REQUIRE_HTTPS", default=PRODUCTION)
+WEBHOOK_TIMEOUT_SECONDS = env.int("WEBHOOK_TIMEOUT_SECONDS", default=10)
+WEBHOOK_RETRY_HOURS = env.int("WEBHOOK_RETRY_HOURS", default=24)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -197,9 +282,39 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+    LANGUAGE_COOKIE_SECURE = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Customer pages (/v/...) send no referrer at all: portal.security.PortalHeadersMiddleware.
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp): scripts only from here or with the request's nonce
+# (``{{ request.csp_nonce }}``); no plugins, no <base>, and no framing except on views marked
+# with portal.security.embeddable, which admit this site and EMBED_FRAME_ANCESTORS.
+EMBED_FRAME_ANCESTORS = env.list("EMBED_FRAME_ANCESTORS", default=[])
+if EVIDENCE_BUCKET and S3_PUBLIC_ENDPOINT_URL:
+    _evidence_origins = ["/".join(S3_PUBLIC_ENDPOINT_URL.split("/")[:3])]
+elif EVIDENCE_BUCKET:
+    _evidence_origins = [f"https://{EVIDENCE_BUCKET}.s3.amazonaws.com", "https://*.amazonaws.com"]
+else:
+    _evidence_origins = []
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        # Inline style attributes remain in the admin's screens; styles cannot run code.
+        "style-src": [SELF, "'unsafe-inline'"],
+        # Evidence previews are redirects to presigned URLs of the bucket.
+        "img-src": [SELF, "data:", *_evidence_origins],
+        "media-src": [SELF, *_evidence_origins],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+    },
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -207,11 +322,55 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "RMA Portal vendor API",
     "VERSION": "1",
+    "DESCRIPTION": "Orders, warranty solutions, return requests, evidence and webhooks of one "
+    "vendor, authenticated by that vendor's API key. Guide: docs/api.md.",
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "TAGS": [
+        {"name": "orders", "description": "Send orders first; cases refer to them by number."},
+        {"name": "warranty solutions", "description": "Proposals customers confirm (REO)."},
+        {"name": "returns", "description": "Return requests and RMAs (MKT, AQA)."},
+        {"name": "evidence", "description": "Files customers uploaded, by signed link."},
+        {"name": "webhooks", "description": "Signed POSTs of every case event."},
+    ],
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SERVE_INCLUDE_SCHEMA": False,
+    # The docs page's assets come from the drf-spectacular-sidecar package, never a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "SolutionStatusEnum": "rma.models.solutions.SolutionStatus",
+        "ReturnStatusEnum": "rma.models.returns.ReturnStatus",
+        "SolutionKindEnum": "rma.models.solutions.SolutionKind",
+    },
 }
+# Vendor API: requests per minute per key, how long Idempotency-Keys are remembered, and how
+# long a signed evidence download link works.
+API_RATE_LIMIT_PER_MINUTE = env.int("API_RATE_LIMIT_PER_MINUTE", default=300)
+API_IDEMPOTENCY_TTL_HOURS = env.int("API_IDEMPOTENCY_TTL_HOURS", default=24)
+API_EVIDENCE_LINK_SECONDS = env.int("API_EVIDENCE_LINK_SECONDS", default=300)
 
+# Logs go to stdout: one JSON object a line in production (LOG_FORMAT=json), readable text on a
+# laptop. Every line carries the request id, also inside Celery tasks (portal.logging).
+LOG_FORMAT = env.str("LOG_FORMAT", default="json" if PRODUCTION else "text")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured("LOG_FORMAT must be 'json' or 'text'.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "portal.logging.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "portal.logging.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": LOG_FORMAT,
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+# Celery keeps the handlers above instead of installing its own plain-text ones.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False

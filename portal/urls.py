@@ -1,7 +1,7 @@
 """URL routes: the agents' admin, and (in their own modules) the customer portal and API."""
 
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 admin.site.site_header = "RMA Portal — support"
 admin.site.site_title = "RMA Portal"
@@ -9,4 +9,6 @@ admin.site.index_title = "Cases"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/", include("api.urls")),
+    path("", include("portal.customer.urls")),
 ]

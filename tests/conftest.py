@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 from django.conf import settings as django_settings
-from django.test import override_settings
 from django.db import connection
+from django.test import override_settings
 from django_scopes import scope, scopes_disabled
 
 from portal.models import Membership

@@ -158,6 +158,24 @@ def make_case_graph(vendor: Vendor) -> dict:
     event = Event.objects.create(
         vendor=vendor, return_request=rr, action="requested", actor_kind=ActorKind.SYSTEM
     )
+    from rma.models import OrderChangeRequest, ReturnAccess
+
+    access = ReturnAccess.objects.create(
+        vendor=vendor,
+        order=order,
+        email=order.customer.email,
+        token=f"token-{uuid.uuid4().hex}",
+        password_hash="!",
+        expires_at=timezone.now() + timedelta(days=14),
+    )
+    change = OrderChangeRequest.objects.create(
+        vendor=vendor,
+        order=order,
+        customer=order.customer,
+        kind="cancellation",
+        policy_version="test",
+        requested_at=timezone.now(),
+    )
     return {
         "customer": order.customer,
         "order": order,
@@ -166,5 +184,7 @@ def make_case_graph(vendor: Vendor) -> dict:
         "returnrequest": rr,
         "evidence": evidence,
         "event": event,
+        "returnaccess": access,
+        "orderchangerequest": change,
         "vendor": vendor,
     }

@@ -34,6 +34,8 @@ def test_every_registered_tenant_model_is_walked():
         "returnrequest",
         "evidence",
         "event",
+        "returnaccess",
+        "orderchangerequest",
     }
 
 

@@ -22,13 +22,20 @@ class EventAdmin(TenantAdmin):
         "rules",
     )
     list_filter = ("action", "actor_kind")
-    search_fields = ("return_request__rma_number", "solution__order__number", "actor_label", "note")
-    list_select_related = ("return_request", "solution", "solution__order")
+    search_fields = (
+        "return_request__rma_number",
+        "solution__order__number",
+        "order_change__order__number",
+        "actor_label",
+        "note",
+    )
+    list_select_related = ("return_request", "solution", "order_change", "order_change__order")
     date_hierarchy = "created_at"
     readonly_fields = (
         "created_at",
         "solution",
         "return_request",
+        "order_change",
         "action",
         "from_status",
         "to_status",
@@ -46,7 +53,7 @@ class EventAdmin(TenantAdmin):
 
     @admin.display(description="case")
     def subject(self, obj: Event) -> str:
-        return str(obj.return_request or obj.solution)
+        return str(obj.subject)
 
     @admin.display(description="rule ids")
     def rules(self, obj: Event) -> str:

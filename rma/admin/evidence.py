@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import Http404, HttpRequest
 from django.urls import path, reverse
 from django.utils.html import format_html
 
 from rma.models import Evidence
+from rma.storage import evidence_response
 
 from .base import ReadOnlyInline, TenantAdmin
 
@@ -95,9 +96,4 @@ class EvidenceAdmin(TenantAdmin):
         evidence = self.get_object(request, object_id)
         if evidence is None or not self.has_view_permission(request, evidence):
             raise Http404("No such file.")
-        response = FileResponse(evidence.file.open("rb"), content_type=evidence.content_type)
-        response["Content-Disposition"] = "inline"
-        response["Cache-Control"] = "private, no-store"
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; media-src 'self'"
-        return response
+        return evidence_response(evidence)

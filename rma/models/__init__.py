@@ -1,5 +1,7 @@
 """The RMA domain model; each topic has its own module."""
 
+from .access import ReturnAccess
+from .changes import ChangeKind, ChangeStatus, OrderChangeRequest
 from .events import ActorKind, Event
 from .evidence import Evidence, EvidenceKind
 from .orders import Customer, Order, OrderLine, ShippingAddress
@@ -16,12 +18,16 @@ __all__ = [
     "RETURN_TRANSITIONS",
     "SOLUTION_TRANSITIONS",
     "ActorKind",
+    "ChangeKind",
+    "ChangeStatus",
     "Customer",
     "Event",
     "Evidence",
     "EvidenceKind",
     "Order",
+    "OrderChangeRequest",
     "OrderLine",
+    "ReturnAccess",
     "ReturnLine",
     "ReturnRequest",
     "ReturnStatus",

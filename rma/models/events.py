@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
 from .base import TenantModel
+from .changes import OrderChangeRequest
 from .returns import ReturnRequest
 from .solutions import WarrantySolution
 
@@ -34,6 +35,13 @@ class Event(TenantModel):
     return_request = models.ForeignKey(
         ReturnRequest, on_delete=models.CASCADE, null=True, blank=True, related_name="events"
     )
+    order_change = models.ForeignKey(
+        OrderChangeRequest,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="events",
+    )
     action = models.CharField(max_length=40)
     from_status = models.CharField(max_length=20, blank=True)
     to_status = models.CharField(max_length=20, blank=True)
@@ -55,8 +63,15 @@ class Event(TenantModel):
         ordering = ["created_at", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(solution__isnull=False, return_request__isnull=True)
-                | models.Q(solution__isnull=True, return_request__isnull=False),
+                condition=models.Q(
+                    solution__isnull=False, return_request__isnull=True, order_change__isnull=True
+                )
+                | models.Q(
+                    solution__isnull=True, return_request__isnull=False, order_change__isnull=True
+                )
+                | models.Q(
+                    solution__isnull=True, return_request__isnull=True, order_change__isnull=False
+                ),
                 name="event_exactly_one_subject",
             ),
         ]
@@ -64,6 +79,10 @@ class Event(TenantModel):
     def __str__(self) -> str:
         arrow = f" {self.from_status} → {self.to_status}" if self.to_status else ""
         return f"{self.action}{arrow}"
+
+    @property
+    def subject(self) -> WarrantySolution | ReturnRequest | OrderChangeRequest:
+        return self.solution or self.return_request or self.order_change
 
     def save(self, *args, **kwargs) -> None:
         if self.pk is not None:

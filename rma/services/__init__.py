@@ -1,7 +1,10 @@
 """Domain services: the only door to state changes. Every page, API call, admin action and task
 ends in one of these functions, which ask the vendor's policy and write the audit trail."""
 
+from .access import return_access_request, return_access_sign_in
 from .base import Actor, DomainError, IllegalTransition, PolicyRefusal
+from .changes import order_change_request, order_change_resolve
+from .evidence import evidence_add, evidence_remove
 from .returns import (
     return_approve,
     return_cancel,
@@ -15,6 +18,7 @@ from .returns import (
     return_reject,
     return_replace,
     return_review_sla_breach,
+    return_ship_reminder,
     return_start_review,
     return_waive,
 )
@@ -26,6 +30,7 @@ from .solutions import (
     solution_expire,
     solution_issue_password,
     solution_reject,
+    solution_remind,
     solution_save_details,
     solution_submit,
 )
@@ -35,6 +40,12 @@ __all__ = [
     "DomainError",
     "IllegalTransition",
     "PolicyRefusal",
+    "evidence_add",
+    "evidence_remove",
+    "order_change_request",
+    "order_change_resolve",
+    "return_access_request",
+    "return_access_sign_in",
     "return_approve",
     "return_cancel",
     "return_close",
@@ -47,6 +58,7 @@ __all__ = [
     "return_reject",
     "return_replace",
     "return_review_sla_breach",
+    "return_ship_reminder",
     "return_start_review",
     "return_waive",
     "solution_agree",
@@ -56,6 +68,7 @@ __all__ = [
     "solution_expire",
     "solution_issue_password",
     "solution_reject",
+    "solution_remind",
     "solution_save_details",
     "solution_submit",
 ]

@@ -8,7 +8,8 @@ from typing import Any
 
 from django.db import models
 
-from rma.models import ActorKind, Event, ReturnRequest, WarrantySolution
+from notifications.dispatch import on_event
+from rma.models import ActorKind, Event, OrderChangeRequest, ReturnRequest, WarrantySolution
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,7 @@ def lock(model: type[models.Model], pk: int) -> Any:
 
 def record_event(
     *,
-    subject: WarrantySolution | ReturnRequest,
+    subject: WarrantySolution | ReturnRequest | OrderChangeRequest,
     action: str,
     actor: Actor,
     from_status: str = "",
@@ -99,8 +100,9 @@ def record_event(
     kwargs: dict[str, Any] = {
         "solution": subject if isinstance(subject, WarrantySolution) else None,
         "return_request": subject if isinstance(subject, ReturnRequest) else None,
+        "order_change": subject if isinstance(subject, OrderChangeRequest) else None,
     }
-    return Event.objects.create(
+    event = Event.objects.create(
         vendor_id=subject.vendor_id,
         action=action,
         from_status=from_status,
@@ -113,6 +115,9 @@ def record_event(
         data=dict(data or {}),
         **kwargs,
     )
+    # The emails and webhooks this change causes are recorded in the same transaction.
+    on_event(event)
+    return event
 
 
 def transition(

@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from policies.base import Deadline
 from rma.models import Order, OrderLine, ReturnLine, ReturnRequest, ReturnStatus
 from rma.models.returns import Scenario
 
@@ -165,7 +166,7 @@ def return_approve(
     fields: dict = {"approved_at": at, "rma_number": _allocate_rma_number(rr)}
     rule_ids = _rule_ids(findings)
     if rr.return_required:
-        ship_by = policy.ship_by(at)
+        ship_by = ship_deadline(policy, rr, approved_at=at)
         if ship_by is not None:
             fields["ship_by"] = ship_by.at
             fields["ship_remind_at"] = policy.reminder_before(ship_by)
@@ -391,7 +392,7 @@ def return_waive(
     guard(rr.can_waive(), rr, "waive the return")
     if rr.ship_by is None or at <= rr.ship_by:
         raise DomainError("The ship-by date has not passed; the return cannot be waived yet.")
-    ship_by = rr.vendor.get_policy().ship_by(rr.approved_at)
+    ship_by = ship_deadline(rr.vendor.get_policy(), rr, approved_at=rr.approved_at)
     transition(
         rr,
         R.WAIVED,
@@ -424,5 +425,48 @@ def return_review_sla_breach(
         actor=actor,
         rule_ids=[review.rule_id] if review else [],
         data={"review_due": rr.review_due.isoformat()},
+    )
+    return rr
+
+
+def ship_deadline(policy, rr: ReturnRequest, *, approved_at: datetime):
+    """The earliest shipping deadline the policy gave: its ship-by after approval (MKT-10), or
+    a return-by fixed when the request was made (MKT-7's working days), if that is earlier.
+
+    A return-by that passed before the approval cannot bind: nothing may be shipped without
+    the RMA number (MKT-1).
+    """
+    candidates = [d for d in (policy.ship_by(approved_at),) if d is not None]
+    for stored in rr.decision.get("deadlines", []):
+        if stored.get("name") == "return_by":
+            at = datetime.fromisoformat(stored["at"])
+            if at > approved_at:
+                candidates.append(
+                    Deadline(stored["name"], at, stored.get("rule_id", ""), stored.get("label", ""))
+                )
+    return min(candidates, key=lambda d: d.at, default=None)
+
+
+@transaction.atomic
+def return_ship_reminder(
+    *, return_request: ReturnRequest, actor: Actor, at: datetime | None = None
+) -> ReturnRequest:
+    """Remind the customer once, before the ship-by date, to send the approved return (MKT-10)."""
+    at = at or timezone.now()
+    rr = lock(ReturnRequest, return_request.pk)
+    if rr.ship_reminded_at is not None:
+        return rr
+    guard(rr.status == R.APPROVED and rr.return_required, rr, "remind the customer to ship")
+    if rr.ship_remind_at is None or at < rr.ship_remind_at:
+        raise DomainError("The shipping reminder is not due yet.")
+    rr.ship_reminded_at = at
+    rr.save(update_fields=["ship_reminded_at", "updated_at"])
+    deadline = ship_deadline(rr.vendor.get_policy(), rr, approved_at=rr.approved_at)
+    record_event(
+        subject=rr,
+        action="ship_reminder_sent",
+        actor=actor,
+        rule_ids=[deadline.rule_id] if deadline else [],
+        data={"ship_by": rr.ship_by.isoformat() if rr.ship_by else None},
     )
     return rr

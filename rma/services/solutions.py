@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from notifications import emails
 from policies.base import EvidenceKind, RequestFacts, RequestKind
 from rma.models import Order, OrderLine, SolutionLine, SolutionStatus, WarrantySolution
 from rma.models.orders import ShippingAddress
@@ -54,8 +55,14 @@ def solution_create(
     message: str = "",
     address: Mapping[str, str] | None = None,
     at: datetime | None = None,
+    notify: bool = True,
 ) -> tuple[WarrantySolution, str]:
-    """Propose a solution; returns it with the one-time password for the REO-1 email."""
+    """Propose a solution; returns it with the one-time password.
+
+    With ``notify`` the REO-1 email carrying the password is recorded in the outbox in this
+    transaction; without it the vendor writes to its customer itself and the portal sends
+    nothing, reminders included.
+    """
     at = at or timezone.now()
     if refund_amount < 0 or makeup_amount < 0:
         raise DomainError("Amounts cannot be negative.")
@@ -66,6 +73,12 @@ def solution_create(
         )
     if not lines:
         raise DomainError("A solution names at least one item.")
+    policy = order.vendor.get_policy()
+    if not policy.offers_warranty_solutions:
+        raise DomainError(
+            f"{order.vendor.name}'s policy ({policy.name}) works with return requests, "
+            "not warranty solutions."
+        )
     password = generate_password()
     solution = WarrantySolution(
         vendor_id=order.vendor_id,
@@ -79,13 +92,15 @@ def solution_create(
         message=message,
         password_hash=hash_password(password),
         password_issued_at=at,
-        policy_version=order.vendor.get_policy().version,
+        policy_version=policy.version,
     )
     source = address or order.address_dict()
     for field in ShippingAddress.ADDRESS_FIELDS:
         setattr(solution, field, source.get(field, ""))
     for name, value in _deadline_fields(solution, at).items():
         setattr(solution, name, value)
+    if not notify:
+        solution.remind_at = None
     solution.full_clean(exclude=["order", "vendor"])
     solution.save()
     SolutionLine.objects.bulk_create(
@@ -100,22 +115,33 @@ def solution_create(
         )
         for line in lines
     )
-    record_event(
+    event = record_event(
         subject=solution,
         action="proposed",
         actor=actor,
         to_status=S.PENDING_CONFIRM,
         rule_ids=["REO-1"],
-        data={"kind": kind, "refund": str(refund_amount), "makeup": str(makeup_amount)},
+        data={
+            "kind": kind,
+            "refund": str(refund_amount),
+            "makeup": str(makeup_amount),
+            "notify": "portal" if notify else "vendor",
+        },
     )
+    if notify:
+        emails.solution_confirmation(solution, password, event=event)
     return solution, password
 
 
 @transaction.atomic
 def solution_issue_password(
-    *, solution: WarrantySolution, actor: Actor, at: datetime | None = None
+    *, solution: WarrantySolution, actor: Actor, at: datetime | None = None, notify: bool = True
 ) -> str:
-    """A new password for an open solution; the old one stops working at once."""
+    """A new password for an open solution; the old one stops working at once.
+
+    With ``notify`` the new password is emailed (REO-1); a queued email holding the old one
+    is cancelled when its turn comes.
+    """
     at = at or timezone.now()
     sol = lock(WarrantySolution, solution.pk)
     guard(sol.is_open, sol, "re-issue the password")
@@ -128,8 +154,18 @@ def solution_issue_password(
             setattr(sol, name, value)
         sol.reminded_at = None
         fields += ["sent_at", "remind_at", "expires_at", "reminded_at"]
+    if not notify:
+        sol.remind_at = None
     sol.save(update_fields=fields)
-    record_event(subject=sol, action="password_reissued", actor=actor, rule_ids=["REO-1"])
+    event = record_event(
+        subject=sol,
+        action="password_reissued",
+        actor=actor,
+        rule_ids=["REO-1"],
+        data={"notify": "portal" if notify else "vendor"},
+    )
+    if notify:
+        emails.solution_confirmation(sol, password, event=event)
     return password
 
 
@@ -336,5 +372,35 @@ def solution_expire(
         action="expired",
         actor=actor,
         fields={"closed_at": at, "password_hash": ""},
+    )
+    return sol
+
+
+@transaction.atomic
+def solution_remind(
+    *, solution: WarrantySolution, actor: Actor, at: datetime | None = None
+) -> WarrantySolution:
+    """Remind the customer once of a proposal still waiting for an answer (vendor setting,
+    default after 3 days); the reminder email goes out with this change."""
+    at = at or timezone.now()
+    sol = lock(WarrantySolution, solution.pk)
+    if sol.reminded_at is not None:
+        return sol
+    guard(sol.status == S.PENDING_CONFIRM, sol, "send a reminder")
+    if sol.remind_at is None or at < sol.remind_at:
+        raise DomainError("The confirmation reminder is not due yet.")
+    sol.reminded_at = at
+    sol.save(update_fields=["reminded_at", "updated_at"])
+    rule_ids = [
+        d.rule_id
+        for d in sol.vendor.get_policy().solution_deadlines(sol.sent_at or at)
+        if d.name == "confirm_remind_at"
+    ]
+    record_event(
+        subject=sol,
+        action="reminder_sent",
+        actor=actor,
+        rule_ids=rule_ids,
+        data={"expires_at": sol.expires_at.isoformat() if sol.expires_at else None},
     )
     return sol

@@ -38,18 +38,18 @@ def test_inline_script_runs_only_with_the_request_nonce(client, db):
     assert f"'nonce-{nonce}'" not in csp(second)["script-src"]
 
 
-def test_portal_pages_send_no_referrer_and_staff_pages_same_origin(client, db):
-    assert client.get("/v/vendor-a/probe/")["Referrer-Policy"] == "no-referrer"
+def test_portal_pages_never_send_their_url_to_another_site(client, db):
+    assert client.get("/v/vendor-a/probe/")["Referrer-Policy"] == "same-origin"
     # Also on a portal 404: the URL may carry an access token.
-    assert client.get("/v/vendor-a/access/some-token/nothing/")["Referrer-Policy"] == "no-referrer"
+    assert client.get("/v/vendor-a/access/some-token/nothing/")["Referrer-Policy"] == "same-origin"
     assert client.get("/staff-probe/")["Referrer-Policy"] == "same-origin"
 
 
-def test_pages_on_a_vendors_own_host_send_no_referrer(rf):
+def test_pages_on_a_vendors_own_host_send_no_referrer_to_other_sites(rf):
     request = rf.get("/access/some-token/")
     request.host_vendor_slug = "vendor-a"
     response = PortalHeadersMiddleware(lambda request: HttpResponse("portal"))(request)
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     shared = PortalHeadersMiddleware(lambda request: HttpResponse("staff"))(rf.get("/admin/"))
     assert "Referrer-Policy" not in shared
 

@@ -164,7 +164,7 @@ def test_mark_shipped_refuses_postal_service_mkt2(case):
         )
     assert "MKT-2" in refused.value.message
     rr.refresh_from_db()
-    assert rr.status == R.APPROVED and rr.tracking_number == "TRK%sX" % rr.vendor_id
+    assert rr.status == R.APPROVED and rr.tracking_number == f"TRK{rr.vendor_id}X"
 
 
 def test_inspection_ratio_must_be_between_zero_and_one_mkt8(case):

@@ -1,0 +1,1 @@
+"""The customer portal: warranty solutions (REO) and self-service returns (MKT, AQA)."""

@@ -1,0 +1,256 @@
+"""Signing customers in with an emailed password: rate limits, the session, the guards.
+
+A session holds exactly one case (one solution, or one order's access link), set after a
+password matched and the session key was rotated. It expires after some idle time and in
+any case after a maximum age.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from portal.models import Vendor
+from rma.models import ReturnAccess, WarrantySolution
+from rma.services.access import return_access_sign_in
+from rma.services.passwords import password_matches
+
+from .branding import vendor_view
+from .forms import PasswordForm
+
+SESSION_KEY = "portal_case"
+DEFAULTS = {
+    "PORTAL_LOGIN_MAX_FAILURES": 5,
+    "PORTAL_LOGIN_MAX_FAILURES_PER_IP": 20,
+    "PORTAL_LOGIN_LOCKOUT_SECONDS": 15 * 60,
+    "PORTAL_SESSION_IDLE_SECONDS": 2 * 60 * 60,
+    "PORTAL_SESSION_MAX_AGE_SECONDS": 12 * 60 * 60,
+    "PORTAL_THROTTLE_NAMESPACE": "portal",
+}
+
+
+def setting(name: str) -> int | str:
+    return getattr(settings, name, DEFAULTS[name])
+
+
+def client_ip(request: HttpRequest) -> str:
+    # REMOTE_ADDR only: a forwarded header is whatever the client wants it to be unless a
+    # trusted proxy rewrites REMOTE_ADDR itself.
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+class LoginThrottle:
+    """Failed passwords counted per case and per address; at the limit, a timed lock.
+
+    Counters live in Django's cache (Redis in production, a file cache on a laptop), so all
+    web processes share them.
+    """
+
+    def __init__(self, target: str, ip: str) -> None:
+        ns = setting("PORTAL_THROTTLE_NAMESPACE")
+        self.keys = {
+            "target": (f"{ns}:login-fail:{target}", int(setting("PORTAL_LOGIN_MAX_FAILURES"))),
+            "ip": (f"{ns}:login-fail-ip:{ip}", int(setting("PORTAL_LOGIN_MAX_FAILURES_PER_IP"))),
+        }
+        self.lockout = int(setting("PORTAL_LOGIN_LOCKOUT_SECONDS"))
+
+    def locked_until(self) -> float | None:
+        """When the lock ends (epoch seconds), or None if sign-in may be tried."""
+        ends = [cache.get(f"{key}:lock") for key, _limit in self.keys.values()]
+        ends = [end for end in ends if end and end > time.time()]
+        return max(ends) if ends else None
+
+    def failed(self) -> None:
+        for key, limit in self.keys.values():
+            cache.add(key, 0, timeout=self.lockout)
+            try:
+                count = cache.incr(key)
+            except ValueError:  # expired between add and incr
+                cache.set(key, 1, timeout=self.lockout)
+                count = 1
+            if count >= limit:
+                cache.set(f"{key}:lock", time.time() + self.lockout, timeout=self.lockout)
+                cache.delete(key)
+
+    def succeeded(self) -> None:
+        cache.delete(self.keys["target"][0])
+
+
+def sign_in(request: HttpRequest, *, kind: str, case_id: int, vendor: Vendor) -> None:
+    """Rotate the session key and remember this one case only."""
+    request.session.cycle_key()
+    request.session[SESSION_KEY] = {
+        "kind": kind,
+        "id": case_id,
+        "vendor": vendor.pk,
+        "at": time.time(),
+    }
+    request.session.set_expiry(int(setting("PORTAL_SESSION_IDLE_SECONDS")))
+
+
+def signed_in_case(request: HttpRequest, kind: str, vendor: Vendor) -> int | None:
+    """The id of the case this session opened, if it is of this kind and still fresh."""
+    case = request.session.get(SESSION_KEY)
+    if not case or case.get("kind") != kind or case.get("vendor") != vendor.pk:
+        return None
+    if time.time() - float(case.get("at", 0)) > int(setting("PORTAL_SESSION_MAX_AGE_SECONDS")):
+        request.session.pop(SESSION_KEY, None)
+        return None
+    # Every request restarts the idle clock.
+    request.session.set_expiry(int(setting("PORTAL_SESSION_IDLE_SECONDS")))
+    return int(case["id"])
+
+
+class SignInRequired(Exception):
+    def __init__(self, response: HttpResponse) -> None:
+        self.response = response
+
+
+def solution_for(request: HttpRequest, vendor: Vendor, public_id) -> WarrantySolution:
+    """The solution of this URL, if this session opened it; otherwise the login page."""
+    solution = get_object_or_404(
+        WarrantySolution.objects.select_related("order", "vendor"), public_id=public_id
+    )
+    if signed_in_case(request, "solution", vendor) != solution.pk:
+        raise SignInRequired(
+            redirect("portal:solution_login", vendor_slug=vendor.slug, public_id=public_id)
+        )
+    return solution
+
+
+def access_for(request: HttpRequest, vendor: Vendor) -> ReturnAccess:
+    """The access link this session opened (and so its order), or a sign-in page."""
+    access_id = signed_in_case(request, "access", vendor)
+    access = (
+        ReturnAccess.objects.select_related("order", "order__customer", "vendor")
+        .filter(pk=access_id)
+        .first()
+        if access_id
+        else None
+    )
+    if access is None or access.is_expired():
+        raise SignInRequired(
+            TemplateResponse(request, "portal/signed_out.html", {"vendor": vendor}, status=403)
+        )
+    return access
+
+
+def case_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Turn SignInRequired into its response; everything else passes through."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, vendor: Vendor, *args, **kwargs) -> HttpResponse:
+        try:
+            return view(request, vendor, *args, **kwargs)
+        except SignInRequired as exc:
+            return exc.response
+
+    return wrapper
+
+
+def _locked_message(until: float) -> str:
+    lockout = max(1, round(int(setting("PORTAL_LOGIN_LOCKOUT_SECONDS")) / 60))
+    remaining = max(1, math.ceil((until - time.time()) / 60))
+    return ngettext(
+        "Too many wrong passwords. For your security, signing in is paused for %(lockout)s "
+        "minutes; please try again in %(remaining)s minute.",
+        "Too many wrong passwords. For your security, signing in is paused for %(lockout)s "
+        "minutes; please try again in %(remaining)s minutes.",
+        remaining,
+    ) % {"lockout": lockout, "remaining": remaining}
+
+
+def _password_page(
+    request: HttpRequest,
+    vendor: Vendor,
+    *,
+    target: str,
+    check,
+    on_success,
+    context: dict,
+) -> HttpResponse:
+    form = PasswordForm(request.POST if request.method == "POST" else None)
+    status = 200
+    throttle = LoginThrottle(target, client_ip(request))
+    if request.method == "POST":
+        until = throttle.locked_until()
+        if until:
+            form.add_error(None, _locked_message(until))
+            status = 429
+        elif form.is_valid() and check(form.cleaned_data["password"]):
+            throttle.succeeded()
+            return on_success()
+        else:
+            throttle.failed()
+            form.add_error(
+                "password",
+                _(
+                    "That password is not right. Copy it from the email exactly as shown and "
+                    "try again."
+                ),
+            )
+    return TemplateResponse(
+        request, "portal/login.html", {"vendor": vendor, "form": form, **context}, status=status
+    )
+
+
+@vendor_view
+def solution_login(request: HttpRequest, vendor: Vendor, public_id) -> HttpResponse:
+    """REO-2: the password from the email opens this one solution."""
+    solution = get_object_or_404(WarrantySolution, public_id=public_id)
+
+    def success() -> HttpResponse:
+        sign_in(request, kind="solution", case_id=solution.pk, vendor=vendor)
+        return redirect("portal:solution_content", vendor_slug=vendor.slug, public_id=public_id)
+
+    return _password_page(
+        request,
+        vendor,
+        target=f"solution:{solution.pk}",
+        check=lambda password: password_matches(password, solution.password_hash),
+        on_success=success,
+        context={"purpose": "solution", "reference": solution.reference},
+    )
+
+
+@vendor_view
+def access_login(request: HttpRequest, vendor: Vendor, token: str) -> HttpResponse:
+    """The emailed self-service link: its password opens that order's returns."""
+    access = ReturnAccess.objects.filter(token=token).select_related("order").first()
+    if access is None:
+        raise Http404("No such link.")
+    if access.is_expired():
+        return TemplateResponse(request, "portal/link_expired.html", {"vendor": vendor}, status=410)
+
+    def success() -> HttpResponse:
+        sign_in(request, kind="access", case_id=access.pk, vendor=vendor)
+        return redirect("portal:order_overview", vendor_slug=vendor.slug)
+
+    return _password_page(
+        request,
+        vendor,
+        target=f"access:{access.pk}",
+        check=lambda password: return_access_sign_in(access=access, password=password),
+        on_success=success,
+        context={"purpose": "access", "reference": access.order.number},
+    )
+
+
+@require_POST
+@vendor_view
+def sign_out(request: HttpRequest, vendor: Vendor) -> HttpResponse:
+    request.session.pop(SESSION_KEY, None)
+    request.session.cycle_key()
+    return redirect(reverse("portal:vendor_home", args=[vendor.slug]))

@@ -1,0 +1,251 @@
+"""The warranty-solution pages (REO-2..REO-12): content, agree or disagree, details, status."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from portal.models import Vendor
+from rma.models import Evidence, SolutionStatus, WarrantySolution
+from rma.services import Actor, DomainError, solution_agree, solution_reject
+from rma.services.evidence import evidence_checklist, evidence_remove
+from rma.services.solutions import solution_missing, solution_save_details, solution_submit
+
+from .access import case_view, solution_for
+from .branding import vendor_view
+from .evidence_views import (
+    checklist_for,
+    evidence_file_response,
+    store_uploads,
+    upload_response,
+)
+from .forms import DisagreeForm, SolutionDetailsForm
+from .timeline import customer_events
+
+S = SolutionStatus
+
+
+def _actor(solution: WarrantySolution) -> Actor:
+    return Actor.customer(solution.order.customer.email)
+
+
+def next_steps(solution: WarrantySolution) -> list[str]:
+    """What the customer does, in order, for this solution (REO-4..REO-12)."""
+    steps = []
+    if solution.status == S.PENDING_CONFIRM:
+        steps.append(_("Review the proposal, then agree or disagree (REO-4)."))
+    if solution.return_required:
+        steps.append(
+            _("Mail the item, then add the return tracking number and the postage receipt (REO-7).")
+        )
+    if solution.makeup_payment_required:
+        steps.append(
+            _(
+                "Pay %(amount)s %(currency)s, then add the transaction ID and a screenshot of "
+                "the payment (REO-8)."
+            )
+            % {"amount": solution.makeup_amount, "currency": solution.currency}
+        )
+    if not (solution.return_required or solution.makeup_payment_required):
+        steps.append(_("Nothing to send or pay: check your shipping address and submit (REO-10)."))
+    else:
+        steps.append(_("Confirm your shipping address and submit (REO-6)."))
+    steps.append(
+        _("Wait for your replacement or refund; the status page shows where it stands (REO-12).")
+    )
+    return steps
+
+
+def _page(
+    request, template: str, solution: WarrantySolution, status: int = 200, **context
+) -> TemplateResponse:
+    return TemplateResponse(
+        request,
+        template,
+        {"vendor": request.vendor, "solution": solution, "lines": solution.lines.all(), **context},
+        status=status,
+    )
+
+
+@vendor_view
+@case_view
+def solution_content(request: HttpRequest, vendor: Vendor, public_id) -> HttpResponse:
+    """REO-3: everything proposed, with Agree and Disagree."""
+    solution = solution_for(request, vendor, public_id)
+    return _page(
+        request,
+        "portal/solution/content.html",
+        solution,
+        steps=next_steps(solution),
+        line_total=sum((line.amount for line in solution.lines.all()), 0),
+    )
+
+
+@require_POST
+@vendor_view
+@case_view
+def solution_agree_view(request: HttpRequest, vendor: Vendor, public_id) -> HttpResponse:
+    solution = solution_for(request, vendor, public_id)
+    try:
+        solution_agree(solution=solution, actor=_actor(solution))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("portal:solution_status", vendor.slug, public_id)
+    messages.success(request, _("Thank you. Now fill in what the solution needs and submit."))
+    return redirect("portal:solution_details", vendor.slug, public_id)
+
+
+@vendor_view
+@case_view
+def solution_disagree(request: HttpRequest, vendor: Vendor, public_id) -> HttpResponse:
+    """REO-4 needs a comment; REO-5 allows it only while the solution awaits confirmation."""
+    solution = solution_for(request, vendor, public_id)
+    form = DisagreeForm(request.POST if request.method == "POST" else None)
+    refusal = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            solution_reject(
+                solution=solution, actor=_actor(solution), comment=form.cleaned_data["comment"]
+            )
+        except DomainError as exc:
+            refusal = exc
+        else:
+            messages.success(
+                request,
+                _("We have told an agent which solution you would like; they will contact you."),
+            )
+            return redirect("portal:solution_status", vendor.slug, public_id)
+    return _page(
+        request,
+        "portal/solution/disagree.html",
+        solution,
+        form=form,
+        refusal=refusal,
+        allowed=solution.can_reject(),
+        status=409 if refusal is not None else 200,
+    )
+
+
+@vendor_view
+@case_view
+def solution_details(request: HttpRequest, vendor: Vendor, public_id) -> HttpResponse:
+    """REO-6..REO-11: one form for the address, tracking, payment and uploads; save or submit."""
+    solution = solution_for(request, vendor, public_id)
+    if solution.status == S.PENDING_CONFIRM:
+        return redirect("portal:solution_content", vendor.slug, public_id)
+    if not solution.can_edit_details():
+        return redirect("portal:solution_status", vendor.slug, public_id)
+    initial = solution.address_dict()
+    initial["tracking_number"] = solution.return_tracking_number
+    initial["transaction_id"] = solution.makeup_transaction_id
+    form = SolutionDetailsForm(
+        request.POST if request.method == "POST" else None, initial=initial, solution=solution
+    )
+    errors: list[str] = []
+    status = 200
+    if request.method == "POST":
+        actor = _actor(solution)
+        kinds = [item.kind for item in evidence_checklist(solution)]
+        _added, errors = store_uploads(request, solution, kinds, actor)
+        if form.is_valid():
+            try:
+                solution = solution_save_details(
+                    solution=solution,
+                    actor=actor,
+                    address=form.address(),
+                    tracking_number=form.cleaned_data.get("tracking_number"),
+                    transaction_id=form.cleaned_data.get("transaction_id"),
+                )
+            except DomainError as exc:
+                errors.append(exc.message)
+        else:
+            errors.append(_("Please correct the fields marked below."))
+        if not errors and request.POST.get("action") == "submit" and solution.can_submit():
+            try:
+                solution_submit(solution=solution, actor=actor)
+            except DomainError as exc:
+                errors.extend([f["message"] for f in exc.findings] or [exc.message])
+            else:
+                messages.success(request, _("Submitted. We will keep you posted by email."))
+                return redirect("portal:solution_status", vendor.slug, public_id)
+        if not errors:
+            messages.success(
+                request,
+                _("Saved. You can come back with the same password to add the rest."),
+            )
+            return redirect("portal:solution_details", vendor.slug, public_id)
+        status = 400
+        solution.refresh_from_db()
+    return _page(
+        request,
+        "portal/solution/details.html",
+        solution,
+        form=form,
+        errors=errors,
+        checklist=checklist_for(vendor.slug, solution),
+        missing=solution_missing(solution),
+        notices=vendor.get_policy().return_notice(),
+        status=status,
+    )
+
+
+@vendor_view
+@case_view
+def solution_status(request: HttpRequest, vendor: Vendor, public_id) -> HttpResponse:
+    """REO-12: where the case stands and what happens next."""
+    solution = solution_for(request, vendor, public_id)
+    missing = solution_missing(solution) if solution.status == S.CONFIRMED else []
+    return _page(
+        request,
+        "portal/solution/status.html",
+        solution,
+        events=customer_events(solution.events.all()),
+        missing=missing,
+        checklist=checklist_for(vendor.slug, solution),
+    )
+
+
+@require_POST
+@vendor_view
+@case_view
+def solution_evidence_upload(request: HttpRequest, vendor: Vendor, public_id) -> HttpResponse:
+    solution = solution_for(request, vendor, public_id)
+
+    def back() -> HttpResponse:
+        return redirect("portal:solution_details", vendor.slug, public_id)
+
+    def failed(errors: list[str]) -> HttpResponse:
+        for error in errors:
+            messages.error(request, error)
+        return back()
+
+    return upload_response(request, solution, _actor(solution), back, failed)
+
+
+def _own_evidence(solution: WarrantySolution, pk: int) -> Evidence:
+    return get_object_or_404(Evidence, pk=pk, solution=solution)
+
+
+@vendor_view
+@case_view
+def solution_evidence_file(request: HttpRequest, vendor: Vendor, public_id, pk: int):
+    solution = solution_for(request, vendor, public_id)
+    return evidence_file_response(_own_evidence(solution, pk))
+
+
+@require_POST
+@vendor_view
+@case_view
+def solution_evidence_remove(request: HttpRequest, vendor: Vendor, public_id, pk: int):
+    solution = solution_for(request, vendor, public_id)
+    try:
+        evidence_remove(evidence=_own_evidence(solution, pk), actor=_actor(solution))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The file was removed."))
+    return redirect("portal:solution_details", vendor.slug, public_id)

@@ -1,0 +1,99 @@
+"""Self-service access: email an order's customer a link with a password, and check it.
+
+The customer proves they own the order by reading their mailbox, as with the REO-2 solution
+password; nothing on the page says whether an order number exists.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from portal.models import Vendor
+from rma.models import Order, ReturnAccess
+
+from .passwords import generate_password, hash_password, password_matches
+
+ACCESS_LINK_DAYS = 14
+
+
+def access_link_days() -> int:
+    return int(getattr(settings, "PORTAL_ACCESS_LINK_DAYS", ACCESS_LINK_DAYS))
+
+
+def access_url(access: ReturnAccess) -> str:
+    path = reverse(
+        "portal:access_login", kwargs={"vendor_slug": access.vendor.slug, "token": access.token}
+    )
+    return settings.PUBLIC_BASE_URL + path
+
+
+@transaction.atomic
+def return_access_request(
+    *,
+    vendor: Vendor,
+    order_number: str,
+    email: str,
+    language: str = "en",
+    at: datetime | None = None,
+) -> tuple[ReturnAccess, str] | None:
+    """Mail a password-protected link when the order and email match; otherwise do nothing.
+
+    Returns the access and its clear password (for the caller's tests; pages never show it),
+    or None. Both outcomes do the same expensive work, so timing tells nothing either.
+    """
+    at = at or timezone.now()
+    number, email = order_number.strip(), email.strip()
+    order = (
+        Order.objects.filter(vendor=vendor, number__iexact=number, customer__email__iexact=email)
+        .select_related("customer")
+        .first()
+        if number and email
+        else None
+    )
+    password = generate_password()
+    password_hash = hash_password(password)
+    if order is None:
+        return None
+    access = ReturnAccess.objects.create(
+        vendor=vendor,
+        order=order,
+        email=order.customer.email,
+        token=secrets.token_urlsafe(32),
+        password_hash=password_hash,
+        language=language,
+        created_at=at,
+        expires_at=at + timedelta(days=access_link_days()),
+    )
+    from notifications.outbox import queue_email
+
+    queue_email(
+        vendor=vendor,
+        kind="return_access",
+        to=access.email,
+        context={
+            "access_url": access_url(access),
+            "password": password,
+            "order_number": order.number,
+        },
+        key=f"return_access:{access.pk}",
+        language=language,
+    )
+    return access, password
+
+
+@transaction.atomic
+def return_access_sign_in(
+    *, access: ReturnAccess, password: str, at: datetime | None = None
+) -> bool:
+    """True when the password is this link's and the link has not expired."""
+    at = at or timezone.now()
+    if access.is_expired(at) or not password_matches(password, access.password_hash):
+        return False
+    ReturnAccess.objects.filter(pk=access.pk).update(used_at=at)
+    return True

@@ -1,0 +1,189 @@
+"""Reads for a customer choosing a return: eligibility, the checkboxes, amounts and dates.
+
+Nothing here changes state; ``return_create`` still makes the one binding decision. These
+answers come from the same policy calls, so what the form promises is what the decision says.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext
+
+from policies.base import Attestation, Decision, Finding, RefundBreakdown
+from rma.models import Order, OrderLine, ReturnRequest
+from rma.models.returns import Scenario
+
+from .facts import order_facts, return_facts
+
+
+def _decide(
+    order: Order,
+    scenario: str,
+    lines: Sequence[tuple[OrderLine, int]],
+    at: datetime,
+    attestations: Iterable[str],
+    current_country: str,
+    evidence: dict[str, int] | None = None,
+) -> Decision:
+    facts = return_facts(
+        scenario=scenario,
+        at=at,
+        lines=[(line.sku, qty) for line, qty in lines],
+        attestations=attestations,
+        # Until the customer says where the product is, assume the country of purchase.
+        current_country=current_country or str(order.country_of_purchase),
+        evidence=evidence,
+        evidence_due_later=True,
+    )
+    return order.vendor.get_policy().decide(order_facts(order), facts)
+
+
+def return_eligibility(
+    *,
+    order: Order,
+    scenario: str,
+    lines: Sequence[tuple[OrderLine, int]],
+    current_country: str = "",
+    at: datetime | None = None,
+) -> Decision:
+    """The decision as if every condition were confirmed: its refusals cannot be fixed by the
+    customer (a window that has passed, an excluded order), so the form says so at once."""
+    every = [a.value for a in Attestation]
+    return _decide(order, scenario, lines, at or timezone.now(), every, current_country)
+
+
+def standing_findings(
+    *,
+    order: Order,
+    scenario: str,
+    lines: Sequence[tuple[OrderLine, int]],
+    current_country: str = "",
+    at: datetime | None = None,
+) -> tuple[Finding, ...]:
+    """The findings that hold whatever the customer confirms or uploads (windows, freight):
+    those identical between a request with every statement and none, with evidence and without.
+    """
+    at = at or timezone.now()
+    policy = order.vendor.get_policy()
+    full = {
+        req.kind.value: req.min_count for req in policy.evidence_requirements(Scenario(scenario))
+    }
+    every = [a.value for a in Attestation]
+    with_all = _decide(order, scenario, lines, at, every, current_country)
+    with_none = _decide(order, scenario, lines, at, [], current_country, evidence=full)
+    return tuple(f for f in with_all.findings if f in with_none.findings)
+
+
+@dataclass(frozen=True)
+class AttestationAsked:
+    attestation: Attestation
+    rule_ids: tuple[str, ...]
+
+    @property
+    def value(self) -> str:
+        return self.attestation.value
+
+
+def required_attestations(
+    *,
+    order: Order,
+    scenario: str,
+    lines: Sequence[tuple[OrderLine, int]],
+    current_country: str = "",
+    at: datetime | None = None,
+) -> list[AttestationAsked]:
+    """The condition statements this request needs (MKT-4, AQA-4, AQA-6), each with its rule;
+    none when the request is refused whatever the customer confirms."""
+    at = at or timezone.now()
+    every = {a.value for a in Attestation}
+    if not _decide(order, scenario, lines, at, every, current_country).allowed:
+        return []
+    needs = order.vendor.get_policy().required_attestations(Scenario(scenario))
+    return [AttestationAsked(need.attestation, (need.rule_id,)) for need in needs]
+
+
+def wrong_item_amounts(
+    *,
+    order: Order,
+    lines: Sequence[tuple[OrderLine, int]],
+    received_item_price: Decimal | None,
+    at: datetime | None = None,
+) -> dict[str, RefundBreakdown | None]:
+    """Both MKT-7 options priced: keep (needs the received item's price) or return."""
+    policy = order.vendor.get_policy()
+    facts = return_facts(
+        scenario=Scenario.WRONG_ITEM,
+        at=at or timezone.now(),
+        lines=[(line.sku, qty) for line, qty in lines],
+        received_item_price=received_item_price,
+        evidence_due_later=True,
+    )
+    amounts: dict[str, RefundBreakdown | None] = {}
+    for option in ReturnRequest.WrongItemOption.values:
+        try:
+            amounts[option] = policy.refund(order_facts(order), facts, wrong_item_option=option)
+        except ValueError:
+            amounts[option] = None
+    return amounts
+
+
+@dataclass(frozen=True)
+class ExpectedDate:
+    label: str
+    rule_id: str
+    at: datetime
+    until: datetime | None = None
+    passed: bool = False
+
+
+def expected_dates(rr: ReturnRequest, *, now: datetime | None = None) -> list[ExpectedDate]:
+    """The dates a customer waits for or must meet, as the policy computed them."""
+    now = now or timezone.now()
+    policy = rr.vendor.get_policy()
+    found: list[ExpectedDate] = []
+    seen: set[str] = set()
+
+    def add(name: str, label: str, rule_id: str, at: datetime, until: datetime | None = None):
+        if name in seen:
+            return
+        seen.add(name)
+        found.append(ExpectedDate(label, rule_id, at, until, passed=(until or at) < now))
+
+    if rr.ship_by is not None:
+        ship_by = policy.ship_by(rr.approved_at) if rr.approved_at else None
+        add(
+            "ship_by",
+            ship_by.label if ship_by else "Ship by",
+            ship_by.rule_id if ship_by else "",
+            rr.ship_by,
+        )
+    if rr.review_due is not None and rr.status in ("requested", "under_review"):
+        review = policy.review_due(rr.requested_at, complex_case=rr.complex_case)
+        add(
+            "review_due",
+            review.label if review else "Review",
+            review.rule_id if review else "",
+            rr.review_due,
+        )
+    for deadline in rr.decision.get("deadlines", []):
+        at = parse_datetime(deadline.get("at", ""))
+        if at is not None and deadline.get("name") not in ("review_due", "report_by"):
+            add(deadline["name"], deadline.get("label", ""), deadline.get("rule_id", ""), at)
+    if rr.inspected_at is not None and rr.refunded_at is None:
+        due = policy.refund_due(rr.inspected_at)
+        if due is not None:
+            add("refund_due", due.label, due.rule_id, due.at)
+    if rr.refunded_at is not None:
+        window = policy.funds_window(rr.refunded_at)
+        if window is not None:
+            # The funds window comes from the same rule as the refund deadline (MKT-11).
+            due = policy.refund_due(rr.refunded_at)
+            label = gettext("Funds arrive on your account")
+            add("funds", label, due.rule_id if due else "", window[0], window[1])
+    return sorted(found, key=lambda d: d.at)

@@ -1,0 +1,260 @@
+"""Checking an uploaded file by its content: what it really is, whether it decodes, how big.
+
+Images must decode completely with Pillow and are re-encoded (orientation applied, EXIF and
+other metadata dropped); videos and PDFs are recognised by their container signature. The
+customer's file name is never trusted and never reaches storage.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import tempfile
+import warnings
+from dataclasses import dataclass
+from typing import IO
+
+from django.core.files import File
+from django.core.files.base import ContentFile
+from django.utils.translation import gettext as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from policies.base import EvidenceRequirement, Policy
+
+from .base import DomainError
+
+# Far above any phone camera (a 200-megapixel sensor is 16384 x 12288), far below what would
+# exhaust a worker's memory when decoded.
+MAX_PIXELS = 64_000_000
+HEAD_BYTES = 64
+CHUNK = 1024 * 1024
+
+# Pillow's name for a format -> (the name policies use, content type, file extension)
+PILLOW_FORMATS = {
+    "JPEG": ("jpeg", "image/jpeg", "jpg"),
+    "PNG": ("png", "image/png", "png"),
+    "WEBP": ("webp", "image/webp", "webp"),
+}
+VIDEO_TYPES = {
+    "mp4": ("video/mp4", "mp4"),
+    "mov": ("video/quicktime", "mov"),
+    "webm": ("video/webm", "webm"),
+}
+# ISO base media brands of ordinary MP4 video. HEIF/AVIF images share the container, so
+# their brands (heic, mif1, avif...) are deliberately absent.
+MP4_BRANDS = {
+    b"isom",
+    b"iso2",
+    b"iso4",
+    b"iso5",
+    b"iso6",
+    b"mp41",
+    b"mp42",
+    b"avc1",
+    b"M4V ",
+    b"dash",
+    b"mmp4",
+    b"MSNV",
+}
+
+
+class UploadRefused(DomainError):
+    code = "upload_refused"
+
+
+@dataclass
+class CheckedFile:
+    """A file that passed every check, ready to store under a random name."""
+
+    content: File
+    file_format: str
+    content_type: str
+    extension: str
+    size: int
+    sha256: str
+    width: int | None = None
+    height: int | None = None
+
+    @property
+    def storage_name(self) -> str:
+        return f"upload.{self.extension}"
+
+
+def sniff_format(head: bytes) -> str:
+    """The container a file's first bytes announce: mp4, mov, webm, pdf, or '' (maybe image)."""
+    if head[4:8] == b"ftyp":
+        brand = head[8:12]
+        if brand == b"qt  ":
+            return "mov"
+        if brand in MP4_BRANDS:
+            return "mp4"
+        return "isobmff"
+    if head[:4] == b"\x1a\x45\xdf\xa3":
+        return "webm" if b"webm" in head else "matroska"
+    if head[:5] == b"%PDF-":
+        return "pdf"
+    return ""
+
+
+def _refuse(message: str, rule_id: str) -> UploadRefused:
+    return UploadRefused(message, findings=[{"rule_id": rule_id, "ok": False, "message": message}])
+
+
+def check_upload_content(
+    upload: IO[bytes], *, name: str, size: int, requirement: EvidenceRequirement, policy: Policy
+) -> CheckedFile:
+    """Refuse anything that is not what the requirement accepts; raise UploadRefused."""
+    rule = requirement.rule_id
+    upload.seek(0)
+    head = upload.read(HEAD_BYTES)
+    upload.seek(0)
+    if not head:
+        raise _refuse(_("“%(name)s” is empty.") % {"name": name}, rule)
+    file_format = sniff_format(head) or _image_format(upload)
+    finding = policy.check_upload(requirement, file_format, size)
+    rule = finding.rule_id
+    if not finding.ok:
+        if not file_format or file_format not in requirement.formats:
+            allowed = ", ".join(f.upper() for f in requirement.formats)
+            message = _(
+                "“%(name)s” is not a %(allowed)s file, whatever its name says; "
+                "please choose another file (%(rule)s)."
+            ) % {"name": name, "allowed": allowed, "rule": rule}
+        else:
+            shown, limit = _sizes(size, requirement.max_bytes or 0)
+            message = _(
+                "“%(name)s” is %(size)s; each file may be at most %(limit)s (%(rule)s)."
+            ) % {"name": name, "size": shown, "limit": limit, "rule": rule}
+        raise UploadRefused(message, findings=[finding.to_dict()])
+    if file_format in VIDEO_TYPES:
+        content_type, extension = VIDEO_TYPES[file_format]
+        return _stored_as_is(upload, file_format, content_type, extension)
+    if file_format == "pdf":
+        return _stored_as_is(upload, "pdf", "application/pdf", "pdf")
+    return _reencoded_image(upload.read(), name=name, rule=rule)
+
+
+def _sizes(size: int, limit: int) -> tuple[str, str]:
+    """Both sizes in the unit a person reads, precise enough to tell them apart."""
+
+    def human(value: int) -> str:
+        if value >= 1024 * 1024:
+            return f"{value / (1024 * 1024):.1f} MB"
+        return f"{max(1, round(value / 1024))} KB"
+
+    shown, most = human(size), human(limit)
+    if shown == most:
+        shown, most = f"{size:,} bytes", f"{limit:,} bytes"
+    return shown, most
+
+
+def _image_format(upload: IO[bytes]) -> str:
+    """Pillow's reading of the header (lower case), or '' when it is no image at all."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(upload) as probe:
+                fmt = probe.format or ""
+    except Image.DecompressionBombError:
+        # Recognised as an image; the decoding step below refuses it with the clear message.
+        upload.seek(0)
+        return _format_from_header(upload)
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        return ""
+    finally:
+        upload.seek(0)
+    return PILLOW_FORMATS.get(fmt, (fmt.lower(),))[0]
+
+
+def _format_from_header(upload: IO[bytes]) -> str:
+    head = upload.read(16)
+    upload.seek(0)
+    if head.startswith(b"\x89PNG"):
+        return "png"
+    if head.startswith(b"\xff\xd8"):
+        return "jpeg"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "webp"
+    return ""
+
+
+def _reencoded_image(data: bytes, *, name: str, rule: str) -> CheckedFile:
+    bomb = _(
+        "“%(name)s” has too many pixels to be a photo (at most %(limit)s megapixels); "
+        "please send a smaller picture (%(rule)s)."
+    ) % {"name": name, "limit": MAX_PIXELS // 1_000_000, "rule": rule}
+    damaged = _(
+        "“%(name)s” is damaged or incomplete (it does not decode to the end); "
+        "please send the original picture again (%(rule)s)."
+    ) % {"name": name, "rule": rule}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            with Image.open(io.BytesIO(data)) as probe:
+                if probe.width * probe.height > MAX_PIXELS:
+                    raise _refuse(bomb, rule)
+                probe.verify()
+            with Image.open(io.BytesIO(data)) as image:
+                fmt = image.format or ""
+                image.load()
+                upright = ImageOps.exif_transpose(image)
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+            raise _refuse(bomb, rule) from exc
+        except UploadRefused:
+            raise
+        except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as exc:
+            raise _refuse(damaged, rule) from exc
+    if fmt not in PILLOW_FORMATS:
+        raise _refuse(damaged, rule)
+    _policy_name, content_type, extension = PILLOW_FORMATS[fmt]
+    output = _encode(upright, fmt)
+    return CheckedFile(
+        content=ContentFile(output),
+        file_format=_policy_name,
+        content_type=content_type,
+        extension=extension,
+        size=len(output),
+        sha256=hashlib.sha256(output).hexdigest(),
+        width=upright.width,
+        height=upright.height,
+    )
+
+
+def _encode(image: Image.Image, fmt: str) -> bytes:
+    """Write the pixels again: only the colour profile survives, never EXIF (GPS, serials)."""
+    icc_profile = image.info.get("icc_profile")
+    image.info = {}
+    options: dict = {"icc_profile": icc_profile} if icc_profile else {}
+    if fmt == "JPEG":
+        if image.mode not in ("RGB", "L", "CMYK"):
+            image = image.convert("RGB")
+        options.update(quality=90, optimize=True)
+    elif fmt == "WEBP":
+        if image.mode not in ("RGB", "RGBA"):
+            image = image.convert("RGBA" if "A" in image.getbands() else "RGB")
+        options.update(quality=90)
+    buffer = io.BytesIO()
+    image.save(buffer, format=fmt, **options)
+    return buffer.getvalue()
+
+
+def _stored_as_is(upload: IO[bytes], file_format: str, content_type: str, ext: str) -> CheckedFile:
+    """Videos and PDFs are not re-encoded; they are copied in chunks and hashed on the way."""
+    digest = hashlib.sha256()
+    # Handed to storage still open; the File wrapper closes it once saved.
+    spool = tempfile.SpooledTemporaryFile(max_size=8 * CHUNK)  # noqa: SIM115
+    size = 0
+    upload.seek(0)
+    while chunk := upload.read(CHUNK):
+        digest.update(chunk)
+        spool.write(chunk)
+        size += len(chunk)
+    spool.seek(0)
+    return CheckedFile(
+        content=File(spool),
+        file_format=file_format,
+        content_type=content_type,
+        extension=ext,
+        size=size,
+        sha256=digest.hexdigest(),
+    )

@@ -1,0 +1,117 @@
+"""The Reolink flow in Chromium: email link → password → agree → address → tracking and
+receipt → status (REO-1..REO-12); and the same login on a phone, by keyboard only."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+import pytest
+from django_scopes import scope, scopes_disabled
+
+from tests.portal.factories import png_bytes, propose_solution, reolink_vendor
+
+from .conftest import delivered_email, link_and_password, screenshot
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def reolink():
+    return reolink_vendor()
+
+
+def test_reolink_full_flow(page, reolink, tmp_path):
+    with scope(vendor=reolink):
+        solution, _password = propose_solution(reolink, makeup_amount=Decimal("15.00"))
+    email = delivered_email("solution_confirmation")
+    assert "Action Required" in email.subject
+    link, password = link_and_password(email)
+
+    page.goto(link)
+    screenshot(page, "reolink-01-login")
+    page.get_by_label("Password from the email").fill("WRONG-PASSWORD")
+    page.get_by_role("button", name="Sign in").click()
+    assert "That password is not right" in page.content()
+    page.get_by_label("Password from the email").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+
+    page.wait_for_url(re.compile(r"/content/$"))
+    page.get_by_role("heading", name="Warranty solution content").wait_for()
+    assert "Smart camera" in page.content() and "15.00 EUR" in page.content()
+    screenshot(page, "reolink-02-solution-content")
+    page.get_by_role("button", name="Agree").click()
+
+    page.wait_for_url(re.compile(r"/details/$"))
+    page.get_by_text("Edit the address").click()  # the pen icon opens the address fields
+    page.get_by_label("Address line 1").fill("Neue Straße 9")
+    page.get_by_label("City").fill("Hamburg")
+    page.get_by_label("Return tracking number").fill("1Z999AA10123456784")
+    page.get_by_label("Transaction ID of your payment").fill("PAY-2026-778")
+
+    receipt = tmp_path / "receipt.png"
+    receipt.write_bytes(png_bytes(size=(120, 90), colour=(240, 240, 200)))
+    paid = tmp_path / "payment.png"
+    paid.write_bytes(png_bytes(size=(120, 90), colour=(200, 240, 200)))
+    page.locator("#file-postage_receipt").set_input_files(str(receipt))
+    page.locator("#file-payment_screenshot").set_input_files(str(paid))
+    # With JavaScript each file uploads at once and the checklist ticks off as it lands.
+    for kind in ("postage_receipt", "payment_screenshot"):
+        page.locator(f'.checklist-item.done[data-kind="{kind}"] [data-counted]').filter(
+            has_text="1"
+        ).wait_for()
+        page.locator(f'.checklist-item[data-kind="{kind}"] img.thumb').wait_for()
+    screenshot(page, "reolink-03-details-filled")
+    page.get_by_role("button", name="Submit").click()
+
+    page.wait_for_url(re.compile(r"/status/$"))
+    content = page.content()
+    assert "Submitted" in content and "We have everything we need" in content
+    assert "1Z999AA10123456784" in content
+    screenshot(page, "reolink-04-status")
+
+    with scopes_disabled():
+        solution.refresh_from_db()
+        assert solution.status == "submitted"
+        assert (solution.ship_line1, solution.ship_city) == ("Neue Straße 9", "Hamburg")
+        assert str(solution.ship_country) == "DE"
+        assert solution.makeup_transaction_id == "PAY-2026-778"
+        assert solution.evidence.count() == 2
+
+
+def test_phone_width_and_keyboard_only(phone, reolink):
+    with scope(vendor=reolink):
+        solution, _password = propose_solution(reolink, return_required=False, kind="refund")
+    link, password = link_and_password(delivered_email("solution_confirmation"))
+    phone.goto(link)
+    screenshot(phone, "reolink-phone-390-login")
+    # Nothing wider than the screen: no sideways scrolling on a 390px phone.
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+
+    # Keyboard only: Tab to the password field, type, Enter.
+    for _ in range(10):
+        phone.keyboard.press("Tab")
+        if phone.evaluate("document.activeElement.name") == "password":
+            break
+    else:
+        pytest.fail("The password field cannot be reached with the Tab key.")
+    phone.keyboard.type(password)
+    phone.keyboard.press("Enter")
+    phone.wait_for_url(re.compile(r"/content/$"))
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(phone, "reolink-phone-390-content")
+
+    for _ in range(40):
+        phone.keyboard.press("Tab")
+        if phone.evaluate("document.activeElement.textContent.trim()") == "Agree":
+            break
+    else:
+        pytest.fail("The Agree button cannot be reached with the Tab key.")
+    focus = phone.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert focus != "none"  # a visible focus ring
+    phone.keyboard.press("Enter")
+    phone.wait_for_url(re.compile(r"/details/$"))
+    screenshot(phone, "reolink-phone-390-details")
+    with scopes_disabled():
+        solution.refresh_from_db()
+        assert solution.status == "confirmed"
