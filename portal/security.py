@@ -1,4 +1,5 @@
-"""Per-route security headers: no referrer to other sites from customer pages, framing only for embed routes.
+"""Per-route security headers: customer pages give other sites no referrer; only embed routes
+may be framed.
 
 Everything else is global (settings): HTTPS-only cookies, HSTS, a nonce-based
 Content-Security-Policy with ``frame-ancestors 'none'`` and ``X-Frame-Options: DENY``.

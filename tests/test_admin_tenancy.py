@@ -140,3 +140,62 @@ def test_staff_without_membership_sees_nothing(client, graphs, db):
     assert response.status_code == 200
     assert response.context["app_list"] == []
     assert client.get(_url(ReturnRequest, "changelist")).status_code == 403
+
+
+# Every admin model that belongs to a vendor is walked: rma's above, notifications' in
+# tests/notifications/test_admin.py, and the API's here (keys are for managers only).
+WALKED_ELSEWHERE = {
+    "notifications.outboxmessage",
+    "notifications.webhookendpoint",
+    "notifications.webhookdelivery",
+}
+API_MODELS = [model for model in admin.site._registry if model._meta.app_label == "api"]
+
+
+def test_every_admin_model_of_a_vendor_is_walked(client, agent_a):
+    tenant = {
+        model._meta.label_lower
+        for model in admin.site._registry
+        if any(field.name == "vendor" for field in model._meta.fields)
+    }
+    walked = {m._meta.label_lower for m in TENANT_MODELS + API_MODELS} | WALKED_ELSEWHERE
+    assert tenant - {"portal.membership"} <= walked
+    # Memberships are the superuser's alone.
+    client.force_login(agent_a)
+    assert client.get(reverse("admin:portal_membership_changelist")).status_code == 403
+
+
+@pytest.fixture
+def api_graphs(graphs):
+    from api.keys import api_key_create
+    from api.models import VendorDomain
+
+    rows = {}
+    for side in ("a", "b"):
+        vendor = graphs[side]["vendor"]
+        with scopes_disabled():
+            key, _raw = api_key_create(vendor=vendor, name=f"{vendor.slug} shop")
+            domain = VendorDomain.objects.create(vendor=vendor, host=f"rma.{vendor.slug}.example")
+        rows[side] = {
+            "apikey": key,
+            "vendordomain": domain,
+            "solutionportallink": graphs[side]["warrantysolution"],
+        }
+    return rows
+
+
+@pytest.mark.parametrize("model", API_MODELS, ids=lambda m: m._meta.model_name)
+def test_manager_of_b_sees_none_of_vendor_a_api_rows(client, vendor_b, api_graphs, model):
+    from .factories import MembershipFactory
+
+    manager_b = MembershipFactory(vendor=vendor_b, role="manager", user__username="dora").user
+    key = model._meta.model_name
+    mine, theirs = api_graphs["b"][key], api_graphs["a"][key]
+    client.force_login(manager_b)
+    changelist = client.get(_url(model, "changelist"))
+    assert changelist.status_code == 200
+    assert {obj.pk for obj in changelist.context["cl"].result_list} == {mine.pk}
+    other = client.get(_url(model, "change", theirs.pk))
+    missing = client.get(_url(model, "change", 987654321))
+    assert other.status_code == missing.status_code
+    assert other.get("Location") == missing.get("Location")

@@ -93,6 +93,7 @@ class WarrantySolutionAdmin(TenantAdmin):
         "submitted_at",
         "completed_at",
         "policy_version",
+        "portal_link",
     )
     fieldsets = (
         (
@@ -113,6 +114,7 @@ class WarrantySolutionAdmin(TenantAdmin):
                 )
             },
         ),
+        ("Portal link and Warranty Service button", {"fields": ("portal_link",)}),
         (
             "Confirmation (REO-1..REO-5)",
             {
@@ -157,6 +159,13 @@ class WarrantySolutionAdmin(TenantAdmin):
     def order_link(self, obj: WarrantySolution) -> str:
         url = reverse("admin:rma_order_change", args=[obj.order_id])
         return format_html("<a href='{}'>{}</a>", url, obj.order.number)
+
+    @admin.display(description="for the vendor's own email")
+    def portal_link(self, obj: WarrantySolution) -> str:
+        # Imported here: the API's admin module builds on this package's admin base.
+        from api.admin import solution_embed_panel
+
+        return solution_embed_panel(obj)
 
     @admin.display(description="shipping address")
     def address(self, obj: WarrantySolution) -> str:

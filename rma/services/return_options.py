@@ -16,6 +16,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext
 
 from policies.base import Attestation, Decision, Finding, RefundBreakdown
+from policies.base import Scenario as PolicyScenario
 from rma.models import Order, OrderLine, ReturnRequest
 from rma.models.returns import Scenario
 
@@ -104,7 +105,7 @@ def required_attestations(
     every = {a.value for a in Attestation}
     if not _decide(order, scenario, lines, at, every, current_country).allowed:
         return []
-    needs = order.vendor.get_policy().required_attestations(Scenario(scenario))
+    needs = order.vendor.get_policy().required_attestations(PolicyScenario(scenario))
     return [AttestationAsked(need.attestation, (need.rule_id,)) for need in needs]
 
 

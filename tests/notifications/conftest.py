@@ -27,7 +27,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_for(predicate: Callable[[], object], *, timeout: float = 15, what: str = "") -> object:
+def wait_for(predicate: Callable[[], object], *, timeout: float = 60, what: str = "") -> object:
     """Poll until ``predicate`` returns something truthy; fail with ``what`` after ``timeout``."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

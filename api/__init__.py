@@ -1,0 +1,1 @@
+"""The vendor REST API (/api/v1/), its keys and idempotency, and embeddable portal links."""

@@ -1,0 +1,7 @@
+"""Rows of the vendor API: keys, idempotency records and vendors' own portal host names."""
+
+from .embedding import SolutionPortalLink, VendorDomain
+from .idempotency import IdempotencyRecord
+from .keys import ApiKey
+
+__all__ = ["ApiKey", "IdempotencyRecord", "SolutionPortalLink", "VendorDomain"]

@@ -1,0 +1,44 @@
+"""Per-vendor API keys: named, shown once, stored as a hash, revocable, with a last-used time."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_scopes import ScopedManager
+
+
+class ApiKey(models.Model):
+    """One credential of one vendor's integration; the secret itself is never stored."""
+
+    vendor = models.ForeignKey("portal.Vendor", on_delete=models.CASCADE, related_name="api_keys")
+    name = models.CharField(
+        max_length=100, help_text=_("Says which integration uses it, e.g. “Shopify sync”.")
+    )
+    prefix = models.CharField(max_length=16, unique=True, editable=False)
+    key_hash = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = ScopedManager(vendor="vendor")
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("API key")
+        verbose_name_plural = _("API keys")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

@@ -1,0 +1,82 @@
+"""Reads for the API: each lists one vendor's rows, filtered the way the endpoints document."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+
+from django.db.models import Q, QuerySet
+
+from portal.models import Vendor
+from rma.models import Evidence, Order, ReturnRequest, WarrantySolution
+
+# An order's fulfilment status, derived from its dates: what the shop has done with it.
+ORDER_STATUSES = ("placed", "shipped", "delivered")
+
+
+def order_list(*, vendor: Vendor, filters: Mapping[str, object] | None = None) -> QuerySet[Order]:
+    filters = filters or {}
+    qs = Order.objects.filter(vendor=vendor).select_related("customer").prefetch_related("lines")
+    qs = _common(qs, filters, email_field="customer__email")
+    status = filters.get("status")
+    if status == "delivered":
+        qs = qs.filter(delivered_at__isnull=False)
+    elif status == "shipped":
+        qs = qs.filter(shipped_at__isnull=False, delivered_at__isnull=True)
+    elif status == "placed":
+        qs = qs.filter(shipped_at__isnull=True)
+    return qs
+
+
+def order_get(*, vendor: Vendor, number: str) -> Order | None:
+    return order_list(vendor=vendor).filter(number=number).first()
+
+
+def solution_list(
+    *, vendor: Vendor, filters: Mapping[str, object] | None = None
+) -> QuerySet[WarrantySolution]:
+    filters = filters or {}
+    qs = WarrantySolution.objects.filter(vendor=vendor).select_related(
+        "order", "order__customer", "vendor"
+    )
+    qs = _common(qs, filters, email_field="order__customer__email")
+    if filters.get("status"):
+        qs = qs.filter(status=filters["status"])
+    if filters.get("order"):
+        qs = qs.filter(order__number=filters["order"])
+    return qs
+
+
+def return_list(
+    *, vendor: Vendor, filters: Mapping[str, object] | None = None
+) -> QuerySet[ReturnRequest]:
+    filters = filters or {}
+    qs = ReturnRequest.objects.filter(vendor=vendor).select_related(
+        "order", "customer", "vendor", "follows"
+    )
+    qs = _common(qs, filters, email_field="customer__email")
+    for name in ("status", "scenario"):
+        if filters.get(name):
+            qs = qs.filter(**{name: filters[name]})
+    if filters.get("order"):
+        qs = qs.filter(order__number=filters["order"])
+    if filters.get("rma_number"):
+        qs = qs.filter(rma_number=filters["rma_number"])
+    return qs
+
+
+def evidence_list(*, vendor: Vendor) -> QuerySet[Evidence]:
+    """Evidence of submitted cases; files of unsubmitted return drafts are the customer's still."""
+    return Evidence.objects.filter(vendor=vendor).filter(
+        Q(solution__isnull=False) | Q(return_request__isnull=False)
+    )
+
+
+def _common(qs: QuerySet, filters: Mapping[str, object], *, email_field: str) -> QuerySet:
+    updated_since = filters.get("updated_since")
+    if isinstance(updated_since, datetime):
+        qs = qs.filter(updated_at__gte=updated_since)
+    email = filters.get("customer_email")
+    if email:
+        qs = qs.filter(**{f"{email_field}__iexact": email})
+    return qs

@@ -1,0 +1,165 @@
+"""Pieces every resource shares: addresses, money, errors, findings, audit events, evidence."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from rma.models import Event, Evidence
+from rma.models.orders import ShippingAddress
+
+# Dates outside these bounds are typos, and would overflow the policies' calendar arithmetic.
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+LATEST = datetime(2100, 1, 1, tzinfo=UTC)
+
+
+def money(**kwargs) -> serializers.DecimalField:
+    kwargs.setdefault("min_value", 0)
+    return serializers.DecimalField(
+        max_digits=12, decimal_places=2, max_value=9_999_999_999, **kwargs
+    )
+
+
+class CountryCodeField(serializers.CharField):
+    """An ISO 3166-1 alpha-2 country code, such as DE."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("min_length", 2)
+        kwargs.setdefault("max_length", 2)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data) -> str:
+        code = super().to_internal_value(data).upper()
+        if code and code not in dict(countries):
+            raise serializers.ValidationError(
+                _("“%(code)s” is not an ISO country code (for example DE or US).") % {"code": code}
+            )
+        return code
+
+
+class DateTimeInRange(serializers.DateTimeField):
+    def to_internal_value(self, value) -> datetime:
+        moment = super().to_internal_value(value)
+        if not EARLIEST <= moment < LATEST:
+            raise serializers.ValidationError(_("Use a date between 2000 and 2099."))
+        return moment
+
+
+class AddressSerializer(serializers.Serializer):
+    """A shipping address; ``country`` is an ISO code."""
+
+    name = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
+    line1 = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    line2 = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    city = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
+    postal_code = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+    region = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
+    country = CountryCodeField(required=False, allow_blank=True, default="")
+    phone = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
+
+    def to_representation(self, instance: ShippingAddress) -> dict[str, str]:
+        return {
+            name: str(getattr(instance, f"ship_{name}") or "")
+            for name in ("name", "line1", "line2", "city", "postal_code", "region", "country")
+        } | {"phone": instance.ship_phone}
+
+
+class ShippingAddressField(AddressSerializer):
+    """The address columns of the object itself (orders and solutions carry them inline)."""
+
+    def get_attribute(self, instance: ShippingAddress) -> ShippingAddress:
+        return instance
+
+
+def address_fields(data: dict[str, str]) -> dict[str, str]:
+    """API address keys to the model's ``ship_*`` columns."""
+    return {f"ship_{name}": value for name, value in data.items()}
+
+
+class FindingSerializer(serializers.Serializer):
+    rule_id = serializers.CharField(help_text="The vendor policy rule, e.g. MKT-3.")
+    ok = serializers.BooleanField()
+    message = serializers.CharField()
+
+
+class ErrorDetailSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="Stable, for programs: invalid, not_found, ...")
+    message = serializers.CharField(help_text="For people: what went wrong and what to do.")
+    fields = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text="Input path (lines.0.sku) to its problems, for validation errors.",
+    )
+    findings = FindingSerializer(
+        many=True, required=False, help_text="The policy's checks, when a policy decided."
+    )
+
+
+class ErrorSerializer(serializers.Serializer):
+    error = ErrorDetailSerializer()
+
+
+class EventSerializer(serializers.ModelSerializer):
+    """One entry of a case's audit trail."""
+
+    at = serializers.DateTimeField(source="created_at")
+    actor = serializers.CharField(source="actor_label")
+    rule_ids = serializers.ListField(child=serializers.CharField())
+
+    class Meta:
+        model = Event
+        fields = (
+            "at",
+            "action",
+            "from_status",
+            "to_status",
+            "actor_kind",
+            "actor",
+            "note",
+            "rule_ids",
+        )
+        read_only_fields = fields
+
+
+class EvidenceSerializer(serializers.ModelSerializer):
+    """An evidence file's metadata and a short-lived link to download it."""
+
+    download_url = serializers.SerializerMethodField()
+    download_expires_at = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Evidence
+        fields = (
+            "id",
+            "kind",
+            "content_type",
+            "size",
+            "sha256",
+            "width",
+            "height",
+            "uploaded_by_agent",
+            "uploaded_at",
+            "download_url",
+            "download_expires_at",
+        )
+        read_only_fields = fields
+
+    def _link(self, obj: Evidence) -> tuple[str, datetime]:
+        from api.signing import evidence_download_link
+
+        cache = self.context.setdefault("_evidence_links", {})
+        if obj.pk not in cache:
+            cache[obj.pk] = evidence_download_link(obj, request=self.context.get("request"))
+        return cache[obj.pk]
+
+    @extend_schema_field(serializers.URLField())
+    def get_download_url(self, obj: Evidence) -> str:
+        return self._link(obj)[0]
+
+    @extend_schema_field(serializers.DateTimeField())
+    def get_download_expires_at(self, obj: Evidence) -> str:
+        return serializers.DateTimeField().to_representation(self._link(obj)[1])

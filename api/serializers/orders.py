@@ -1,0 +1,168 @@
+"""Orders with their lines and customer, as the shop sends them and as the API shows them."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from rma.models import Order, OrderLine
+from rma.services.order_sync import CustomerData, LineData, OrderData
+
+from .common import CountryCodeField, DateTimeInRange, ShippingAddressField, address_fields, money
+
+ORDER_NUMBER = r"^[^/\x00-\x1f\x7f]+$"
+UPSERT_FIELDS = (
+    "shipped_at",
+    "delivered_at",
+    "tracking_number",
+    "purchase_channel",
+    "currency",
+    "is_corporate",
+)
+
+
+class CustomerSerializer(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+    name = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
+    phone = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
+    language = serializers.ChoiceField(
+        choices=[code for code, _name in settings.LANGUAGES],
+        required=False,
+        default="en",
+        help_text="The language of the emails the portal sends to this customer.",
+    )
+
+
+class OrderLineSerializer(serializers.ModelSerializer):
+    sku = serializers.CharField(max_length=64)
+    name = serializers.CharField(max_length=200)
+    quantity = serializers.IntegerField(min_value=1, max_value=100_000)
+    unit_price = money(help_text="What the customer paid for one unit.")
+    purchase_cost = money(
+        required=False, default=Decimal("0"), help_text="Per unit; deducted under MKT-6."
+    )
+    export_postage = money(
+        required=False, default=Decimal("0"), help_text="Per unit; deducted under MKT-6."
+    )
+    warranty_months = serializers.IntegerField(
+        min_value=0,
+        max_value=600,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Empty: the vendor policy's default (AQA-7).",
+    )
+
+    class Meta:
+        model = OrderLine
+        fields = (
+            "sku",
+            "name",
+            "quantity",
+            "unit_price",
+            "purchase_cost",
+            "export_postage",
+            "warranty_months",
+        )
+
+
+class OrderSerializer(serializers.ModelSerializer):
+    """An order; POSTing one with a known number updates it (an upsert)."""
+
+    number = serializers.RegexField(
+        ORDER_NUMBER, max_length=64, help_text="The shop's order number; unique per vendor."
+    )
+    customer = CustomerSerializer()
+    placed_at = DateTimeInRange()
+    shipped_at = DateTimeInRange(required=False, allow_null=True, default=None)
+    delivered_at = DateTimeInRange(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="From the logistics tracking; return windows count from it (MKT-3).",
+    )
+    tracking_number = serializers.CharField(
+        max_length=64, required=False, allow_blank=True, default=""
+    )
+    purchase_channel = serializers.ChoiceField(
+        choices=Order.Channel.choices, required=False, default=Order.Channel.OWN_STORE
+    )
+    country_of_purchase = CountryCodeField(help_text="The warranty holds there only (AQA-8).")
+    currency = serializers.RegexField(r"^[A-Z]{3}$", help_text="ISO 4217 code, such as EUR.")
+    is_corporate = serializers.BooleanField(
+        required=False, default=False, help_text="Corporate purchases are excluded from AQA-4."
+    )
+    shipping_address = ShippingAddressField(
+        required=False, help_text="Left out: the address stays as it is (empty for a new order)."
+    )
+    lines = OrderLineSerializer(many=True, min_length=1, max_length=500)
+    status = serializers.SerializerMethodField(
+        help_text="From the dates: placed, shipped or delivered."
+    )
+
+    class Meta:
+        model = Order
+        fields = (
+            "number",
+            "status",
+            "customer",
+            "placed_at",
+            "shipped_at",
+            "delivered_at",
+            "tracking_number",
+            "purchase_channel",
+            "country_of_purchase",
+            "currency",
+            "is_corporate",
+            "shipping_address",
+            "lines",
+            "created_at",
+            "updated_at",
+        )
+        read_only_fields = ("created_at", "updated_at")
+
+    def get_status(self, obj: Order) -> str:
+        if obj.delivered_at:
+            return "delivered"
+        return "shipped" if obj.shipped_at else "placed"
+
+    def validate(self, attrs: dict) -> dict:
+        placed, shipped, delivered = (
+            attrs["placed_at"],
+            attrs.get("shipped_at"),
+            attrs.get("delivered_at"),
+        )
+        errors: dict[str, str] = {}
+        if delivered is not None and shipped is None:
+            errors["shipped_at"] = _("An order with a delivery date needs a shipping date too.")
+        if shipped is not None and shipped < placed:
+            errors["shipped_at"] = _("The order cannot ship before it was placed.")
+        if delivered is not None and shipped is not None and delivered < shipped:
+            errors["delivered_at"] = _("The order cannot arrive before it shipped.")
+        skus = [line["sku"] for line in attrs["lines"]]
+        duplicates = sorted({sku for sku in skus if skus.count(sku) > 1})
+        if duplicates:
+            errors["lines"] = _(
+                "SKU %(skus)s appears on more than one line; send one line per SKU."
+            ) % {"skus": ", ".join(duplicates)}
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
+
+    def to_order_data(self) -> OrderData:
+        """The validated input in the shape ``rma.services.order_sync.order_upsert`` takes."""
+        attrs = self.validated_data
+        return OrderData(
+            number=attrs["number"],
+            customer=CustomerData(**attrs["customer"]),
+            placed_at=attrs["placed_at"],
+            country_of_purchase=attrs["country_of_purchase"],
+            lines=[LineData(**line) for line in attrs["lines"]],
+            fields={name: attrs[name] for name in UPSERT_FIELDS},
+            address=address_fields(attrs["shipping_address"])
+            if "shipping_address" in attrs
+            else {},
+        )

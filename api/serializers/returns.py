@@ -1,0 +1,240 @@
+"""Return requests and RMAs: creating one for a customer, and the agents' transitions."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from policies.base import Attestation
+from rma.models import ReturnLine, ReturnRequest, Scenario
+
+from .common import CountryCodeField, EventSerializer, EvidenceSerializer, FindingSerializer, money
+
+RULE_ID = r"^[A-Z]{2,5}-[0-9]{1,3}$"
+
+
+class ReturnLineInputSerializer(serializers.Serializer):
+    sku = serializers.CharField(max_length=64, help_text="A SKU of the order's lines.")
+    quantity = serializers.IntegerField(min_value=1, max_value=100_000, default=1)
+
+
+class ReturnCreateSerializer(serializers.Serializer):
+    """A return request on a customer's behalf; the vendor's policy decides, as in the portal."""
+
+    order = serializers.CharField(max_length=64, help_text="The order's number.")
+    scenario = serializers.ChoiceField(choices=Scenario.choices)
+    lines = ReturnLineInputSerializer(many=True, min_length=1, max_length=100)
+    reason = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+    attestations = serializers.ListField(
+        child=serializers.ChoiceField(choices=[a.value for a in Attestation]),
+        required=False,
+        default=list,
+        max_length=len(Attestation),
+        help_text="What the customer confirms about the item's condition (MKT-4, AQA-4, AQA-6).",
+    )
+    current_country = CountryCodeField(
+        required=False, allow_blank=True, default="", help_text="Where the item is now (AQA-8)."
+    )
+    wrong_item_option = serializers.ChoiceField(
+        choices=ReturnRequest.WrongItemOption.choices,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="For a wrong item: keep it with compensation, or return it (MKT-7).",
+    )
+    received_item_price = money(
+        required=False, allow_null=True, default=None, help_text="The wrong item's price (MKT-7)."
+    )
+    follows = serializers.UUIDField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="The earlier return whose replacement this claim is about (AQA-10).",
+    )
+
+    def validate_lines(self, lines: list[dict]) -> list[dict]:
+        skus = [line["sku"] for line in lines]
+        duplicates = sorted({sku for sku in skus if skus.count(sku) > 1})
+        if duplicates:
+            raise serializers.ValidationError(
+                f"SKU {', '.join(duplicates)} appears twice; send each SKU once."
+            )
+        return lines
+
+
+class ReturnLineSerializer(serializers.ModelSerializer):
+    sku = serializers.CharField(source="order_line.sku")
+    name = serializers.CharField(source="order_line.name")
+
+    class Meta:
+        model = ReturnLine
+        fields = ("sku", "name", "quantity")
+        read_only_fields = fields
+
+
+class DeadlineSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    at = serializers.DateTimeField()
+    rule_id = serializers.CharField()
+    label = serializers.CharField()
+
+
+class DecisionSerializer(serializers.Serializer):
+    """What the vendor's policy decided when the request was made."""
+
+    allowed = serializers.BooleanField()
+    policy_key = serializers.CharField()
+    policy_version = serializers.CharField()
+    findings = FindingSerializer(many=True)
+    deadlines = DeadlineSerializer(many=True)
+
+    def to_representation(self, instance: dict) -> dict:
+        return super().to_representation(
+            {
+                "allowed": instance.get("allowed", False),
+                "policy_key": instance.get("policy_key", ""),
+                "policy_version": instance.get("policy_version", ""),
+                "findings": instance.get("findings", []),
+                "deadlines": instance.get("deadlines", []),
+            }
+        )
+
+
+class RefundLineSerializer(serializers.Serializer):
+    label = serializers.CharField()
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2)
+    rule_id = serializers.CharField()
+
+
+class RefundSerializer(serializers.Serializer):
+    """The itemised refund by rule id; ``final`` is false for a preview before it is paid."""
+
+    final = serializers.BooleanField()
+    currency = serializers.CharField()
+    lines = RefundLineSerializer(many=True)
+    total = serializers.DecimalField(max_digits=12, decimal_places=2)
+    paid = serializers.DecimalField(
+        max_digits=12, decimal_places=2, help_text="What the customer paid for these items."
+    )
+
+
+class ReturnSerializer(serializers.ModelSerializer):
+    """A return request; once approved it has an RMA number (MKT-6)."""
+
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    order = serializers.CharField(source="order.number", read_only=True)
+    customer_email = serializers.EmailField(source="customer.email", read_only=True)
+    follows = serializers.UUIDField(source="follows.public_id", read_only=True, allow_null=True)
+    attestations = serializers.ListField(child=serializers.CharField(), read_only=True)
+    wrong_item_option = serializers.ChoiceField(
+        choices=ReturnRequest.WrongItemOption.choices, allow_blank=True, read_only=True
+    )
+    lines = ReturnLineSerializer(many=True, read_only=True)
+    decision = DecisionSerializer(read_only=True)
+    refund = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ReturnRequest
+        fields = (
+            "id",
+            "rma_number",
+            "status",
+            "scenario",
+            "order",
+            "customer_email",
+            "follows",
+            "reason",
+            "attestations",
+            "current_country",
+            "wrong_item_option",
+            "received_item_price",
+            "complex_case",
+            "return_required",
+            "lines",
+            "decision",
+            "requested_at",
+            "review_due",
+            "approved_at",
+            "ship_by",
+            "carrier",
+            "tracking_number",
+            "shipped_at",
+            "received_at",
+            "inspected_at",
+            "inspection_ratio",
+            "inspection_note",
+            "refund",
+            "refunded_at",
+            "replaced_at",
+            "closed_at",
+            "updated_at",
+        )
+        read_only_fields = fields
+
+    @extend_schema_field(RefundSerializer(allow_null=True))
+    def get_refund(self, obj: ReturnRequest) -> dict | None:
+        if obj.refund_breakdown:
+            return RefundSerializer({**obj.refund_breakdown, "final": True}).data
+        return None
+
+
+class ReturnDetailSerializer(ReturnSerializer):
+    """A return with its audit trail, evidence, and the refund preview while one can be paid."""
+
+    events = EventSerializer(many=True, read_only=True)
+    evidence = EvidenceSerializer(many=True, read_only=True)
+
+    class Meta(ReturnSerializer.Meta):
+        fields = (*ReturnSerializer.Meta.fields, "events", "evidence")
+        read_only_fields = fields
+
+    @extend_schema_field(RefundSerializer(allow_null=True))
+    def get_refund(self, obj: ReturnRequest) -> dict | None:
+        final = super().get_refund(obj)
+        if final is not None or not obj.can_refund():
+            return final
+        from rma.services.returns import refund_preview
+
+        try:
+            preview = refund_preview(obj).to_dict()
+        except ValueError:  # the vendor's policy computes no refund for this case
+            return None
+        return RefundSerializer({**preview, "final": False}).data
+
+
+class NoteSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class RejectSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000, help_text="Sent to the customer.")
+    rule_ids = serializers.ListField(
+        child=serializers.RegexField(RULE_ID),
+        required=False,
+        default=list,
+        max_length=20,
+        help_text="The policy rules the rejection rests on, e.g. MKT-3.",
+    )
+
+
+class MarkShippedSerializer(serializers.Serializer):
+    carrier = serializers.CharField(
+        max_length=20, required=False, allow_blank=True, default="", help_text="e.g. dhl, fedex."
+    )
+    tracking_number = serializers.CharField(max_length=64)
+
+
+class InspectionSerializer(serializers.Serializer):
+    ratio = serializers.DecimalField(
+        max_digits=4,
+        decimal_places=3,
+        min_value=Decimal("0"),
+        max_value=Decimal("1"),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Share of the refund to pay, e.g. 0.8 for improper packaging (MKT-8).",
+    )
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
