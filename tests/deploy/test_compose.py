@@ -171,3 +171,14 @@ def test_every_value_in_env_example_is_used():
     set_names, documented = env_example_names()
     stale = sorted((set_names | documented) - used)
     assert not stale, f"Nothing reads these; remove them from .env.example: {stale}"
+
+
+def test_every_setting_read_from_the_environment_is_documented_in_the_readme():
+    readme = (REPO / "README.md").read_text()
+    undocumented = sorted(
+        name
+        for name in environment_names_read()
+        if f"`{name}`" not in readme and not name.startswith("GUNICORN_")
+    )
+    assert not undocumented, f"Document these in README.md's settings table: {undocumented}"
+    assert "`GUNICORN_*`" in readme
