@@ -15,7 +15,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django_scopes import scope
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageFont
 
 from rma import services
 from rma.models import Customer, Evidence, Order, OrderLine, ReturnRequest
@@ -64,8 +64,9 @@ PASSWORDS = {"admin": "admin"}
 
 
 def logo_png(name: str, colour: str) -> bytes:
-    image = Image.new("RGB", (240, 64), colour)
-    ImageDraw.Draw(image).text((16, 22), name.upper(), fill="white")
+    image = Image.new("RGB", (360, 72), colour)
+    font = ImageFont.load_default(size=34)
+    ImageDraw.Draw(image).text((18, 16), name.upper(), fill="white", font=font)
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")
     return buffer.getvalue()

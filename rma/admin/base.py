@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib import admin, messages
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponseNotAllowed, HttpResponseRedirect
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from portal.models import Vendor
@@ -114,6 +115,62 @@ class TenantInline(admin.TabularInline):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+class CaseAdmin(TenantAdmin):
+    """A case page whose "Next steps" offer only the steps the case's status allows; each is a
+    POST to ``<id>/action/<name>/`` that runs one domain service."""
+
+    change_form_template = "admin/rma/case_change_form.html"
+    case_actions: tuple[CaseAction, ...] = ()
+
+    def perform_case_action(self, request: HttpRequest, obj, name: str, data) -> str:
+        """Run the service behind ``name``; returns an optional line to show the agent."""
+        raise DomainError(f"Unknown action {name!r}.")
+
+    def _action_url_name(self) -> str:
+        return f"{self.opts.app_label}_{self.opts.model_name}_action"
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/action/<str:action>/",
+                self.admin_site.admin_view(self.action_view),
+                name=self._action_url_name(),
+            ),
+            *super().get_urls(),
+        ]
+
+    def action_view(self, request: HttpRequest, object_id: str, action: str):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        obj = self.get_object(request, object_id)
+        case_action = {a.name: a for a in self.case_actions}.get(action)
+        if obj is None or case_action is None or not self.has_change_permission(request, obj):
+            raise Http404("No such case or action.")
+        said: list[str] = []
+        if (
+            self.run_service(
+                request,
+                case_action.label,
+                lambda: said.append(self.perform_case_action(request, obj, action, request.POST)),
+            )
+            and said[0]
+        ):
+            self.message_user(request, said[0])
+        info = (self.opts.app_label, self.opts.model_name)
+        return HttpResponseRedirect(reverse("admin:{}_{}_change".format(*info), args=[obj.pk]))
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        obj = self.get_object(request, object_id)
+        if obj is not None:
+            extra_context["case_actions"] = [
+                (a, reverse(f"admin:{self._action_url_name()}", args=[obj.pk, a.name]))
+                for a in self.case_actions
+                if getattr(obj, a.guard)()
+            ]
+        return super().change_view(request, object_id, form_url, extra_context)
 
 
 class ReadOnlyInline(TenantInline):

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.http import Http404, HttpRequest, HttpResponseNotAllowed, HttpResponseRedirect
-from django.urls import path, reverse
+from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.html import format_html
 
 from rma.models import Event, OrderChangeRequest, ReturnAccess
 from rma.services import Actor
 from rma.services.changes import order_change_resolve
 
-from .base import CaseAction, ReadOnlyInline, TenantAdmin, findings_html
+from .base import CaseAction, CaseAdmin, ReadOnlyInline, TenantAdmin, findings_html
 
 
 @admin.register(ReturnAccess)
@@ -58,14 +58,14 @@ class ChangeEventInline(ReadOnlyInline):
 
 
 @admin.register(OrderChangeRequest)
-class OrderChangeRequestAdmin(TenantAdmin):
+class OrderChangeRequestAdmin(CaseAdmin):
     inlines = (ChangeEventInline,)
     list_display = ("__str__", "kind", "status", "best_effort", "requested_at", "resolved_at")
     list_filter = ("kind", "status", "best_effort")
     search_fields = ("order__number", "customer__email")
     list_select_related = ("order", "customer")
     date_hierarchy = "requested_at"
-    change_form_template = "admin/rma/case_change_form.html"
+    case_actions = CHANGE_ACTIONS
     readonly_fields = (
         "order_link",
         "customer",
@@ -97,44 +97,11 @@ class OrderChangeRequestAdmin(TenantAdmin):
     def findings(self, obj: OrderChangeRequest) -> str:
         return findings_html(obj.decision.get("findings", []))
 
-    def get_urls(self):
-        return [
-            path(
-                "<path:object_id>/action/<str:action>/",
-                self.admin_site.admin_view(self.action_view),
-                name="rma_orderchangerequest_action",
-            ),
-            *super().get_urls(),
-        ]
-
-    def action_view(self, request: HttpRequest, object_id: str, action: str):
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        change = self.get_object(request, object_id)
-        if change is None or action not in ("done", "failed"):
-            raise Http404("No such request or action.")
-        note = (request.POST.get("note") or "").strip()
-        self.run_service(
-            request,
-            "Done" if action == "done" else "Could not be done",
-            lambda: order_change_resolve(
-                change_request=change,
-                actor=Actor.agent(request.user),
-                done=action == "done",
-                note=note,
-            ),
+    def perform_case_action(self, request: HttpRequest, obj, name: str, data) -> str:
+        order_change_resolve(
+            change_request=obj,
+            actor=Actor.agent(request.user),
+            done=name == "done",
+            note=(data.get("note") or "").strip(),
         )
-        return HttpResponseRedirect(
-            reverse("admin:rma_orderchangerequest_change", args=[change.pk])
-        )
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        extra_context = extra_context or {}
-        change = self.get_object(request, object_id)
-        if change is not None:
-            extra_context["case_actions"] = [
-                (a, reverse("admin:rma_orderchangerequest_action", args=[change.pk, a.name]))
-                for a in CHANGE_ACTIONS
-                if getattr(change, a.guard)()
-            ]
-        return super().change_view(request, object_id, form_url, extra_context)
+        return ""

@@ -6,7 +6,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.contrib import admin, messages
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import HttpRequest
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -16,7 +16,7 @@ from rma.models import Event, ReturnLine, ReturnRequest, ReturnStatus
 from rma.services import Actor, DomainError
 from rma.services.returns import refund_preview
 
-from .base import CaseAction, ReadOnlyInline, TenantAdmin, breakdown_html, findings_html
+from .base import CaseAction, CaseAdmin, ReadOnlyInline, breakdown_html, findings_html
 from .evidence import EvidenceInline
 from .simulator import simulator_view
 
@@ -44,15 +44,6 @@ RETURN_ACTIONS: tuple[CaseAction, ...] = (
     CaseAction("close", "Close", "can_close", inputs=("note",)),
     CaseAction("cancel", "Cancel request", "can_cancel", inputs=("note",)),
 )
-ACTIONS_BY_NAME = {a.name: a for a in RETURN_ACTIONS}
-
-
-def legal_actions(rr: ReturnRequest) -> list[CaseAction]:
-    return [a for a in RETURN_ACTIONS if _guard(rr, a.guard)]
-
-
-def _guard(rr: ReturnRequest, name: str) -> bool:
-    return getattr(rr, name)()
 
 
 def run_return_action(rr: ReturnRequest, name: str, actor: Actor, data) -> None:
@@ -164,7 +155,7 @@ def _bulk(service_name: str, label: str, guard: str):
 
 
 @admin.register(ReturnRequest)
-class ReturnRequestAdmin(TenantAdmin):
+class ReturnRequestAdmin(CaseAdmin):
     list_display = (
         "__str__",
         "status",
@@ -187,7 +178,7 @@ class ReturnRequestAdmin(TenantAdmin):
         _bulk("mark_received", "Mark selected parcels received", "can_mark_received"),
         _bulk("close", "Close selected cases", "can_close"),
     )
-    change_form_template = "admin/rma/case_change_form.html"
+    case_actions = RETURN_ACTIONS
     change_list_template = "admin/rma/returnrequest_change_list.html"
     readonly_fields = (
         "rma_number",
@@ -332,34 +323,9 @@ class ReturnRequestAdmin(TenantAdmin):
                 self.admin_site.admin_view(lambda request: simulator_view(self, request)),
                 name="rma_policy_simulator",
             ),
-            path(
-                "<path:object_id>/action/<str:action>/",
-                self.admin_site.admin_view(self.action_view),
-                name="rma_returnrequest_action",
-            ),
             *super().get_urls(),
         ]
 
-    def action_view(self, request: HttpRequest, object_id: str, action: str):
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        rr = self.get_object(request, object_id)
-        case_action = ACTIONS_BY_NAME.get(action)
-        if rr is None or case_action is None or not self.has_change_permission(request, rr):
-            raise Http404("No such case or action.")
-        self.run_service(
-            request,
-            case_action.label,
-            lambda: run_return_action(rr, action, Actor.agent(request.user), request.POST),
-        )
-        return HttpResponseRedirect(reverse("admin:rma_returnrequest_change", args=[rr.pk]))
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        extra_context = extra_context or {}
-        rr = self.get_object(request, object_id)
-        if rr is not None:
-            extra_context["case_actions"] = [
-                (a, reverse("admin:rma_returnrequest_action", args=[rr.pk, a.name]))
-                for a in legal_actions(rr)
-            ]
-        return super().change_view(request, object_id, form_url, extra_context)
+    def perform_case_action(self, request: HttpRequest, obj, name: str, data) -> str:
+        run_return_action(obj, name, Actor.agent(request.user), data)
+        return ""

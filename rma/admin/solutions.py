@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.http import Http404, HttpRequest, HttpResponseNotAllowed, HttpResponseRedirect
-from django.urls import path, reverse
+from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
@@ -12,7 +12,7 @@ from rma import services
 from rma.models import Event, SolutionLine, WarrantySolution
 from rma.services import Actor
 
-from .base import CaseAction, ReadOnlyInline, TenantAdmin
+from .base import CaseAction, CaseAdmin, ReadOnlyInline
 from .evidence import SolutionEvidenceInline
 
 
@@ -44,11 +44,10 @@ SOLUTION_ACTIONS = (
     ),
     CaseAction("cancel", "Cancel solution", "can_cancel", inputs=("note",)),
 )
-ACTIONS_BY_NAME = {a.name: a for a in SOLUTION_ACTIONS}
 
 
 @admin.register(WarrantySolution)
-class WarrantySolutionAdmin(TenantAdmin):
+class WarrantySolutionAdmin(CaseAdmin):
     list_display = (
         "__str__",
         "status",
@@ -67,7 +66,7 @@ class WarrantySolutionAdmin(TenantAdmin):
     )
     list_select_related = ("order", "order__customer")
     inlines = (SolutionLineInline, SolutionEvidenceInline, SolutionEventInline)
-    change_form_template = "admin/rma/case_change_form.html"
+    case_actions = SOLUTION_ACTIONS
     readonly_fields = (
         "reference",
         "status",
@@ -171,58 +170,15 @@ class WarrantySolutionAdmin(TenantAdmin):
     def address(self, obj: WarrantySolution) -> str:
         return format_html_join(mark_safe("<br>"), "{}", ((line,) for line in obj.address_lines))
 
-    def get_urls(self):
-        return [
-            path(
-                "<path:object_id>/action/<str:action>/",
-                self.admin_site.admin_view(self.action_view),
-                name="rma_warrantysolution_action",
-            ),
-            *super().get_urls(),
-        ]
-
-    def action_view(self, request: HttpRequest, object_id: str, action: str):
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        solution = self.get_object(request, object_id)
-        labels = {name: a.label for name, a in ACTIONS_BY_NAME.items()}
-        if solution is None or action not in labels:
-            raise Http404("No such solution or action.")
+    def perform_case_action(self, request: HttpRequest, obj, name: str, data) -> str:
         actor = Actor.agent(request.user)
-        note = (request.POST.get("note") or "").strip()
-        if action == "reissue_password":
+        note = (data.get("note") or "").strip()
+        if name == "reissue_password":
             # The new password is emailed to the customer; the old one stops working at once.
-            if self.run_service(
-                request,
-                labels[action],
-                lambda: services.solution_issue_password(solution=solution, actor=actor),
-            ):
-                self.message_user(
-                    request, f"A new password was emailed to {solution.order.customer.email}."
-                )
-        elif action == "complete":
-            self.run_service(
-                request,
-                labels[action],
-                lambda: services.solution_complete(solution=solution, actor=actor, note=note),
-            )
+            services.solution_issue_password(solution=obj, actor=actor)
+            return f"A new password was emailed to {obj.order.customer.email}."
+        if name == "complete":
+            services.solution_complete(solution=obj, actor=actor, note=note)
         else:
-            self.run_service(
-                request,
-                labels[action],
-                lambda: services.solution_cancel(solution=solution, actor=actor, note=note),
-            )
-        return HttpResponseRedirect(
-            reverse("admin:rma_warrantysolution_change", args=[solution.pk])
-        )
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        extra_context = extra_context or {}
-        solution = self.get_object(request, object_id)
-        if solution is not None:
-            extra_context["case_actions"] = [
-                (a, reverse("admin:rma_warrantysolution_action", args=[solution.pk, a.name]))
-                for a in SOLUTION_ACTIONS
-                if getattr(solution, a.guard)()
-            ]
-        return super().change_view(request, object_id, form_url, extra_context)
+            services.solution_cancel(solution=obj, actor=actor, note=note)
+        return ""

@@ -85,16 +85,21 @@ class Command(BaseCommand):
     def _banner(self, addr: str) -> None:
         base = f"http://{addr}"
         broker = settings.CELERY_BROKER_URL.split("@")[-1]
+        vendors = list(Vendor.objects.order_by("slug"))
         lines = [
             "",
             "RMA portal is running. Ctrl-C stops the web server, worker and beat.",
-            f"  Agents' admin:   {base}/admin/",
+            f"  Agents' admin    {base}/admin/",
             "    superuser      admin / admin",
+            *(f"    {v.slug:<14} agent-{v.slug} / demo-{v.slug}" for v in vendors),
+            "  Customer portal",
+            *(f"    {v.name:<18} {base}/v/{v.slug}/" for v in vendors),
+            f"  Vendor API docs  {base}/api/docs/",
         ]
-        for vendor in Vendor.objects.order_by("slug"):
-            lines.append(f"    {vendor.slug:<14} agent-{vendor.slug} / demo-{vendor.slug}")
-            lines.append(f"  {vendor.name} portal: {base}/v/{vendor.slug}/")
         if settings.EMAIL_BACKEND.endswith("filebased.EmailBackend"):
-            lines.append(f"  Sent emails:     {settings.EMAIL_FILE_PATH}/ (one .log file a run)")
-        lines.append(f"  Celery broker:   {broker}")
+            lines.append(
+                f"  Sent emails      {settings.EMAIL_FILE_PATH}/ (the REO-1 emails hold the demo "
+                "solutions' passwords)"
+            )
+        lines.append(f"  Celery broker    {broker}")
         self.stdout.write("\n".join(lines) + "\n")
