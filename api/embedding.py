@@ -42,7 +42,8 @@ def link_host(vendor: Vendor) -> str | None:
         )
 
 
-def _absolute(vendor: Vendor, name: str, **kwargs) -> str:
+def portal_link(vendor: Vendor, name: str, **kwargs) -> str:
+    """An absolute link to the portal page ``name`` of ``vendor``, on its own host if it has one."""
     host = link_host(vendor)
     if host is None:
         return settings.PUBLIC_BASE_URL + reverse(
@@ -59,10 +60,10 @@ def _absolute(vendor: Vendor, name: str, **kwargs) -> str:
 
 def vendor_links(vendor: Vendor) -> VendorLinks:
     """The vendor's stable entry links: its portal home, starting a return, finding a solution."""
-    home = _absolute(vendor, "vendor_home")
+    home = portal_link(vendor, "vendor_home")
     return VendorLinks(
         home=home,
-        start_return=_absolute(vendor, "return_start"),
+        start_return=portal_link(vendor, "return_start"),
         # The portal home is where a customer pastes a solution's password (REO-2).
         find_solution=home,
     )
@@ -70,7 +71,7 @@ def vendor_links(vendor: Vendor) -> VendorLinks:
 
 def solution_url(solution: WarrantySolution) -> str:
     """The login page of one warranty solution (REO-1's button, REO-2's page)."""
-    return _absolute(solution.vendor, "solution_login", public_id=solution.public_id)
+    return portal_link(solution.vendor, "solution_login", public_id=solution.public_id)
 
 
 def _text_colour(background: str) -> str:

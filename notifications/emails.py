@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from api.embedding import portal_link
 from portal.models import Membership, Vendor
 
 from .models import OutboxMessage
@@ -124,8 +125,9 @@ def absolute(path: str) -> str:
     return settings.PUBLIC_BASE_URL + path
 
 
-def portal_url(name: str, **kwargs: Any) -> str:
-    return absolute(reverse(f"portal:{name}", kwargs=kwargs))
+def portal_url(vendor: Vendor, name: str, **kwargs: Any) -> str:
+    """A link into the vendor's portal; on the vendor's own host name when it has one."""
+    return portal_link(vendor, name, **kwargs)
 
 
 def agent_addresses(vendor: Vendor) -> list[str]:
@@ -158,9 +160,7 @@ def _solution_context(solution) -> dict[str, Any]:
         "return_required": solution.return_required,
         "makeup_payment_required": solution.makeup_payment_required,
         "expires_at": solution.expires_at,
-        "login_url": portal_url(
-            "solution_login", vendor_slug=solution.vendor.slug, public_id=solution.public_id
-        ),
+        "login_url": portal_url(solution.vendor, "solution_login", public_id=solution.public_id),
     }
 
 
@@ -176,7 +176,7 @@ def _return_context(rr) -> dict[str, Any]:
         "scenario": str(rr.get_scenario_display()),
         "items": [{"name": x.order_line.name, "quantity": x.quantity} for x in lines],
         "carriers": [c.name for c in policy.carriers()],
-        "portal_home_url": portal_url("vendor_home", vendor_slug=rr.vendor.slug),
+        "portal_home_url": portal_url(rr.vendor, "vendor_home"),
     }
 
 
@@ -260,7 +260,7 @@ def return_approved(rr, *, event) -> OutboxMessage:
         "ship_by": rr.ship_by,
         "ship_by_rule": _rule_of(rr, "ship_by"),
         "return_address": rr.vendor.return_address,
-        "slip_url": portal_url("return_slip", vendor_slug=rr.vendor.slug, public_id=rr.public_id),
+        "slip_url": portal_url(rr.vendor, "return_slip", public_id=rr.public_id),
     }
     return _customer_email(rr, "return_approved", event, extra)
 
@@ -276,7 +276,7 @@ def ship_reminder(rr, *, event) -> OutboxMessage:
         "ship_by": rr.ship_by,
         "ship_by_rule": _rule_of(rr, "ship_by"),
         "return_address": rr.vendor.return_address,
-        "slip_url": portal_url("return_slip", vendor_slug=rr.vendor.slug, public_id=rr.public_id),
+        "slip_url": portal_url(rr.vendor, "return_slip", public_id=rr.public_id),
     }
     return _customer_email(rr, "ship_reminder", event, extra)
 

@@ -11,7 +11,6 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from portal.models import Vendor
@@ -27,10 +26,10 @@ def access_link_days() -> int:
 
 
 def access_url(access: ReturnAccess) -> str:
-    path = reverse(
-        "portal:access_login", kwargs={"vendor_slug": access.vendor.slug, "token": access.token}
-    )
-    return settings.PUBLIC_BASE_URL + path
+    # Imported here: the embedding module reads the API app's host names, which build on rma.
+    from api.embedding import portal_link
+
+    return portal_link(access.vendor, "access_login", token=access.token)
 
 
 @transaction.atomic

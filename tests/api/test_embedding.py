@@ -146,3 +146,10 @@ def test_outsider_sees_no_solution_links(client, outsider_b, solution):
     assert listing.status_code == 200 and not listing.context["cl"].result_list
     other = client.get(reverse("admin:api_solutionportallink_change", args=[solution.pk]))
     assert other.status_code == 302  # the admin's "doesn't exist" redirect
+
+
+def test_emails_link_to_the_vendors_own_host(own_host, solution):
+    from notifications.emails import portal_url
+
+    login = portal_url(own_host.vendor, "solution_login", public_id=solution.public_id)
+    assert login == f"https://{HOST}/solutions/{solution.public_id}/"
