@@ -37,7 +37,10 @@ def _case_link(event) -> str:
 
 
 class ResendMixin:
-    """A "Re-send" button on the change page and a bulk action, for members of the vendor."""
+    """A "Re-send" button on the change page and a bulk action, for members of the vendor.
+
+    The admin using it defines ``can_resend(obj) -> bool`` and ``resend_one(obj)``.
+    """
 
     resend_label = "Re-send"
 
@@ -46,12 +49,6 @@ class ResendMixin:
 
     def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
         return False  # rows change only through the outbox; the page is read-only
-
-    def can_resend(self, obj) -> bool:
-        raise NotImplementedError
-
-    def resend_one(self, obj) -> None:
-        raise NotImplementedError
 
     def get_urls(self):
         opts = self.model._meta

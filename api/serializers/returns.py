@@ -195,7 +195,7 @@ class ReturnDetailSerializer(ReturnSerializer):
         final = super().get_refund(obj)
         if final is not None or not obj.can_refund():
             return final
-        from rma.services.returns import refund_preview
+        from rma.services.return_handling import refund_preview
 
         try:
             preview = refund_preview(obj).to_dict()

@@ -14,7 +14,7 @@ from django.utils.html import format_html
 from rma import services
 from rma.models import Event, ReturnLine, ReturnRequest, ReturnStatus
 from rma.services import Actor, DomainError
-from rma.services.returns import refund_preview
+from rma.services.return_handling import refund_preview
 
 from .base import CaseAction, CaseAdmin, ReadOnlyInline, breakdown_html, findings_html
 from .evidence import EvidenceInline

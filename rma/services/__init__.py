@@ -5,22 +5,24 @@ from .access import return_access_request, return_access_sign_in
 from .base import Actor, DomainError, IllegalTransition, PolicyRefusal
 from .changes import order_change_request, order_change_resolve
 from .evidence import evidence_add, evidence_remove
-from .returns import (
-    return_approve,
-    return_cancel,
+from .return_handling import (
     return_close,
-    return_create,
-    return_flag_complex,
     return_mark_received,
     return_mark_shipped,
     return_record_inspection,
     return_refund,
-    return_reject,
     return_replace,
-    return_review_sla_breach,
     return_ship_reminder,
-    return_start_review,
     return_waive,
+)
+from .returns import (
+    return_approve,
+    return_cancel,
+    return_create,
+    return_flag_complex,
+    return_reject,
+    return_review_sla_breach,
+    return_start_review,
 )
 from .solutions import (
     solution_agree,

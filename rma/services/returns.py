@@ -11,22 +11,18 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from policies.base import Deadline
 from rma.models import Order, OrderLine, ReturnLine, ReturnRequest, ReturnStatus
 from rma.models.returns import Scenario
 
 from .base import Actor, DomainError, PolicyRefusal, guard, lock, record_event, transition
 from .facts import order_facts, request_facts_for, return_facts
+from .return_handling import ship_deadline
 
 R = ReturnStatus
 
 
 def _rule_ids(findings: Iterable) -> list[str]:
     return sorted({f.rule_id for f in findings})
-
-
-def _deadline_map(deadlines) -> dict[str, datetime]:
-    return {d.name: d.at for d in deadlines}
 
 
 @transaction.atomic
@@ -214,158 +210,6 @@ def return_reject(
 
 
 @transaction.atomic
-def return_mark_shipped(
-    *,
-    return_request: ReturnRequest,
-    actor: Actor,
-    carrier: str,
-    tracking_number: str,
-    at: datetime | None = None,
-) -> ReturnRequest:
-    """Record the return parcel; the policy accepts only its carriers' formats (MKT-2)."""
-    at = at or timezone.now()
-    rr = lock(ReturnRequest, return_request.pk)
-    guard(rr.can_mark_shipped(), rr, "add a tracking number")
-    tracking_number = tracking_number.strip()
-    finding = rr.vendor.get_policy().check_tracking(carrier or None, tracking_number)
-    if not finding.ok:
-        raise DomainError(
-            finding.message,
-            findings=[{"rule_id": finding.rule_id, "ok": False, "message": finding.message}],
-            code="tracking_refused",
-        )
-    transition(
-        rr,
-        R.SHIPPED,
-        action="shipped",
-        actor=actor,
-        fields={"carrier": carrier, "tracking_number": tracking_number, "shipped_at": at},
-        rule_ids=[finding.rule_id],
-        data={"carrier": carrier, "tracking_number": tracking_number},
-    )
-    return rr
-
-
-@transaction.atomic
-def return_mark_received(
-    *, return_request: ReturnRequest, actor: Actor, at: datetime | None = None, note: str = ""
-) -> ReturnRequest:
-    rr = lock(ReturnRequest, return_request.pk)
-    guard(rr.can_mark_received(), rr, "mark the parcel received")
-    transition(
-        rr,
-        R.RECEIVED,
-        action="received",
-        actor=actor,
-        fields={"received_at": at or timezone.now()},
-        note=note,
-    )
-    return rr
-
-
-@transaction.atomic
-def return_record_inspection(
-    *,
-    return_request: ReturnRequest,
-    actor: Actor,
-    note: str = "",
-    ratio: Decimal | None = None,
-    at: datetime | None = None,
-) -> ReturnRequest:
-    """Record what the warehouse found; ``ratio`` reduces the refund for bad packaging (MKT-8)."""
-    if ratio is not None and not Decimal("0") <= ratio <= Decimal("1"):
-        raise DomainError("The refund ratio must be between 0 and 1 (for example 0.8).")
-    rr = lock(ReturnRequest, return_request.pk)
-    guard(rr.can_inspect(), rr, "record the inspection")
-    transition(
-        rr,
-        R.INSPECTED,
-        action="inspected",
-        actor=actor,
-        fields={
-            "inspected_at": at or timezone.now(),
-            "inspection_note": note,
-            "inspection_ratio": ratio,
-        },
-        note=note,
-        data={"ratio": str(ratio) if ratio is not None else None},
-    )
-    return rr
-
-
-def refund_preview(rr: ReturnRequest, *, at: datetime | None = None):
-    """The itemised refund the policy would pay now, without changing anything."""
-    at = at or timezone.now()
-    policy = rr.vendor.get_policy()
-    return policy.refund(
-        order_facts(rr.order),
-        request_facts_for(rr, at=at),
-        ratio=rr.inspection_ratio,
-        wrong_item_option=rr.wrong_item_option or None,
-        received_on=rr.received_at,
-    )
-
-
-@transaction.atomic
-def return_refund(
-    *, return_request: ReturnRequest, actor: Actor, at: datetime | None = None
-) -> ReturnRequest:
-    """Pay the refund or compensation the policy computes, itemised by rule id."""
-    at = at or timezone.now()
-    rr = lock(ReturnRequest, return_request.pk)
-    guard(rr.can_refund(), rr, "refund")
-    breakdown = refund_preview(rr, at=at)
-    transition(
-        rr,
-        R.REFUNDED,
-        action="refunded",
-        actor=actor,
-        fields={
-            "refund_breakdown": breakdown.to_dict(),
-            "refund_amount": breakdown.total,
-            "refunded_at": at,
-        },
-        rule_ids=[line.rule_id for line in breakdown.lines],
-        data={"total": str(breakdown.total), "currency": breakdown.currency},
-    )
-    return rr
-
-
-@transaction.atomic
-def return_replace(
-    *, return_request: ReturnRequest, actor: Actor, note: str = "", at: datetime | None = None
-) -> ReturnRequest:
-    rr = lock(ReturnRequest, return_request.pk)
-    guard(rr.can_replace(), rr, "send a replacement")
-    transition(
-        rr,
-        R.REPLACED,
-        action="replaced",
-        actor=actor,
-        fields={"replaced_at": at or timezone.now()},
-        note=note,
-    )
-    return rr
-
-
-@transaction.atomic
-def return_close(
-    *, return_request: ReturnRequest, actor: Actor, note: str = "", at: datetime | None = None
-) -> ReturnRequest:
-    rr = lock(ReturnRequest, return_request.pk)
-    guard(rr.can_close(), rr, "close")
-    transition(
-        rr,
-        R.CLOSED,
-        action="closed",
-        actor=actor,
-        fields={"closed_at": at or timezone.now()},
-        note=note,
-    )
-    return rr
-
-
-@transaction.atomic
 def return_cancel(
     *, return_request: ReturnRequest, actor: Actor, note: str = "", at: datetime | None = None
 ) -> ReturnRequest:
@@ -378,29 +222,6 @@ def return_cancel(
         actor=actor,
         fields={"closed_at": at or timezone.now()},
         note=note,
-    )
-    return rr
-
-
-@transaction.atomic
-def return_waive(
-    *, return_request: ReturnRequest, actor: Actor, at: datetime | None = None
-) -> ReturnRequest:
-    """Waive the return right of an approved return not shipped by its ship-by date."""
-    at = at or timezone.now()
-    rr = lock(ReturnRequest, return_request.pk)
-    guard(rr.can_waive(), rr, "waive the return")
-    if rr.ship_by is None or at <= rr.ship_by:
-        raise DomainError("The ship-by date has not passed; the return cannot be waived yet.")
-    ship_by = ship_deadline(rr.vendor.get_policy(), rr, approved_at=rr.approved_at)
-    transition(
-        rr,
-        R.WAIVED,
-        action="waived",
-        actor=actor,
-        fields={"closed_at": at},
-        note=f"Not shipped by {rr.ship_by.isoformat()}.",
-        rule_ids=[ship_by.rule_id] if ship_by else [],
     )
     return rr
 
@@ -425,48 +246,5 @@ def return_review_sla_breach(
         actor=actor,
         rule_ids=[review.rule_id] if review else [],
         data={"review_due": rr.review_due.isoformat()},
-    )
-    return rr
-
-
-def ship_deadline(policy, rr: ReturnRequest, *, approved_at: datetime):
-    """The earliest shipping deadline the policy gave: its ship-by after approval (MKT-10), or
-    a return-by fixed when the request was made (MKT-7's working days), if that is earlier.
-
-    A return-by that passed before the approval cannot bind: nothing may be shipped without
-    the RMA number (MKT-1).
-    """
-    candidates = [d for d in (policy.ship_by(approved_at),) if d is not None]
-    for stored in rr.decision.get("deadlines", []):
-        if stored.get("name") == "return_by":
-            at = datetime.fromisoformat(stored["at"])
-            if at > approved_at:
-                candidates.append(
-                    Deadline(stored["name"], at, stored.get("rule_id", ""), stored.get("label", ""))
-                )
-    return min(candidates, key=lambda d: d.at, default=None)
-
-
-@transaction.atomic
-def return_ship_reminder(
-    *, return_request: ReturnRequest, actor: Actor, at: datetime | None = None
-) -> ReturnRequest:
-    """Remind the customer once, before the ship-by date, to send the approved return (MKT-10)."""
-    at = at or timezone.now()
-    rr = lock(ReturnRequest, return_request.pk)
-    if rr.ship_reminded_at is not None:
-        return rr
-    guard(rr.status == R.APPROVED and rr.return_required, rr, "remind the customer to ship")
-    if rr.ship_remind_at is None or at < rr.ship_remind_at:
-        raise DomainError("The shipping reminder is not due yet.")
-    rr.ship_reminded_at = at
-    rr.save(update_fields=["ship_reminded_at", "updated_at"])
-    deadline = ship_deadline(rr.vendor.get_policy(), rr, approved_at=rr.approved_at)
-    record_event(
-        subject=rr,
-        action="ship_reminder_sent",
-        actor=actor,
-        rule_ids=[deadline.rule_id] if deadline else [],
-        data={"ship_by": rr.ship_by.isoformat() if rr.ship_by else None},
     )
     return rr

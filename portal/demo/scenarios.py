@@ -1,197 +1,17 @@
-"""Demo data for `make run`: three vendors with branding, agents, and orders and cases that
-cover every scenario of each vendor's policy. Cases are created through the domain services,
-so their audit trails, decisions and emails are real."""
+"""The demo's cases for each vendor, created through the domain services so that their audit
+trails, policy decisions and emails are real."""
 
 from __future__ import annotations
 
-import hashlib
-import io
-from collections.abc import Callable
-from datetime import datetime, timedelta
 from decimal import Decimal
 
-from django.contrib.auth import get_user_model
-from django.core.files.base import ContentFile
-from django.db import transaction
-from django.utils import timezone
-from django_scopes import scope
-from PIL import Image, ImageDraw, ImageFont
-
+from portal.models import Vendor
 from rma import services
-from rma.models import Customer, Evidence, Order, OrderLine, ReturnRequest
+from rma.models import ReturnRequest
 from rma.services import Actor
 from rma.services.solutions import ProposedLine
 
-from .models import Membership, Vendor
-
-VENDORS = [
-    {
-        "slug": "reolink",
-        "name": "Reolink",
-        "policy_key": "reolink",
-        "time_zone": "America/Los_Angeles",
-        "operating_country": "US",
-        "accent_colour": "#0b5cad",
-        "support_email": "support@reolink.example",
-        "sender_email": "warranty@reolink.example",
-        "return_address": "Reolink Returns\n1200 Industrial Rd\nSan Carlos, CA 94070\nUSA",
-    },
-    {
-        "slug": "marketplace",
-        "name": "Component Market",
-        "policy_key": "marketplace",
-        "time_zone": "Asia/Shanghai",
-        "operating_country": "CN",
-        "accent_colour": "#b3261e",
-        "support_email": "rma@componentmarket.example",
-        "sender_email": "rma@componentmarket.example",
-        "return_address": "Component Market RMA\n88 Keji Road, Futian\nShenzhen 518000\nChina",
-    },
-    {
-        "slug": "aqara",
-        "name": "Aqara",
-        "policy_key": "aqara",
-        "time_zone": "America/New_York",
-        "operating_country": "US",
-        "accent_colour": "#1d6b4f",
-        "support_email": "contact@aqara.example",
-        "sender_email": "service@aqara.example",
-        "return_address": "Aqara Returns Center\n45 Harbor Way\nNewark, NJ 07114\nUSA",
-    },
-]
-
-PASSWORDS = {"admin": "admin"}
-
-
-def logo_png(name: str, colour: str) -> bytes:
-    image = Image.new("RGB", (360, 72), colour)
-    font = ImageFont.load_default(size=34)
-    ImageDraw.Draw(image).text((18, 16), name.upper(), fill="white", font=font)
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG")
-    return buffer.getvalue()
-
-
-def photo_png(label: str) -> bytes:
-    image = Image.new("RGB", (320, 240), (235, 235, 235))
-    ImageDraw.Draw(image).text((12, 110), label, fill="black")
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG")
-    return buffer.getvalue()
-
-
-def seed(stdout: Callable[[str], None] = print) -> None:
-    user_model = get_user_model()
-    if not user_model.objects.filter(username="admin").exists():
-        user_model.objects.create_superuser("admin", "admin@localhost", PASSWORDS["admin"])
-        stdout("Created superuser admin / admin")
-    for spec in VENDORS:
-        vendor = Vendor.objects.filter(slug=spec["slug"]).first()
-        if vendor is not None:
-            stdout(f"{spec['name']}: already seeded, kept as it is")
-            continue
-        with transaction.atomic():
-            vendor = Vendor.objects.create(**spec)
-            vendor.logo.save(
-                f"{vendor.slug}.png", ContentFile(logo_png(vendor.name, vendor.accent_colour))
-            )
-            agent = user_model.objects.create_user(
-                f"agent-{vendor.slug}",
-                f"agent@{vendor.slug}.example",
-                f"demo-{vendor.slug}",
-                is_staff=True,
-            )
-            Membership.objects.create(user=agent, vendor=vendor, role=Membership.Role.MANAGER)
-            with scope(vendor=vendor):
-                SCENARIOS[vendor.policy_key](vendor, Actor.agent(agent))
-        stdout(f"{vendor.name}: seeded (agent-{vendor.slug} / demo-{vendor.slug})")
-
-
-class Builder:
-    """Small helpers to make orders and evidence for one vendor."""
-
-    def __init__(self, vendor: Vendor, currency: str, country: str) -> None:
-        self.vendor, self.currency, self.country = vendor, currency, country
-        self.now = timezone.now()
-        self.counter = 1000
-
-    def customer(self, email: str, name: str, language: str = "en") -> Customer:
-        return Customer.objects.create(
-            vendor=self.vendor, email=email, name=name, language=language
-        )
-
-    def order(
-        self,
-        customer: Customer,
-        *,
-        placed_days_ago: float,
-        delivered_days_ago: float | None,
-        lines: list[tuple[str, str, int, str, str, str]],
-        **extra,
-    ) -> Order:
-        self.counter += 1
-        placed = self.now - timedelta(days=placed_days_ago)
-        delivered = (
-            self.now - timedelta(days=delivered_days_ago)
-            if delivered_days_ago is not None
-            else None
-        )
-        shipped = (
-            placed + timedelta(hours=20) if delivered is not None else extra.pop("shipped_at", None)
-        )
-        order = Order.objects.create(
-            vendor=self.vendor,
-            customer=customer,
-            number=extra.pop("number", f"{self.vendor.slug[:3].upper()}-{self.counter}"),
-            placed_at=placed,
-            shipped_at=shipped,
-            delivered_at=delivered,
-            tracking_number=extra.pop("tracking_number", "1234567890" if shipped else ""),
-            country_of_purchase=extra.pop("country_of_purchase", self.country),
-            currency=self.currency,
-            ship_name=customer.name,
-            ship_line1=extra.pop("ship_line1", "12 Sample Street"),
-            ship_city=extra.pop("ship_city", "Springfield"),
-            ship_postal_code=extra.pop("ship_postal_code", "12345"),
-            ship_country=extra.pop("ship_country", self.country),
-            **extra,
-        )
-        for sku, name, quantity, price, cost, postage in lines:
-            OrderLine.objects.create(
-                vendor=self.vendor,
-                order=order,
-                sku=sku,
-                name=name,
-                quantity=quantity,
-                unit_price=Decimal(price),
-                purchase_cost=Decimal(cost),
-                export_postage=Decimal(postage),
-            )
-        return order
-
-    def evidence(self, rr: ReturnRequest, *, complete: bool = True) -> None:
-        policy = self.vendor.get_policy()
-        for requirement in policy.evidence_requirements(rr.scenario):
-            count = requirement.min_count if complete else max(0, requirement.min_count - 1)
-            for index in range(count):
-                png = photo_png(f"{requirement.label} #{index + 1}")
-                evidence = Evidence(
-                    vendor=self.vendor,
-                    return_request=rr,
-                    kind=requirement.kind,
-                    original_name=f"{requirement.kind}-{index + 1}.png",
-                    content_type="image/png",
-                    size=len(png),
-                    sha256=hashlib.sha256(png).hexdigest(),
-                    width=320,
-                    height=240,
-                )
-                evidence.file.save("demo.png", ContentFile(png), save=False)
-                evidence.save()
-
-
-def _ago(builder: Builder, days: float) -> datetime:
-    return builder.now - timedelta(days=days)
+from .builder import Builder, ago
 
 
 def seed_reolink(vendor: Vendor, agent: Actor) -> None:
@@ -270,7 +90,7 @@ def seed_marketplace(vendor: Vendor, agent: Actor) -> None:
             scenario=scenario,
             lines=[(order.lines.first(), 1)],
             actor=Actor.customer(email),
-            at=_ago(b, at_days_ago),
+            at=ago(b, at_days_ago),
             **kwargs,
         )
         b.evidence(rr, complete=evidence)
@@ -324,15 +144,15 @@ def seed_marketplace(vendor: Vendor, agent: Actor) -> None:
         line_spec=scope_line,
         reason="Screen flickers and resets.",
     )
-    services.return_approve(return_request=rr, actor=agent, at=_ago(b, 8))
+    services.return_approve(return_request=rr, actor=agent, at=ago(b, 8))
     services.return_mark_shipped(
         return_request=rr,
         actor=Actor.customer("raj@example.com"),
         carrier="dhl",
         tracking_number="4829163750",
-        at=_ago(b, 6),
+        at=ago(b, 6),
     )
-    services.return_mark_received(return_request=rr, actor=agent, at=_ago(b, 2))
+    services.return_mark_received(return_request=rr, actor=agent, at=ago(b, 2))
     services.return_record_inspection(
         return_request=rr,
         actor=agent,
@@ -350,15 +170,15 @@ def seed_marketplace(vendor: Vendor, agent: Actor) -> None:
         attestations=attest,
         reason="Project cancelled.",
     )
-    services.return_approve(return_request=rr, actor=agent, at=_ago(b, 19))
+    services.return_approve(return_request=rr, actor=agent, at=ago(b, 19))
     services.return_mark_shipped(
         return_request=rr,
         actor=Actor.customer("lee@example.com"),
         carrier="fedex",
         tracking_number="612345678901",
-        at=_ago(b, 17),
+        at=ago(b, 17),
     )
-    services.return_mark_received(return_request=rr, actor=agent, at=_ago(b, 10))
+    services.return_mark_received(return_request=rr, actor=agent, at=ago(b, 10))
     services.return_record_inspection(return_request=rr, actor=agent, note="Sealed, unused.")
     services.return_refund(return_request=rr, actor=agent)
     # Approved but never shipped: the MKT-10 sweep waives it
@@ -372,7 +192,7 @@ def seed_marketplace(vendor: Vendor, agent: Actor) -> None:
         attestations=attest,
         reason="No longer needed.",
     )
-    services.return_approve(return_request=rr, actor=agent, at=_ago(b, 9))
+    services.return_approve(return_request=rr, actor=agent, at=ago(b, 9))
     # An order delivered 40 days ago, for trying a refused request (MKT-3)
     b.order(
         b.customer("late@example.com", "Pat Late"),
@@ -431,20 +251,20 @@ def seed_aqara(vendor: Vendor, agent: Actor) -> None:
         actor=Actor.customer(customer.email),
         current_country="US",
         reason="Readings stuck.",
-        at=_ago(b, 100),
+        at=ago(b, 100),
     )
     b.evidence(first)
-    services.return_approve(return_request=first, actor=agent, at=_ago(b, 99))
+    services.return_approve(return_request=first, actor=agent, at=ago(b, 99))
     services.return_mark_shipped(
         return_request=first,
         actor=Actor.customer(customer.email),
         carrier="",
         tracking_number="1Z999AA10123456784",
-        at=_ago(b, 97),
+        at=ago(b, 97),
     )
-    services.return_mark_received(return_request=first, actor=agent, at=_ago(b, 90))
+    services.return_mark_received(return_request=first, actor=agent, at=ago(b, 90))
     services.return_record_inspection(return_request=first, actor=agent, note="Sensor faulty.")
-    services.return_replace(return_request=first, actor=agent, at=_ago(b, 85))
+    services.return_replace(return_request=first, actor=agent, at=ago(b, 85))
     # Excluded from money-back: a corporate order (AQA-4) and a retailer purchase (AQA-5).
     b.order(
         b.customer("buyer@corp.example", "Corp Buyer"),
