@@ -34,7 +34,7 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
 @pytest.mark.parametrize(
     "secret_key",
     ["short", "change-me-to-50-or-more-random-characters-before-the-first-start"],
-    ids=["too-short", "env-example-placeholder"],
+    ids=["too-short", "env-example-sample-key"],
 )
 def test_production_refuses_to_start_without_a_real_secret_key(tmp_path, secret_key):
     result = subprocess.run(
