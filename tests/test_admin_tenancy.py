@@ -83,17 +83,15 @@ def test_add_order_form_offers_only_own_vendor(client, agent_a, graphs):
     assert choices == {graphs["a"]["vendor"].pk}
 
 
-def test_inlines_show_only_own_rows(client, agent_a, graphs):
+def test_case_page_evidence_shows_only_own_rows(client, agent_a, graphs):
     client.force_login(agent_a)
     rr = graphs["a"]["returnrequest"]
     response = client.get(_url(ReturnRequest, "change", rr.pk))
-    inline_objects = {
-        obj.pk
-        for formset in response.context["inline_admin_formsets"]
-        for obj in formset.formset.queryset
-        if formset.formset.model._meta.model_name == "evidence"
-    }
-    assert inline_objects == {graphs["a"]["evidence"].pk}
+    shown = {item["url"] for item in response.context["case_evidence"]}
+    own = reverse("admin:rma_evidence_file", args=[graphs["a"]["evidence"].pk])
+    theirs = reverse("admin:rma_evidence_file", args=[graphs["b"]["evidence"].pk])
+    assert shown == {own}
+    assert theirs not in response.content.decode()
 
 
 def test_outsider_cannot_act_on_or_download_from_other_vendor(client, outsider_b, graphs):

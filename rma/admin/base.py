@@ -12,10 +12,13 @@ from dataclasses import dataclass
 from django.contrib import admin, messages
 from django.http import Http404, HttpRequest, HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from portal.models import Vendor
 from rma.services import DomainError
+
+from .presentation import CaseHeader, timeline
 
 
 def vendor_queryset(request: HttpRequest):
@@ -32,15 +35,32 @@ def is_member(request: HttpRequest) -> bool:
 
 
 @dataclass(frozen=True)
+class ActionInput:
+    """One field a next step needs (a ratio, a note, a reason), rendered inside its own form."""
+
+    name: str
+    label: str
+    kind: str = "text"  # text, textarea, number, select
+    required: bool = False
+    help: str = ""
+    placeholder: str = ""
+    choices: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
 class CaseAction:
     """One button on a case page: the model's guard method and the inputs the service needs."""
 
     name: str
     label: str
     guard: str
-    inputs: tuple[str, ...] = ()
+    inputs: tuple[ActionInput, ...] = ()
     style: str = ""
     help: str = ""
+    confirm: str = ""
+
+
+NOTE = ActionInput("note", "Note", placeholder="Optional; goes into the audit trail")
 
 
 class TenantAdmin(admin.ModelAdmin):
@@ -118,16 +138,44 @@ class TenantInline(admin.TabularInline):
 
 
 class CaseAdmin(TenantAdmin):
-    """A case page whose "Next steps" offer only the steps the case's status allows; each is a
-    POST to ``<id>/action/<name>/`` that runs one domain service."""
+    """A case page (return request, warranty solution, order change) that an agent works from.
+
+    The page is ours, not Django's change form: a header (status, deadlines in vendor time, SLA
+    state, customer, order), the legal next steps right under it, each a ``<form>`` of its own
+    that POSTs to ``<id>/action/<name>/`` and runs one domain service, then the policy's
+    decision, the evidence, the timeline in words and the case's details. Nothing on it is
+    edited in place, so the change form itself is never rendered or accepted.
+    """
 
     change_form_template = "admin/rma/case_change_form.html"
     case_actions: tuple[CaseAction, ...] = ()
+
+    # -- what a concrete case admin provides --------------------------------------------------
+    def case_header(self, request: HttpRequest, obj, now) -> CaseHeader:
+        raise NotImplementedError
+
+    def case_sections(self, request: HttpRequest, obj) -> list[tuple[str, list[tuple[str, str]]]]:
+        """The details below the timeline: (section title, [(label, html)])."""
+        return []
+
+    def case_decision(self, request: HttpRequest, obj) -> str:
+        return ""
+
+    def case_evidence(self, request: HttpRequest, obj) -> list:
+        return []
+
+    def case_events(self, request: HttpRequest, obj):
+        return obj.events.all()
+
+    def action_context(self, request: HttpRequest, obj, action: CaseAction) -> dict:
+        """Extra words for one action's form (e.g. the refund it would pay)."""
+        return {}
 
     def perform_case_action(self, request: HttpRequest, obj, name: str, data) -> str:
         """Run the service behind ``name``; returns an optional line to show the agent."""
         raise DomainError(f"Unknown action {name!r}.")
 
+    # -- machinery ------------------------------------------------------------------------------
     def _action_url_name(self) -> str:
         return f"{self.opts.app_label}_{self.opts.model_name}_action"
 
@@ -140,6 +188,9 @@ class CaseAdmin(TenantAdmin):
             ),
             *super().get_urls(),
         ]
+
+    def change_url(self, obj) -> str:
+        return reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[obj.pk])
 
     def action_view(self, request: HttpRequest, object_id: str, action: str):
         if request.method != "POST":
@@ -158,19 +209,54 @@ class CaseAdmin(TenantAdmin):
             and said[0]
         ):
             self.message_user(request, said[0])
-        info = (self.opts.app_label, self.opts.model_name)
-        return HttpResponseRedirect(reverse("admin:{}_{}_change".format(*info), args=[obj.pk]))
+        return HttpResponseRedirect(self.change_url(obj))
+
+    def offered_actions(self, request: HttpRequest, obj) -> list[dict]:
+        return [
+            {
+                "action": a,
+                "url": reverse(f"admin:{self._action_url_name()}", args=[obj.pk, a.name]),
+                **self.action_context(request, obj, a),
+            }
+            for a in self.case_actions
+            if getattr(obj, a.guard)()
+        ]
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if object_id is not None and request.method == "POST":
+            # Case pages have nothing to save: every change is a next step with its own URL.
+            return HttpResponseNotAllowed(["GET"])
+        return super().changeform_view(request, object_id, form_url, extra_context)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = extra_context or {}
         obj = self.get_object(request, object_id)
         if obj is not None:
-            extra_context["case_actions"] = [
-                (a, reverse(f"admin:{self._action_url_name()}", args=[obj.pk, a.name]))
-                for a in self.case_actions
-                if getattr(obj, a.guard)()
-            ]
+            now = timezone.now()
+            offered = self.offered_actions(request, obj)
+            extra_context.update(
+                case=obj,
+                case_header=self.case_header(request, obj, now),
+                case_actions=[(entry["action"], entry["url"]) for entry in offered],
+                case_action_forms=offered,
+                case_decision=self.case_decision(request, obj),
+                case_evidence=self.case_evidence(request, obj),
+                case_timeline=timeline(
+                    self.case_events(request, obj),
+                    obj.vendor.time_zone,
+                    dict(type(obj)._meta.get_field("status").choices),
+                ),
+                case_sections=self.case_sections(request, obj),
+                title=self.case_title(obj),
+            )
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def case_title(self, obj) -> str:
+        return f"{self.opts.verbose_name.capitalize()} {obj}"
+
+    def get_inlines(self, request, obj):
+        # The page shows evidence and the timeline itself; no formsets are built.
+        return []
 
 
 class ReadOnlyInline(TenantInline):

@@ -7,11 +7,12 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 
-from rma.models import Event, OrderChangeRequest, ReturnAccess
+from rma.models import ChangeStatus, OrderChangeRequest, ReturnAccess
 from rma.services import Actor
 from rma.services.changes import order_change_resolve
 
-from .base import CaseAction, CaseAdmin, ReadOnlyInline, TenantAdmin, findings_html
+from .base import NOTE, ActionInput, CaseAction, CaseAdmin, TenantAdmin, findings_html
+from .presentation import CaseHeader, status_label, vendor_time
 
 
 @admin.register(ReturnAccess)
@@ -30,72 +31,93 @@ class ReturnAccessAdmin(TenantAdmin):
 
 
 CHANGE_ACTIONS = (
-    CaseAction("done", "Done (cancelled or address changed)", "can_resolve", inputs=("note",)),
+    CaseAction(
+        "done",
+        "Done",
+        "can_resolve",
+        inputs=(NOTE,),
+        style="default",
+        help="The order was cancelled, or its address changed.",
+    ),
     CaseAction(
         "failed",
         "Could not be done",
         "can_resolve",
-        inputs=("note",),
+        inputs=(ActionInput("note", "Why (the customer reads it)", "textarea", required=True),),
         help="Say why, e.g. the parcel had left: refuse it with the courier (AQA-2).",
+        style="danger",
     ),
 )
 
 
-class ChangeEventInline(ReadOnlyInline):
-    model = Event
-    fk_name = "order_change"
-    fields = (
-        "created_at",
-        "action",
-        "from_status",
-        "to_status",
-        "actor_kind",
-        "actor_label",
-        "note",
-        "rule_ids",
-    )
-    verbose_name_plural = "audit trail"
-
-
 @admin.register(OrderChangeRequest)
 class OrderChangeRequestAdmin(CaseAdmin):
-    inlines = (ChangeEventInline,)
     list_display = ("__str__", "kind", "status", "best_effort", "requested_at", "resolved_at")
     list_filter = ("kind", "status", "best_effort")
     search_fields = ("order__number", "customer__email")
     list_select_related = ("order", "customer")
     date_hierarchy = "requested_at"
     case_actions = CHANGE_ACTIONS
-    readonly_fields = (
-        "order_link",
-        "customer",
-        "kind",
-        "status",
-        "best_effort",
-        "reason",
-        "new_address",
-        "findings",
-        "policy_version",
-        "requested_at",
-        "requested_by",
-        "resolved_at",
-        "resolved_by",
-        "resolution_note",
-    )
-    fields = readonly_fields
+    # The case page is ours (CaseAdmin); Django's change form is never shown or saved.
+    fields = readonly_fields = ("status",)
 
-    @admin.display(description="order")
-    def order_link(self, obj: OrderChangeRequest) -> str:
-        url = reverse("admin:rma_order_change", args=[obj.order_id])
-        return format_html("<a href='{}'>{}</a>", url, obj.order.number)
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("order", "customer", "vendor")
 
-    @admin.display(description="new address")
-    def new_address(self, obj: OrderChangeRequest) -> str:
-        return ", ".join(obj.address_lines) or "—"
+    def case_title(self, obj: OrderChangeRequest) -> str:
+        return f"{obj.get_kind_display()}: order {obj.order.number}"
 
-    @admin.display(description="policy findings (AQA-1..AQA-3)")
-    def findings(self, obj: OrderChangeRequest) -> str:
+    def case_header(self, request, obj: OrderChangeRequest, now) -> CaseHeader:
+        tz = obj.vendor.time_zone
+        order_url = reverse("admin:rma_order_change", args=[obj.order_id])
+        facts = [
+            ("Request", obj.get_kind_display()),
+            (
+                "Customer",
+                format_html(
+                    "{}<br><span class='quiet'>{}</span>",
+                    obj.customer.name or "—",
+                    obj.customer.email,
+                ),
+            ),
+            ("Order", format_html("<a href='{}'>{}</a>", order_url, obj.order.number)),
+            (
+                "Order placed",
+                vendor_time(obj.order.placed_at, tz) if obj.order.placed_at else "—",
+            ),
+            ("Requested", vendor_time(obj.requested_at, tz)),
+            ("Handling", "best effort (after the free window)" if obj.best_effort else "in time"),
+        ]
+        if obj.address_lines:
+            facts.append(("New address", ", ".join(obj.address_lines)))
+        if obj.reason:
+            facts.append(("Customer's reason", obj.reason))
+        return CaseHeader(
+            title=self.case_title(obj),
+            status=status_label("orderchangerequest", obj.status, dict(ChangeStatus.choices)),
+            status_key=obj.status,
+            facts=facts,
+        )
+
+    def case_decision(self, request, obj: OrderChangeRequest) -> str:
         return findings_html(obj.decision.get("findings", []))
+
+    def case_evidence(self, request, obj):
+        return None
+
+    def case_sections(self, request, obj: OrderChangeRequest):
+        tz = obj.vendor.time_zone
+        return [
+            (
+                "Resolution",
+                [
+                    ("Resolved", vendor_time(obj.resolved_at, tz)),
+                    ("By", obj.resolved_by or "—"),
+                    ("Note", obj.resolution_note or "—"),
+                    ("Policy version", obj.policy_version),
+                ],
+            )
+        ]
 
     def perform_case_action(self, request: HttpRequest, obj, name: str, data) -> str:
         order_change_resolve(

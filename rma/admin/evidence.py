@@ -11,6 +11,7 @@ from rma.models import Evidence
 from rma.storage import evidence_response
 
 from .base import ReadOnlyInline, TenantAdmin
+from .presentation import vendor_time
 
 
 def evidence_file_url(evidence: Evidence) -> str:
@@ -29,6 +30,31 @@ def evidence_preview(evidence: Evidence) -> str:
     return format_html(
         "<a href='{}' target='_blank' rel='noopener'>Open {}</a>", url, evidence.content_type
     )
+
+
+def _size(n: int) -> str:
+    for unit in ("bytes", "KB", "MB"):
+        if n < 1024 or unit == "MB":
+            return f"{n:.0f} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
+        n /= 1024
+    return f"{n:.1f} MB"
+
+
+def evidence_items(evidence, tz_name: str) -> list[dict]:
+    """Evidence as the case page's gallery shows it: what, who, when, and where it opens."""
+    return [
+        {
+            "url": evidence_file_url(e),
+            "is_image": e.is_image,
+            "kind": e.get_kind_display(),
+            "type_label": e.content_type.split("/")[-1].upper(),
+            "by": "Agent" if e.uploaded_by_agent else "Customer",
+            "when": vendor_time(e.uploaded_at, tz_name, with_zone=False),
+            "size": _size(e.size),
+            "name": e.original_name,
+        }
+        for e in evidence
+    ]
 
 
 class EvidenceInline(ReadOnlyInline):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
 from django.contrib import admin, messages
@@ -12,37 +13,74 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from rma import services
-from rma.models import Event, ReturnLine, ReturnRequest, ReturnStatus
+from rma.models import ReturnRequest, ReturnStatus
 from rma.services import Actor, DomainError
 from rma.services.return_handling import refund_preview
 
-from .base import CaseAction, CaseAdmin, ReadOnlyInline, breakdown_html, findings_html
-from .evidence import EvidenceInline
+from .base import (
+    NOTE,
+    ActionInput,
+    CaseAction,
+    CaseAdmin,
+    breakdown_html,
+    findings_html,
+)
+from .evidence import evidence_items
+from .presentation import CaseHeader, deadline_line, quantity_line, status_label, vendor_time
 from .simulator import simulator_view
 
 RETURN_ACTIONS: tuple[CaseAction, ...] = (
-    CaseAction("start_review", "Start review", "can_start_review"),
+    CaseAction("start_review", "Start review", "can_start_review", style="default"),
     CaseAction("approve", "Approve and issue RMA number", "can_approve", style="default"),
     CaseAction("flag_complex", "Flag as complex case", "can_flag_complex"),
-    CaseAction("reject", "Reject", "can_reject", inputs=("reason", "rule_ids")),
+    CaseAction(
+        "reject",
+        "Reject",
+        "can_reject",
+        inputs=(
+            ActionInput("reason", "Reason (the customer reads it)", "textarea", required=True),
+            ActionInput(
+                "rule_ids", "Rule ids", placeholder="e.g. MKT-3", help="Comma-separated, optional."
+            ),
+        ),
+        style="danger",
+    ),
     CaseAction(
         "mark_shipped",
         "Record return tracking",
         "can_mark_shipped",
-        inputs=("carrier", "tracking_number"),
+        inputs=(
+            ActionInput("carrier", "Carrier", "select", required=True),
+            ActionInput("tracking_number", "Tracking number", required=True),
+        ),
     ),
-    CaseAction("mark_received", "Mark parcel received", "can_mark_received", inputs=("note",)),
+    CaseAction(
+        "mark_received",
+        "Mark parcel received",
+        "can_mark_received",
+        inputs=(NOTE,),
+        style="default",
+    ),
     CaseAction(
         "inspect",
         "Record inspection",
         "can_inspect",
-        inputs=("ratio", "note"),
-        help="Ratio: leave empty for a full refund; 0.8 pays 80%.",
+        inputs=(
+            ActionInput(
+                "ratio",
+                "Refund ratio",
+                "number",
+                placeholder="1",
+                help="Leave empty for a full refund; 0.8 pays 80%.",
+            ),
+            ActionInput("note", "Inspection note", "textarea"),
+        ),
+        style="default",
     ),
     CaseAction("refund", "Issue refund", "can_refund", style="default"),
-    CaseAction("replace", "Replacement sent", "can_replace", inputs=("note",)),
-    CaseAction("close", "Close", "can_close", inputs=("note",)),
-    CaseAction("cancel", "Cancel request", "can_cancel", inputs=("note",)),
+    CaseAction("replace", "Replacement sent", "can_replace", inputs=(NOTE,), style="default"),
+    CaseAction("close", "Close", "can_close", inputs=(NOTE,)),
+    CaseAction("cancel", "Cancel request", "can_cancel", inputs=(NOTE,), style="danger"),
 )
 
 
@@ -107,28 +145,20 @@ class OverdueFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ReturnLineInline(ReadOnlyInline):
-    model = ReturnLine
-    fields = ("order_line", "quantity")
+def _inspection_text(rr: ReturnRequest) -> str:
+    note = rr.inspection_note
+    if rr.inspection_ratio is None:
+        return note or "—"
+    return f"{rr.inspection_ratio:.0%} refunded" + (f": {note}" if note else "")
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("order_line")
 
-
-class ReturnEventInline(ReadOnlyInline):
-    model = Event
-    fk_name = "return_request"
-    fields = (
-        "created_at",
-        "action",
-        "from_status",
-        "to_status",
-        "actor_kind",
-        "actor_label",
-        "note",
-        "rule_ids",
-    )
-    verbose_name_plural = "audit trail"
+def _parse_instant(value):
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        return None
 
 
 def _bulk(service_name: str, label: str, guard: str):
@@ -171,7 +201,6 @@ class ReturnRequestAdmin(CaseAdmin):
     search_fields = ("rma_number", "order__number", "customer__email", "tracking_number")
     list_select_related = ("order", "customer")
     date_hierarchy = "requested_at"
-    inlines = (ReturnLineInline, EvidenceInline, ReturnEventInline)
     actions = (
         _bulk("start_review", "Start review of selected requests", "can_start_review"),
         _bulk("approve", "Approve selected requests", "can_approve"),
@@ -180,95 +209,8 @@ class ReturnRequestAdmin(CaseAdmin):
     )
     case_actions = RETURN_ACTIONS
     change_list_template = "admin/rma/returnrequest_change_list.html"
-    readonly_fields = (
-        "rma_number",
-        "status",
-        "scenario",
-        "order_link",
-        "customer",
-        "follows",
-        "reason",
-        "attestations",
-        "current_country",
-        "wrong_item_option",
-        "received_item_price",
-        "complex_case",
-        "decision_findings",
-        "policy_version",
-        "deadlines",
-        "requested_at",
-        "review_due",
-        "sla_breached_at",
-        "approved_at",
-        "return_required",
-        "ship_by",
-        "carrier",
-        "tracking_number",
-        "shipped_at",
-        "received_at",
-        "inspected_at",
-        "inspection_ratio",
-        "inspection_note",
-        "refund",
-        "refunded_at",
-        "replaced_at",
-        "closed_at",
-    )
-    fieldsets = (
-        (
-            "Case",
-            {
-                "fields": (
-                    "rma_number",
-                    "status",
-                    "scenario",
-                    "order_link",
-                    "customer",
-                    "follows",
-                    "reason",
-                    "attestations",
-                    "current_country",
-                    "wrong_item_option",
-                    "received_item_price",
-                )
-            },
-        ),
-        (
-            "Policy decision",
-            {"fields": ("decision_findings", "policy_version", "deadlines", "complex_case")},
-        ),
-        (
-            "Review and shipping",
-            {
-                "fields": (
-                    "requested_at",
-                    "review_due",
-                    "sla_breached_at",
-                    "approved_at",
-                    "return_required",
-                    "ship_by",
-                    "carrier",
-                    "tracking_number",
-                    "shipped_at",
-                )
-            },
-        ),
-        (
-            "Inspection and money",
-            {
-                "fields": (
-                    "received_at",
-                    "inspected_at",
-                    "inspection_ratio",
-                    "inspection_note",
-                    "refund",
-                    "refunded_at",
-                    "replaced_at",
-                    "closed_at",
-                )
-            },
-        ),
-    )
+    # The case page is ours (CaseAdmin); Django's change form is never shown or saved.
+    fields = readonly_fields = ("status",)
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("order", "customer", "vendor")
@@ -288,33 +230,163 @@ class ReturnRequestAdmin(CaseAdmin):
             return bool(obj.review_due and obj.review_due < now)
         return bool(obj.status == ReturnStatus.APPROVED and obj.ship_by and obj.ship_by < now)
 
-    @admin.display(description="order")
-    def order_link(self, obj: ReturnRequest) -> str:
-        url = reverse("admin:rma_order_change", args=[obj.order_id])
-        return format_html("<a href='{}'>{}</a>", url, obj.order.number)
+    # -- the case page ----------------------------------------------------------------------
+    def case_title(self, obj: ReturnRequest) -> str:
+        if obj.rma_number:
+            return f"Return {obj.rma_number}"
+        return f"Return request {obj.public_id.hex[:8]}"
 
-    @admin.display(description="findings")
-    def decision_findings(self, obj: ReturnRequest) -> str:
-        return findings_html(obj.decision.get("findings", []))
-
-    @admin.display(description="deadlines")
-    def deadlines(self, obj: ReturnRequest) -> str:
-        return (
-            findings_html(
-                {"ok": True, "message": f"{d['label']}: {d['at']}", "rule_id": d["rule_id"]}
-                for d in obj.decision.get("deadlines", [])
+    def case_header(self, request, obj: ReturnRequest, now) -> CaseHeader:
+        tz = obj.vendor.time_zone
+        order_url = reverse("admin:rma_order_change", args=[obj.order_id])
+        lines = ", ".join(
+            quantity_line(line.quantity, line.order_line.name) for line in obj.lines.all()
+        )
+        facts = [
+            ("Scenario", obj.get_scenario_display()),
+            (
+                "Customer",
+                format_html(
+                    "{}<br><span class='quiet'>{}</span>",
+                    obj.customer.name or "—",
+                    obj.customer.email,
+                ),
+            ),
+            ("Order", format_html("<a href='{}'>{}</a>", order_url, obj.order.number)),
+            ("RMA number", obj.rma_number or "not issued yet"),
+            ("Items", lines or "—"),
+            ("Requested", vendor_time(obj.requested_at, tz, with_zone=False)),
+        ]
+        if obj.wrong_item_option:
+            facts.append(("Customer's choice", obj.get_wrong_item_option_display()))
+        if obj.tracking_number:
+            facts.append(("Return tracking", f"{obj.carrier.upper()} {obj.tracking_number}"))
+        if obj.refund_amount is not None:
+            facts.append(("Refunded", f"{obj.refund_amount} {obj.order.currency}"))
+        reviewing = obj.status in (ReturnStatus.REQUESTED, ReturnStatus.UNDER_REVIEW)
+        deadlines = []
+        if obj.review_due:
+            left = None
+            if reviewing and obj.review_due > now:
+                left = obj.vendor.get_policy().calendar.working_days_between(now, obj.review_due)
+            deadlines.append(
+                deadline_line(
+                    "Review due",
+                    obj.review_due,
+                    tz,
+                    now=now,
+                    met_at=obj.approved_at if not reviewing else None,
+                    active=reviewing or obj.approved_at is not None,
+                    breached_at=obj.sla_breached_at if reviewing else None,
+                    working_days_left=left,
+                )
             )
-            if obj.decision.get("deadlines")
-            else "—"
+        if obj.ship_by:
+            deadlines.append(
+                deadline_line(
+                    "Customer ships by",
+                    obj.ship_by,
+                    tz,
+                    now=now,
+                    met_at=obj.shipped_at or obj.received_at,
+                    active=obj.status == ReturnStatus.APPROVED,
+                )
+            )
+        for d in obj.decision.get("deadlines", []):
+            if d.get("name") in ("review_due", "ship_by"):
+                continue
+            deadlines.append(
+                deadline_line(
+                    str(d.get("label", d.get("name", ""))).capitalize(),
+                    _parse_instant(d.get("at")),
+                    tz,
+                    now=now,
+                    active=obj.is_open,
+                    rule_id=d.get("rule_id", ""),
+                )
+            )
+        return CaseHeader(
+            title=self.case_title(obj),
+            status=status_label("returnrequest", obj.status, dict(ReturnStatus.choices)),
+            status_key=obj.status,
+            facts=facts,
+            deadlines=deadlines,
+            zone_note=f"in {obj.vendor.name}'s time",
         )
 
-    @admin.display(description="refund")
-    def refund(self, obj: ReturnRequest) -> str:
+    def case_decision(self, request, obj: ReturnRequest) -> str:
+        allowed = obj.decision.get("allowed")
+        verdict = (
+            "The policy allows this request."
+            if allowed
+            else "The policy refuses this request."
+            if allowed is False
+            else ""
+        )
+        refund = ""
         if obj.refund_breakdown:
-            return breakdown_html(obj.refund_breakdown)
-        if obj.can_refund():
-            return format_html("Preview: {}", breakdown_html(refund_preview(obj).to_dict()))
-        return "—"
+            refund = format_html("<h3>Refund paid</h3>{}", breakdown_html(obj.refund_breakdown))
+        elif obj.can_refund():
+            refund = format_html(
+                "<h3>Refund the policy would pay now</h3>{}",
+                breakdown_html(refund_preview(obj).to_dict()),
+            )
+        return format_html(
+            "<p><strong>{}</strong>{}</p>{}{}",
+            verdict,
+            format_html(" <span class='quiet'>Marked complex (MKT-9): longer review.</span>")
+            if obj.complex_case
+            else "",
+            findings_html(obj.decision.get("findings", [])),
+            refund,
+        )
+
+    def case_evidence(self, request, obj: ReturnRequest) -> list:
+        return evidence_items(obj.evidence.all(), obj.vendor.time_zone)
+
+    def case_sections(self, request, obj: ReturnRequest):
+        tz = obj.vendor.time_zone
+        sections = [
+            (
+                "Request",
+                [
+                    ("Reason given", obj.reason or "—"),
+                    ("Customer is now in", obj.current_country or "—"),
+                    ("Price of the item received", obj.received_item_price or "—"),
+                    ("Follows claim", str(obj.follows) if obj.follows_id else "—"),
+                    ("Return required", "yes" if obj.return_required else "no"),
+                    ("Policy version", obj.policy_version),
+                ],
+            ),
+            (
+                "Handling",
+                [
+                    ("Approved", vendor_time(obj.approved_at, tz)),
+                    ("Shipped", vendor_time(obj.shipped_at, tz)),
+                    ("Received", vendor_time(obj.received_at, tz)),
+                    ("Inspected", vendor_time(obj.inspected_at, tz)),
+                    (
+                        "Inspection",
+                        f"{obj.inspection_ratio:.0%} refund"
+                        + (f": {obj.inspection_note}" if obj.inspection_note else "")
+                        if obj.inspection_ratio is not None
+                        else obj.inspection_note or "—",
+                    ),
+                    ("Refunded", vendor_time(obj.refunded_at, tz)),
+                    ("Closed", vendor_time(obj.closed_at, tz)),
+                ],
+            ),
+        ]
+        return sections
+
+    def action_context(self, request, obj: ReturnRequest, action) -> dict:
+        if action.name == "mark_shipped":
+            carriers = obj.vendor.get_policy().carriers()
+            return {"choices": [(c.code, c.name) for c in carriers]}
+        if action.name == "refund":
+            preview = refund_preview(obj)
+            return {"button_label": f"Issue refund of {preview.total} {preview.currency}"}
+        return {}
 
     def get_urls(self):
         return [

@@ -9,40 +9,29 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from rma import services
-from rma.models import Event, SolutionLine, WarrantySolution
+from rma.models import SolutionStatus, WarrantySolution
 from rma.services import Actor
 
-from .base import CaseAction, CaseAdmin, ReadOnlyInline
-from .evidence import SolutionEvidenceInline
-
-
-class SolutionLineInline(ReadOnlyInline):
-    model = SolutionLine
-    fields = ("sku", "name", "quantity", "amount")
-
-
-class SolutionEventInline(ReadOnlyInline):
-    model = Event
-    fk_name = "solution"
-    fields = (
-        "created_at",
-        "action",
-        "from_status",
-        "to_status",
-        "actor_kind",
-        "actor_label",
-        "note",
-        "rule_ids",
-    )
-    verbose_name_plural = "audit trail"
-
+from .base import NOTE, CaseAction, CaseAdmin
+from .evidence import evidence_items
+from .presentation import CaseHeader, deadline_line, quantity_line, status_label, vendor_time
 
 SOLUTION_ACTIONS = (
-    CaseAction("reissue_password", "Re-issue password", "can_reissue_password"),
     CaseAction(
-        "complete", "Mark completed (replacement or refund sent)", "can_complete", inputs=("note",)
+        "complete",
+        "Mark completed",
+        "can_complete",
+        inputs=(NOTE,),
+        style="default",
+        help="The replacement, repair or refund has been sent.",
     ),
-    CaseAction("cancel", "Cancel solution", "can_cancel", inputs=("note",)),
+    CaseAction(
+        "reissue_password",
+        "Re-issue password",
+        "can_reissue_password",
+        help="Emails the customer a new password; the old one stops working at once.",
+    ),
+    CaseAction("cancel", "Cancel solution", "can_cancel", inputs=(NOTE,), style="danger"),
 )
 
 
@@ -65,83 +54,9 @@ class WarrantySolutionAdmin(CaseAdmin):
         "makeup_transaction_id",
     )
     list_select_related = ("order", "order__customer")
-    inlines = (SolutionLineInline, SolutionEvidenceInline, SolutionEventInline)
     case_actions = SOLUTION_ACTIONS
-    readonly_fields = (
-        "reference",
-        "status",
-        "order_link",
-        "kind",
-        "currency",
-        "refund_amount",
-        "makeup_amount",
-        "return_required",
-        "makeup_payment_required",
-        "message",
-        "address",
-        "sent_at",
-        "remind_at",
-        "reminded_at",
-        "expires_at",
-        "password_issued_at",
-        "confirmed_at",
-        "rejected_at",
-        "rejection_comment",
-        "return_tracking_number",
-        "makeup_transaction_id",
-        "submitted_at",
-        "completed_at",
-        "policy_version",
-        "portal_link",
-    )
-    fieldsets = (
-        (
-            "Proposal",
-            {
-                "fields": (
-                    "reference",
-                    "status",
-                    "order_link",
-                    "kind",
-                    "currency",
-                    "refund_amount",
-                    "makeup_amount",
-                    "return_required",
-                    "makeup_payment_required",
-                    "message",
-                    "address",
-                )
-            },
-        ),
-        ("Portal link and Warranty Service button", {"fields": ("portal_link",)}),
-        (
-            "Confirmation (REO-1..REO-5)",
-            {
-                "fields": (
-                    "sent_at",
-                    "password_issued_at",
-                    "remind_at",
-                    "reminded_at",
-                    "expires_at",
-                    "confirmed_at",
-                    "rejected_at",
-                    "rejection_comment",
-                )
-            },
-        ),
-        (
-            "Customer's details (REO-6..REO-12)",
-            {
-                "fields": (
-                    "return_tracking_number",
-                    "makeup_transaction_id",
-                    "submitted_at",
-                    "completed_at",
-                    "policy_version",
-                )
-            },
-        ),
-    )
+    # The case page is ours (CaseAdmin); Django's change form is never shown or saved.
+    fields = readonly_fields = ("status",)
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("order", "order__customer", "vendor")
@@ -154,21 +69,119 @@ class WarrantySolutionAdmin(CaseAdmin):
     def customer_email(self, obj: WarrantySolution) -> str:
         return obj.order.customer.email
 
-    @admin.display(description="order")
-    def order_link(self, obj: WarrantySolution) -> str:
-        url = reverse("admin:rma_order_change", args=[obj.order_id])
-        return format_html("<a href='{}'>{}</a>", url, obj.order.number)
+    # -- the case page ----------------------------------------------------------------------
+    def case_title(self, obj: WarrantySolution) -> str:
+        return f"Warranty solution {obj.reference}"
 
-    @admin.display(description="for the vendor's own email")
+    def case_header(self, request, obj: WarrantySolution, now) -> CaseHeader:
+        tz = obj.vendor.time_zone
+        customer = obj.order.customer
+        order_url = reverse("admin:rma_order_change", args=[obj.order_id])
+        money = []
+        if obj.refund_amount:
+            money.append(f"refund {obj.refund_amount} {obj.currency}")
+        if obj.makeup_amount:
+            money.append(f"customer pays {obj.makeup_amount} {obj.currency}")
+        facts = [
+            ("Solution", obj.get_kind_display()),
+            (
+                "Customer",
+                format_html(
+                    "{}<br><span class='quiet'>{}</span>", customer.name or "—", customer.email
+                ),
+            ),
+            ("Order", format_html("<a href='{}'>{}</a>", order_url, obj.order.number)),
+            ("Amounts", ", ".join(money) or "none"),
+            ("Return of the item", "required" if obj.return_required else "not needed"),
+            ("Sent", vendor_time(obj.sent_at, tz, with_zone=False)),
+        ]
+        pending = obj.status == SolutionStatus.PENDING_CONFIRM
+        deadlines = [
+            deadline_line(
+                "Customer confirms by",
+                obj.expires_at,
+                tz,
+                now=now,
+                met_at=obj.confirmed_at or obj.rejected_at,
+                active=pending,
+            )
+        ]
+        if obj.remind_at:
+            deadlines.append(
+                deadline_line(
+                    "Reminder",
+                    obj.remind_at,
+                    tz,
+                    now=now,
+                    met_at=obj.reminded_at,
+                    active=pending,
+                )
+            )
+        return CaseHeader(
+            title=self.case_title(obj),
+            status=status_label("warrantysolution", obj.status, dict(SolutionStatus.choices)),
+            status_key=obj.status,
+            facts=facts,
+            deadlines=deadlines if obj.expires_at else [],
+            zone_note=f"in {obj.vendor.name}'s time",
+        )
+
+    def case_decision(self, request, obj: WarrantySolution) -> str:
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td style='text-align:right'>{}</td></tr>",
+            (
+                (quantity_line(line.quantity, line.name), line.sku, line.amount or "")
+                for line in obj.lines.all()
+            ),
+        )
+        message = format_html("<p>{}</p>", obj.message) if obj.message else ""
+        return format_html(
+            "<p><strong>Proposed: {}</strong></p>{}<table class='breakdown'>"
+            "<tr><th>Item</th><th>SKU</th><th>Refund share</th></tr>{}</table>",
+            obj.get_kind_display(),
+            message,
+            rows,
+        )
+
+    def case_evidence(self, request, obj: WarrantySolution) -> list:
+        return evidence_items(obj.evidence.all(), obj.vendor.time_zone)
+
+    def case_sections(self, request, obj: WarrantySolution):
+        tz = obj.vendor.time_zone
+        address = (
+            format_html_join(mark_safe("<br>"), "{}", ((line,) for line in obj.address_lines))
+            or "—"
+        )
+        return [
+            (
+                "Customer's answer and details",
+                [
+                    ("Agreed", vendor_time(obj.confirmed_at, tz)),
+                    ("Disagreed", vendor_time(obj.rejected_at, tz)),
+                    ("Customer's comment", obj.rejection_comment or "—"),
+                    ("Shipping address", address),
+                    ("Return tracking number", obj.return_tracking_number or "—"),
+                    ("Make-up payment transaction", obj.makeup_transaction_id or "—"),
+                    ("Submitted", vendor_time(obj.submitted_at, tz)),
+                    ("Completed", vendor_time(obj.completed_at, tz)),
+                ],
+            ),
+            (
+                "Portal link and Warranty Service button",
+                [
+                    ("Password last issued", vendor_time(obj.password_issued_at, tz)),
+                    ("For the vendor's own email", self.portal_link(obj)),
+                    ("Policy version", obj.policy_version or "—"),
+                ],
+            ),
+        ]
+
     def portal_link(self, obj: WarrantySolution) -> str:
         # Imported here: the API's admin module builds on this package's admin base.
         from api.admin import solution_embed_panel
 
         return solution_embed_panel(obj)
-
-    @admin.display(description="shipping address")
-    def address(self, obj: WarrantySolution) -> str:
-        return format_html_join(mark_safe("<br>"), "{}", ((line,) for line in obj.address_lines))
 
     def perform_case_action(self, request: HttpRequest, obj, name: str, data) -> str:
         actor = Actor.agent(request.user)
