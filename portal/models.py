@@ -35,7 +35,9 @@ hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Use a hex colour such as #0
 class Vendor(models.Model):
     """A tenant. Every domain row belongs to exactly one vendor."""
 
-    slug = models.SlugField(unique=True, help_text=_("Used in portal links, e.g. /v/acme/ for the slug acme."))
+    slug = models.SlugField(
+        unique=True, help_text=_("Used in portal links, e.g. /v/acme/ for the slug acme.")
+    )
     name = models.CharField(max_length=120)
     policy_key = models.CharField(
         max_length=40,
