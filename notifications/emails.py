@@ -254,13 +254,20 @@ def return_received_ack(rr, *, event) -> OutboxMessage:
     return _customer_email(rr, "return_received_ack", event, extra)
 
 
+def slip_url(rr) -> str:
+    """The slip opens from the email without signing in: the link carries a signed key."""
+    from rma.services.access import slip_key
+
+    return portal_url(rr.vendor, "return_slip", public_id=rr.public_id) + f"?key={slip_key(rr)}"
+
+
 def return_approved(rr, *, event) -> OutboxMessage:
     extra = {
         "return_required": rr.return_required,
         "ship_by": rr.ship_by,
         "ship_by_rule": _rule_of(rr, "ship_by"),
         "return_address": rr.vendor.return_address,
-        "slip_url": portal_url(rr.vendor, "return_slip", public_id=rr.public_id),
+        "slip_url": slip_url(rr),
     }
     return _customer_email(rr, "return_approved", event, extra)
 
@@ -276,7 +283,7 @@ def ship_reminder(rr, *, event) -> OutboxMessage:
         "ship_by": rr.ship_by,
         "ship_by_rule": _rule_of(rr, "ship_by"),
         "return_address": rr.vendor.return_address,
-        "slip_url": portal_url(rr.vendor, "return_slip", public_id=rr.public_id),
+        "slip_url": slip_url(rr),
     }
     return _customer_email(rr, "ship_reminder", event, extra)
 

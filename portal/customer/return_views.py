@@ -4,12 +4,14 @@ then the RMA, the return slip, tracking, and the timeline with the dates to expe
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -33,6 +35,7 @@ from .branding import vendor_view
 from .evidence_views import checklist_for, evidence_file_response, upload_response
 from .forms import ReturnChooseForm, ReturnConfirmForm, ReturnStartForm, TrackingForm
 from .home_views import self_service_offers
+from .slip import slip_context, slip_key_matches, slip_pdf
 from .timeline import customer_events
 
 START_LIMIT_PER_IP = 10
@@ -247,25 +250,46 @@ def return_tracking(request: HttpRequest, vendor: Vendor, public_id) -> HttpResp
     return TemplateResponse(request, "portal/returns/detail.html", context, status=400)
 
 
+def _slip_return(request: HttpRequest, vendor: Vendor, public_id) -> ReturnRequest:
+    """The return of a slip link: by the email's signed key, or by the signed-in session."""
+    key = request.GET.get("key", "")
+    if key:
+        rr = get_object_or_404(
+            ReturnRequest.objects.select_related("order", "customer", "vendor"),
+            public_id=public_id,
+        )
+        if not slip_key_matches(rr, key):
+            raise Http404("This slip link is not valid.")
+    else:
+        _access, rr = _own_return(request, vendor, public_id)
+    if not rr.rma_number:
+        raise Http404("No RMA number yet.")
+    return rr
+
+
 @vendor_view
 @case_view
 def return_slip(request: HttpRequest, vendor: Vendor, public_id) -> HttpResponse:
     """MKT-1/MKT-6: the RMA number, large, for the parcel's recipient block."""
-    _access, rr = _own_return(request, vendor, public_id)
-    if not rr.rma_number:
-        raise Http404("No RMA number yet.")
-    policy = vendor.get_policy()
-    return TemplateResponse(
-        request,
-        "portal/returns/slip.html",
-        {
-            "vendor": vendor,
-            "rr": rr,
-            "lines": rr.lines.select_related("order_line"),
-            "carriers": [c for c in policy.carriers() if c.code != "any"],
-            "notices": policy.return_notice(),
-        },
-    )
+    rr = _slip_return(request, vendor, public_id)
+    context = slip_context(rr)
+    context["pdf_url"] = reverse("portal:return_slip_pdf", args=[vendor.slug, rr.public_id])
+    if request.GET.get("key"):
+        context["pdf_url"] += f"?{urlencode({'key': request.GET['key']})}"
+    response = TemplateResponse(request, "portal/returns/slip.html", context)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@vendor_view
+@case_view
+def return_slip_pdf(request: HttpRequest, vendor: Vendor, public_id) -> HttpResponse:
+    """The same slip as a PDF to print: barcode and QR code of the RMA number."""
+    rr = _slip_return(request, vendor, public_id)
+    response = HttpResponse(slip_pdf(rr), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="return-slip-{rr.rma_number}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @require_POST

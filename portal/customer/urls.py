@@ -47,6 +47,7 @@ vendor_patterns = [
     path(RETURN, return_views.return_detail, name="return_detail"),
     path(f"{RETURN}tracking/", return_views.return_tracking, name="return_tracking"),
     path(f"{RETURN}slip/", return_views.return_slip, name="return_slip"),
+    path(f"{RETURN}slip.pdf", return_views.return_slip_pdf, name="return_slip_pdf"),
     path(f"{RETURN}evidence/", return_views.return_evidence_upload, name="return_evidence_upload"),
     path(
         f"{RETURN}evidence/<int:pk>/",

@@ -3,13 +3,15 @@ in words, deadlines with their SLA state. Pure formatting; no queries of its own
 
 from __future__ import annotations
 
-import zoneinfo
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from rma.formatting import vendor_time, zone_label
+
+__all__ = ["vendor_time", "zone_label"]
 
 # Agents read a case's status in their own words, not the customer's ("Waiting for your
 # confirmation" is what the customer reads on the portal).
@@ -51,30 +53,6 @@ EVENT_VERBS = {
     "resolved": gettext_lazy("resolved the request"),
     "assigned": gettext_lazy("assigned the case"),
 }
-
-
-def zone_label(moment: datetime, tz_name: str) -> str:
-    """An unambiguous zone: the IANA name and the UTC offset at that instant."""
-    offset = moment.utcoffset()
-    if offset is None:
-        return tz_name
-    minutes = int(offset.total_seconds() // 60)
-    sign = "+" if minutes >= 0 else "−"
-    hours, mins = divmod(abs(minutes), 60)
-    return f"{tz_name}, UTC{sign}{hours}" + (f":{mins:02d}" if mins else "")
-
-
-def vendor_time(moment: datetime | None, tz_name: str, *, with_zone: bool = True) -> str:
-    """``Wed 2 Dec 2026, 17:05 (Asia/Shanghai, UTC+8)``: the vendor's clock, named."""
-    if moment is None:
-        return "—"
-    try:
-        zone = zoneinfo.ZoneInfo(tz_name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        zone, tz_name = zoneinfo.ZoneInfo("UTC"), "UTC"
-    local = timezone.localtime(moment, zone)
-    text = formats.date_format(local, "D j M Y, H:i")
-    return f"{text} ({zone_label(local, tz_name)})" if with_zone else text
 
 
 def relative(moment: datetime, now: datetime) -> str:

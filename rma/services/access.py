@@ -10,6 +10,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core import signing
 from django.db import transaction
 from django.utils import timezone
 
@@ -96,3 +97,24 @@ def return_access_sign_in(
         return False
     ReturnAccess.objects.filter(pk=access.pk).update(used_at=at)
     return True
+
+
+# The return slip's link in the approval and reminder emails: a signed key for that one
+# return's slip (its own salt, an expiry), so the link works without a session.
+SLIP_SALT = "portal.return-slip"
+SLIP_KEY_MAX_AGE = timedelta(days=90)
+
+
+def slip_key(rr) -> str:
+    """A key for this return's slip alone; the approval and reminder emails carry it."""
+    return signing.dumps(rr.public_id.hex, salt=SLIP_SALT, compress=False)
+
+
+def slip_key_matches(rr, key: str) -> bool:
+    if not key or len(key) > 200:
+        return False
+    try:
+        value = signing.loads(key, salt=SLIP_SALT, max_age=SLIP_KEY_MAX_AGE)
+    except signing.BadSignature:
+        return False
+    return value == rr.public_id.hex
