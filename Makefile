@@ -6,7 +6,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/rma_portal
-TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+# Worker N of a parallel run uses Redis database TEST_REDIS_URL's + N, up to 15 (tests/settings.py).
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/8
+# pytest-xdist processes: one a core (`auto`); TEST_WORKERS=0 runs the suite in one process.
+TEST_WORKERS ?= auto
 
 .PHONY: run test lint migrations-check services system-deps venv clean messages browser
 
@@ -47,7 +50,7 @@ services: $(STAMP)
 	$(BIN)/python scripts/check_services.py "$(TEST_DATABASE_URL)" "$(TEST_REDIS_URL)"
 
 test: lint migrations-check system-deps services messages
-	DATABASE_URL="$(TEST_DATABASE_URL)" REDIS_URL="$(TEST_REDIS_URL)" $(BIN)/pytest
+	DATABASE_URL="$(TEST_DATABASE_URL)" REDIS_URL="$(TEST_REDIS_URL)" $(BIN)/pytest -n $(TEST_WORKERS)
 
 # Only the browser tests (Debian's Chromium headless); screenshots in test-artifacts/screenshots/.
 browser: system-deps services messages

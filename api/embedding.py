@@ -42,9 +42,19 @@ def link_host(vendor: Vendor) -> str | None:
         )
 
 
-def portal_link(vendor: Vendor, name: str, **kwargs) -> str:
-    """An absolute link to the portal page ``name`` of ``vendor``, on its own host if it has one."""
-    host = link_host(vendor)
+_LOOK_UP = object()
+
+
+def portal_link(
+    vendor: Vendor, name: str, *, host: str | object | None = _LOOK_UP, **kwargs
+) -> str:
+    """An absolute link to the portal page ``name`` of ``vendor``, on its own host if it has one.
+
+    ``host`` is ``link_host(vendor)`` when the caller already knows it (a list of one vendor's
+    rows looks it up once, not once a row).
+    """
+    if host is _LOOK_UP:
+        host = link_host(vendor)
     if host is None:
         return settings.PUBLIC_BASE_URL + reverse(
             f"portal:{name}", kwargs={"vendor_slug": vendor.slug, **kwargs}
@@ -69,9 +79,9 @@ def vendor_links(vendor: Vendor) -> VendorLinks:
     )
 
 
-def solution_url(solution: WarrantySolution) -> str:
+def solution_url(solution: WarrantySolution, *, host: str | object | None = _LOOK_UP) -> str:
     """The login page of one warranty solution (REO-1's button, REO-2's page)."""
-    return portal_link(solution.vendor, "solution_login", public_id=solution.public_id)
+    return portal_link(solution.vendor, "solution_login", host=host, public_id=solution.public_id)
 
 
 def _text_colour(background: str) -> str:

@@ -36,8 +36,10 @@ def solution_list(
     *, vendor: Vendor, filters: Mapping[str, object] | None = None
 ) -> QuerySet[WarrantySolution]:
     filters = filters or {}
-    qs = WarrantySolution.objects.filter(vendor=vendor).select_related(
-        "order", "order__customer", "vendor"
+    qs = (
+        WarrantySolution.objects.filter(vendor=vendor)
+        .select_related("order", "order__customer", "vendor")
+        .prefetch_related("lines")
     )
     qs = _common(qs, filters, email_field="order__customer__email")
     if filters.get("status"):
@@ -51,8 +53,10 @@ def return_list(
     *, vendor: Vendor, filters: Mapping[str, object] | None = None
 ) -> QuerySet[ReturnRequest]:
     filters = filters or {}
-    qs = ReturnRequest.objects.filter(vendor=vendor).select_related(
-        "order", "customer", "vendor", "follows"
+    qs = (
+        ReturnRequest.objects.filter(vendor=vendor)
+        .select_related("order", "customer", "vendor", "follows")
+        .prefetch_related("lines__order_line")
     )
     qs = _common(qs, filters, email_field="customer__email")
     for name in ("status", "scenario"):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import json
 from collections.abc import Mapping
 
 from policies.aqara import AqaraPolicy
@@ -16,6 +18,10 @@ POLICIES: dict[str, type[Policy]] = {
 }
 
 
+# Vendors times their distinct readings; a process serves a few hundred vendors at most.
+POLICY_CACHE_SIZE = 512
+
+
 def policy_keys() -> tuple[str, ...]:
     return tuple(POLICIES)
 
@@ -27,9 +33,27 @@ def get_policy(
     timezone: str = "UTC",
     country: str = "US",
 ) -> Policy:
+    """The policy for these readings, built once per process and shared.
+
+    A policy is immutable once built, and building one parses its settings and loads a
+    public-holiday calendar, so the same (key, settings, time zone, country) returns the same
+    object. The settings' content is part of the key: a vendor whose settings change gets a
+    new policy on its next lookup, without anything to invalidate.
+    """
     try:
         policy_class = POLICIES[key]
     except KeyError:
         known = ", ".join(sorted(POLICIES))
         raise KeyError(f"Unknown policy {key!r}; known policies: {known}") from None
-    return policy_class(settings, timezone=timezone, country=country)
+    try:
+        readings = json.dumps(settings or {}, sort_keys=True, separators=(",", ":"))
+    except (TypeError, ValueError):
+        # Not stored settings (a caller passed Python objects): build this one unshared.
+        return policy_class(settings, timezone=timezone, country=country)
+    return _shared_policy(key, readings, timezone, country)
+
+
+@functools.lru_cache(maxsize=POLICY_CACHE_SIZE)
+def _shared_policy(key: str, readings: str, timezone: str, country: str) -> Policy:
+    # A refused reading raises, and lru_cache keeps no entry for a call that raised.
+    return POLICIES[key](json.loads(readings), timezone=timezone, country=country)

@@ -119,9 +119,13 @@ class SolutionSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.URLField())
     def get_portal_url(self, obj: WarrantySolution) -> str:
-        from api.embedding import solution_url
+        from api.embedding import link_host, solution_url
 
-        return solution_url(obj)
+        # A page of solutions is one vendor's: look its link host up once for the page.
+        hosts = self.context.setdefault("_link_hosts", {})
+        if obj.vendor_id not in hosts:
+            hosts[obj.vendor_id] = link_host(obj.vendor)
+        return solution_url(obj, host=hosts[obj.vendor_id])
 
 
 class SolutionDetailSerializer(SolutionSerializer):

@@ -2,11 +2,14 @@
 
 The WSGI app runs in-process against the test database, authenticated with a real key of a
 vendor that has an order, a solution and a return, so generated requests meet real objects
-too. Bounded by a few examples per operation and a per-example deadline.
+too. Bounded by a few examples per operation, a per-example deadline and a time budget per
+shard (see SHARDS below).
 """
 
 from __future__ import annotations
 
+import os
+import time
 from datetime import timedelta
 
 import pytest
@@ -116,29 +119,47 @@ def api_schema(db):
 # Creating a webhook endpoint resolves the URL's host name, and generated names would send
 # DNS queries off this machine; that operation is tested in test_webhooks_api.py instead.
 SKIPPED_OPERATIONS = {"POST /api/v1/webhook-endpoints/"}
-FUZZ_SETTINGS = settings(
-    max_examples=10,
-    deadline=timedelta(seconds=10),
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
-)
+# The run is split into shards that parallel test workers take side by side. Each shard has a
+# time budget: once spent, its remaining operations are still each called, with a few examples
+# only, so every operation stays covered and a slow machine does not stretch the suite.
+# SCHEMA_FUZZ_EXAMPLES and SCHEMA_FUZZ_SECONDS raise both for a deeper run.
+SHARDS = 4
+MAX_EXAMPLES = int(os.environ.get("SCHEMA_FUZZ_EXAMPLES", "10"))
+SHARD_SECONDS = float(os.environ.get("SCHEMA_FUZZ_SECONDS", "25"))
+EXAMPLES_PAST_BUDGET = 2
 
 
-def test_every_operation_matches_its_schema(api_schema, fuzz_data, subtests):
+def fuzz_settings(max_examples: int) -> settings:
+    return settings(
+        max_examples=max_examples,
+        deadline=timedelta(seconds=10),
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+    )
+
+
+@pytest.mark.parametrize("shard", range(SHARDS), ids=lambda shard: f"shard{shard}")
+def test_every_operation_matches_its_schema(api_schema, fuzz_data, subtests, shard):
     """One subtest per operation and mode (valid input, then invalid input), each run with
     generated path parameters and again with ones that name real objects, so generated
     bodies meet real state."""
     operations = [result.ok() for result in api_schema.get_all_operations()]
     assert len(operations) >= 25
     headers = {"Authorization": f"Bearer {fuzz_data['key']}"}
-    for operation in operations:
-        if operation.label in SKIPPED_OPERATIONS:
-            continue
+    mine = [
+        operation
+        for index, operation in enumerate(operations)
+        if index % SHARDS == shard and operation.label not in SKIPPED_OPERATIONS
+    ]
+    assert mine, f"shard {shard} has no operation"
+    budget_ends = time.monotonic() + SHARD_SECONDS
+    for operation in mine:
         known = known_path_parameters(operation.path, fuzz_data["paths"])
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
             for path_parameters in (None, known) if known else (None,):
+                examples = MAX_EXAMPLES if time.monotonic() < budget_ends else EXAMPLES_PAST_BUDGET
 
-                @FUZZ_SETTINGS
+                @fuzz_settings(examples)
                 @given(case=operation.as_strategy(mode, path_parameters=path_parameters))
                 def check(case):
                     case.call_and_validate(headers=headers, checks=CHECKS)

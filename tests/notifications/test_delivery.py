@@ -111,7 +111,8 @@ def _worker_env(smtp_port: int) -> dict[str, str]:
     auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
     return {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "portal.settings",
+        # The test's own settings: the worker checks passwords hashed with the suite's hasher.
+        "DJANGO_SETTINGS_MODULE": os.environ["DJANGO_SETTINGS_MODULE"],
         "DATABASE_URL": f"postgres://{auth}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
         "CELERY_BROKER_URL": django_settings.CELERY_BROKER_URL,
         "REDIS_URL": django_settings.CELERY_BROKER_URL,

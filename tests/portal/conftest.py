@@ -16,12 +16,6 @@ def _own_throttle_namespace(settings):
     settings.PORTAL_THROTTLE_NAMESPACE = f"portal-test-{uuid.uuid4().hex}"
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    # Passwords are still salted hashes, checked the same way; only the work factor is low.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def reolink(db):
     return reolink_vendor()
