@@ -130,13 +130,24 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
+# -- cache and sessions: Redis is an optimisation, never a single point of failure ----------
+# The cache holds only rate-limit counters and lockouts. portal.cache.ResilientRedisCache
+# answers from this process's memory while Redis is down or frozen (short socket timeouts,
+# then Redis is skipped for CACHE_RETRY_SECONDS); docs/portal.md says what each limit does then.
+CACHE_SOCKET_TIMEOUT = env.float("CACHE_SOCKET_TIMEOUT", default=0.25)
+CACHE_RETRY_SECONDS = env.float("CACHE_RETRY_SECONDS", default=5)
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "portal.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "socket_timeout": CACHE_SOCKET_TIMEOUT,
+                "socket_connect_timeout": CACHE_SOCKET_TIMEOUT,
+                "retry_seconds": CACHE_RETRY_SECONDS,
+            },
+        }
     }
-    # Sessions read from Redis and survive its restart in the database: any web process can
-    # serve any request, so web scales out behind a plain load balancer.
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     # A file cache is shared by the web server's processes, which rate limits need.
     CACHES = {
@@ -145,6 +156,9 @@ else:
             "LOCATION": str(VAR_DIR / "cache"),
         }
     }
+# Sessions live in the database only (one primary-key read a request): a cached copy in Redis
+# would come back stale after an outage, undoing a sign-out or a password re-issue.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -270,9 +284,15 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
-# Outbox: a queued email not sent this many seconds after it was handed to Celery (worker
-# crash, broker down at commit time) is handed over again by the sweep above.
-OUTBOX_REQUEUE_AFTER_SECONDS = env.int("OUTBOX_REQUEUE_AFTER_SECONDS", default=300)
+# -- outbox: hand-over to the broker and delivery guarantees (docs/emails.md) ---------------
+# A queued email or webhook not sent this many seconds after it was handed to Celery or after
+# a worker began sending it (worker crash, broker down at commit time) is handed over again by
+# the sweep above, which runs every OUTBOX_SWEEP_SECONDS.
+OUTBOX_REQUEUE_AFTER_SECONDS = env.int("OUTBOX_REQUEUE_AFTER_SECONDS", default=60)
+# Publishing a task from a request waits at most this long for the broker; after a failure the
+# thread stops trying for OUTBOX_PUBLISH_RETRY_SECONDS and leaves the rows to the sweep.
+OUTBOX_PUBLISH_TIMEOUT_SECONDS = env.float("OUTBOX_PUBLISH_TIMEOUT_SECONDS", default=0.5)
+OUTBOX_PUBLISH_RETRY_SECONDS = env.float("OUTBOX_PUBLISH_RETRY_SECONDS", default=5)
 OUTBOX_RETRY_BASE_SECONDS = env.int("OUTBOX_RETRY_BASE_SECONDS", default=30)
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
 # Webhooks: private and loopback targets are refused unless allowed (tests, a local receiver).
