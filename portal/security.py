@@ -7,8 +7,9 @@ Content-Security-Policy with ``frame-ancestors 'none'`` and ``X-Frame-Options: D
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Callable
-from functools import wraps
+from functools import lru_cache, wraps
 from typing import Any
 
 from django.conf import settings
@@ -18,6 +19,57 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 # Customer pages carry secrets in their URLs (access tokens, solution ids); a link followed
 # from them must not hand the URL to another site.
 PORTAL_PATH_PREFIX = "/v/"
+
+
+@lru_cache(maxsize=8)
+def _networks(proxies: tuple[str, ...]) -> tuple[ipaddress._BaseNetwork, ...]:
+    return tuple(ipaddress.ip_network(p.strip(), strict=False) for p in proxies if p.strip())
+
+
+def _trusted(address: str, networks: tuple[ipaddress._BaseNetwork, ...]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address.strip())
+    except ValueError:
+        return False
+    return any(ip in network for network in networks)
+
+
+def forwarded_client(remote_addr: str, forwarded_for: str, proxies: tuple[str, ...]) -> str:
+    """The client's address: REMOTE_ADDR, unless it is a trusted proxy; then the right-most
+    X-Forwarded-For entry that is not itself a trusted proxy (entries further left are
+    whatever the client wrote and are never believed)."""
+    networks = _networks(proxies)
+    if not networks or not _trusted(remote_addr, networks):
+        return remote_addr
+    for hop in reversed([h.strip() for h in forwarded_for.split(",") if h.strip()]):
+        if not _trusted(hop, networks):
+            try:
+                return str(ipaddress.ip_address(hop))
+            except ValueError:
+                return remote_addr  # a garbled header from our own proxy: keep its address
+    return remote_addr
+
+
+class TrustedProxyMiddleware:
+    """Set REMOTE_ADDR to the client's address when the request came through a proxy listed in
+    ``TRUSTED_PROXIES`` (addresses or networks), so per-address limits count clients, not the
+    load balancer. With no trusted proxies, X-Forwarded-For is ignored.
+
+    Written here rather than taken from django-ipware: ipware trusts the left-most entry by
+    default (which any client can forge) and matches proxies by string prefix, not network.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        proxies = tuple(getattr(settings, "TRUSTED_PROXIES", ()))
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if proxies and forwarded:
+            request.META["REMOTE_ADDR"] = forwarded_client(
+                request.META.get("REMOTE_ADDR", ""), forwarded, proxies
+            )
+        return self.get_response(request)
 
 
 class PortalHeadersMiddleware:

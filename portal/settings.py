@@ -64,6 +64,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "portal.logging.RequestIdMiddleware",
+    # The client's address from X-Forwarded-For, only when a TRUSTED_PROXIES proxy sent it.
+    "portal.security.TrustedProxyMiddleware",
     # Probes next: they must not meet the HTTPS redirect, the host check or the session.
     "portal.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -301,6 +303,10 @@ WEBHOOK_REQUIRE_HTTPS = env.bool("WEBHOOK_REQUIRE_HTTPS", default=PRODUCTION)
 WEBHOOK_TIMEOUT_SECONDS = env.int("WEBHOOK_TIMEOUT_SECONDS", default=10)
 WEBHOOK_RETRY_HOURS = env.int("WEBHOOK_RETRY_HOURS", default=24)
 
+# -- security: client addresses, request size, sessions ------------------------------------
+# Load balancers whose X-Forwarded-For is believed (addresses or networks, e.g. 10.0.0.0/8);
+# empty means REMOTE_ADDR is the client. Per-address limits depend on this behind a proxy.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
