@@ -8,12 +8,13 @@ Content-Security-Policy with ``frame-ancestors 'none'`` and ``X-Frame-Options: D
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Callable
 from functools import lru_cache, wraps
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.clickjacking import xframe_options_exempt
 
 # Customer pages carry secrets in their URLs (access tokens, solution ids); a link followed
@@ -68,6 +69,49 @@ class TrustedProxyMiddleware:
         if proxies and forwarded:
             request.META["REMOTE_ADDR"] = forwarded_client(
                 request.META.get("REMOTE_ADDR", ""), forwarded, proxies
+            )
+        return self.get_response(request)
+
+
+# Where files are uploaded: customers' evidence (up to a vendor's video limit) and the admin.
+UPLOAD_PATHS = re.compile(r"(/evidence/|/returns/new/)$")
+ADMIN_PATH_PREFIX = "/admin/"
+
+
+def request_limit(path: str) -> int:
+    """The most bytes a request to ``path`` may announce."""
+    if UPLOAD_PATHS.search(path):
+        return settings.UPLOAD_REQUEST_MAX_BYTES
+    if path.startswith(ADMIN_PATH_PREFIX):
+        return settings.ADMIN_REQUEST_MAX_BYTES
+    return settings.REQUEST_MAX_BYTES
+
+
+class RequestSizeLimitMiddleware:
+    """Refuse a body larger than its path allows (413) before anything reads it: before the
+    session, the CSRF check or a multipart parser writes a byte to disk."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = -1
+        limit = request_limit(request.path_info)
+        if length < 0 or length > limit:
+            message = (
+                f"The request is too large: at most {limit // (1024 * 1024)} MB may be sent here."
+                if length > 0
+                else "The request's Content-Length is not a number."
+            )
+            if request.path_info.startswith("/api/"):
+                code = "request_too_large" if length > 0 else "malformed_request"
+                body = {"error": {"code": code, "message": message}}
+                return JsonResponse(body, status=413 if length > 0 else 400)
+            return HttpResponse(
+                message, status=413 if length > 0 else 400, content_type="text/plain"
             )
         return self.get_response(request)
 

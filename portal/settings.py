@@ -66,6 +66,8 @@ MIDDLEWARE = [
     "portal.logging.RequestIdMiddleware",
     # The client's address from X-Forwarded-For, only when a TRUSTED_PROXIES proxy sent it.
     "portal.security.TrustedProxyMiddleware",
+    # Oversized bodies are refused before any middleware or parser reads them.
+    "portal.security.RequestSizeLimitMiddleware",
     # Probes next: they must not meet the HTTPS redirect, the host check or the session.
     "portal.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -229,6 +231,11 @@ STORAGES = {
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# Request-size caps by path (portal.security.RequestSizeLimitMiddleware): uploads of evidence
+# (a vendor's video limit is 200 MB by default), the admin (logos), everything else.
+UPLOAD_REQUEST_MAX_BYTES = env.int("UPLOAD_REQUEST_MAX_BYTES", default=210 * 1024 * 1024)
+ADMIN_REQUEST_MAX_BYTES = env.int("ADMIN_REQUEST_MAX_BYTES", default=20 * 1024 * 1024)
+REQUEST_MAX_BYTES = env.int("REQUEST_MAX_BYTES", default=DATA_UPLOAD_MAX_MEMORY_SIZE + 65_536)
 
 # EMAIL_URL picks any Django email backend: smtp://user:pass@host:587, smtp+tls://...,
 # consolemail://, filemail:// (files under EMAIL_FILE_PATH, the laptop default).
