@@ -116,6 +116,43 @@ class RequestSizeLimitMiddleware:
         return self.get_response(request)
 
 
+def admin_lockout_response(request: HttpRequest, credentials: dict | None = None, *args, **kwargs):
+    """django-axes' answer to a locked-out admin sign-in: a plain 429 that says when to retry."""
+    minutes = max(1, int(settings.AXES_COOLOFF_TIME.total_seconds() // 60))
+    return HttpResponse(
+        f"Too many failed sign-ins for this account from your address. Try again in {minutes} "
+        "minutes, or ask another administrator to unlock it (Axes -> Access attempts).",
+        status=429,
+        content_type="text/plain; charset=utf-8",
+    )
+
+
+STAFF_SIGNED_IN_AT = "staff_signed_in_at"
+
+
+class StaffIdleTimeoutMiddleware:
+    """Staff sessions end after ``ADMIN_IDLE_SECONDS`` without a request (every request
+    restarts the clock) and ``ADMIN_SESSION_MAX_AGE_SECONDS`` after signing in."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        import time
+
+        from django.contrib.auth import logout
+
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.is_staff:
+            now = time.time()
+            since = request.session.setdefault(STAFF_SIGNED_IN_AT, now)
+            if now - float(since) > settings.ADMIN_SESSION_MAX_AGE_SECONDS:
+                logout(request)
+            else:
+                request.session.set_expiry(settings.ADMIN_IDLE_SECONDS)
+        return self.get_response(request)
+
+
 class PortalHeadersMiddleware:
     """``Referrer-Policy: same-origin`` on the customer portal's pages: no other site ever
     receives their URLs. (``no-referrer`` would make browsers send ``Origin: null`` on the

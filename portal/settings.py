@@ -7,6 +7,7 @@ start without a real SECRET_KEY.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -26,6 +27,9 @@ if PORTAL_ENV not in {"development", "production"}:
 PRODUCTION = PORTAL_ENV == "production"
 
 DEBUG = env.bool("DEBUG", default=not PRODUCTION)
+if PRODUCTION and DEBUG:
+    # DEBUG pages show settings, SQL and stack traces to anyone who triggers an error.
+    raise ImproperlyConfigured("DEBUG=true is refused with PORTAL_ENV=production; unset DEBUG.")
 
 _DEV_SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production-0123456789abcdef"
 SECRET_KEY = env.str("SECRET_KEY", default=_DEV_SECRET_KEY)
@@ -56,6 +60,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "csp",
+    # Admin sign-in throttling and lockout (settings under "security" below).
+    "axes",
     "portal",
     "rma",
     "api",
@@ -83,6 +89,10 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "portal.security.PortalHeadersMiddleware",
     "portal.tenancy.VendorScopeMiddleware",
+    # Staff sessions end after ADMIN_IDLE_SECONDS without a request.
+    "portal.security.StaffIdleTimeoutMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into its lockout answer.
+    "axes.middleware.AxesMiddleware",
 ]
 if PRODUCTION:
     # Static files from the web process itself, right after the HTTPS redirect.
@@ -314,6 +324,23 @@ WEBHOOK_RETRY_HOURS = env.int("WEBHOOK_RETRY_HOURS", default=24)
 # Load balancers whose X-Forwarded-For is believed (addresses or networks, e.g. 10.0.0.0/8);
 # empty means REMOTE_ADDR is the client. Per-address limits depend on this behind a proxy.
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+# Admin sign-in: django-axes counts failures per username and address (so a stranger cannot
+# lock a colleague out from everywhere) in the database (never Redis), 5 then a 15-minute lock.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("ADMIN_LOGIN_MAX_FAILURES", default=5)
+AXES_COOLOFF_TIME = timedelta(seconds=env.int("ADMIN_LOGIN_LOCKOUT_SECONDS", default=15 * 60))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "portal.security.admin_lockout_response"
+# REMOTE_ADDR is already the client (TrustedProxyMiddleware); axes must not re-read headers.
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+AXES_VERBOSE = False
+# Staff sessions: ended after this long without a request, and in any case after the maximum.
+ADMIN_IDLE_SECONDS = env.int("ADMIN_IDLE_SECONDS", default=30 * 60)
+ADMIN_SESSION_MAX_AGE_SECONDS = env.int("ADMIN_SESSION_MAX_AGE_SECONDS", default=12 * 60 * 60)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
