@@ -44,6 +44,9 @@ worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 # Only the load balancer talks to this port; trust its X-Forwarded-* headers.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 limit_request_line = 8190
+# Headers are bounded here; bodies by portal.security.RequestSizeLimitMiddleware, per path.
+limit_request_fields = 100
+limit_request_field_size = 8190
 
 accesslog = "-"
 errorlog = "-"

@@ -47,6 +47,12 @@ class OutboxMessage(TenantModel):
     enqueued_at = models.DateTimeField(
         null=True, blank=True, editable=False, help_text=_("Last handed to a Celery worker.")
     )
+    sending_since = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("A worker began talking to the mail server; cleared when the result is in."),
+    )
     sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     subject = models.CharField(max_length=300, blank=True, editable=False)
     message_id = models.CharField(max_length=200, blank=True, editable=False)

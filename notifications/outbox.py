@@ -6,6 +6,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import smtplib
+import threading
+import time
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -129,14 +131,61 @@ def hand_over(items: list[tuple[int, int]]) -> int:
     return published
 
 
-def publish(task, *args) -> bool:
-    try:
-        task.apply_async(
-            args=args,
-            retry=True,
-            retry_policy={"max_retries": 1, "interval_start": 0.2, "interval_step": 0.2},
+class _Publisher(threading.local):
+    """This thread's broker connection for publishing, with short timeouts of its own.
+
+    The worker's connection keeps the transport's defaults (its BRPOP waits longer than a
+    publish may); a request thread must never wait long on a broker that is down or frozen.
+    """
+
+    connection = None
+    url = ""
+    down_until = 0.0
+
+
+_publisher = _Publisher()
+
+
+def _publish_connection(app):
+    if _publisher.url != app.conf.broker_url:  # a new broker (settings, tests) starts afresh
+        _drop_publish_connection()
+        _publisher.url, _publisher.down_until = app.conf.broker_url, 0.0
+    if _publisher.connection is None:
+        timeout = settings.OUTBOX_PUBLISH_TIMEOUT_SECONDS
+        options = {
+            **(app.conf.broker_transport_options or {}),
+            "socket_timeout": timeout,
+            "socket_connect_timeout": timeout,
+        }
+        _publisher.connection = app.connection_for_write(
+            transport_options=options, connect_timeout=timeout
         )
+    return _publisher.connection
+
+
+def _drop_publish_connection() -> None:
+    connection, _publisher.connection = _publisher.connection, None
+    if connection is not None:
+        try:
+            connection.release()
+        except Exception:  # a broken connection may fail to close; it is dropped either way
+            logger.debug("Closing the broken publish connection failed", exc_info=True)
+
+
+def publish(task, *args) -> bool:
+    """Hand one task to the broker in at most about ``OUTBOX_PUBLISH_TIMEOUT_SECONDS``.
+
+    After a failure this thread stops trying for ``OUTBOX_PUBLISH_RETRY_SECONDS``: the row
+    stays queued with no ``enqueued_at``, and the sweep hands it over once the broker answers.
+    """
+    connection = _publish_connection(task.app)
+    if time.monotonic() < _publisher.down_until:
+        return False
+    try:
+        task.apply_async(args=args, connection=connection, retry=False)
     except Exception as exc:  # whatever the broker raises, the sweep recovers the message
+        _drop_publish_connection()
+        _publisher.down_until = time.monotonic() + settings.OUTBOX_PUBLISH_RETRY_SECONDS
         logger.warning("Broker unavailable, %s%s stays queued: %s", task.name, args, exc)
         return False
     return True
@@ -144,7 +193,8 @@ def publish(task, *args) -> bool:
 
 def requeue_due(*, now: datetime | None = None, limit: int = 500) -> int:
     """Hand over queued messages that are due and not with a worker (never handed over, the
-    broker was down, the worker died, or a retry's backoff has passed)."""
+    broker was down, the worker died before or during its SMTP conversation, or a retry's
+    backoff has passed)."""
     now = now or timezone.now()
     stale = now - timedelta(seconds=settings.OUTBOX_REQUEUE_AFTER_SECONDS)
     # The sweep serves every vendor; each message is then sent under its own vendor's scope.
@@ -153,6 +203,7 @@ def requeue_due(*, now: datetime | None = None, limit: int = 500) -> int:
             OutboxMessage.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(state=OutboxState.QUEUED, next_attempt_at__lte=now)
             .filter(Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=stale))
+            .filter(Q(sending_since__isnull=True) | Q(sending_since__lt=stale))
             .order_by("next_attempt_at")
             .values_list("vendor_id", "pk")[:limit]
         )
@@ -164,15 +215,40 @@ def requeue_due(*, now: datetime | None = None, limit: int = 500) -> int:
 
 
 def send_message(message_id: int, *, now: datetime | None = None) -> str:
-    """Send one queued message at most once; returns what happened, for the task's log.
+    """Send one queued message; returns what happened, for the task's log.
 
-    The row stays locked while the mail server talks: a second delivery of the same task
-    skips it, and a worker that dies mid-send releases the lock with its connection, leaving
-    the message queued for the next attempt.
+    Three steps, so that only a crash between the server's 250 and the third step's commit can
+    repeat a message (always with the same Message-ID):
+
+    1. a short transaction claims the row (``sending_since``), counts the attempt and renders
+       the message, and commits before any SMTP traffic;
+    2. the SMTP conversation, outside any transaction, on this worker's reused connection;
+    3. a short transaction records the result, right after the server answered.
+
+    A row another worker claimed less than ``OUTBOX_REQUEUE_AFTER_SECONDS`` ago is left alone;
+    after that the sweep hands it over again.
     """
+    claimed = _claim(message_id, now=now or timezone.now())
+    if isinstance(claimed, str):
+        return claimed
+    message, email = claimed
+    try:
+        mailer.send(email)
+    except smtplib.SMTPRecipientsRefused as exc:
+        return _record(message, OutboxState.FAILED, f"The mail server refused the address: {exc}")
+    except smtplib.SMTPResponseException as exc:
+        if exc.smtp_code >= 500:
+            return _record(message, OutboxState.FAILED, f"Refused by the mail server: {exc}")
+        return _record_retry(message, exc)
+    except (smtplib.SMTPException, OSError) as exc:
+        return _record_retry(message, exc)
+    return _record(message, OutboxState.SENT, "")
+
+
+def _claim(message_id: int, *, now: datetime):
+    """Step 1: the claimed message and its rendered email, or why there is nothing to send."""
     from .emails import build_email, obsolete_reason
 
-    now = now or timezone.now()
     with transaction.atomic():
         message = (
             OutboxMessage.objects.select_for_update(skip_locked=True, of=("self",))
@@ -184,6 +260,18 @@ def send_message(message_id: int, *, now: datetime | None = None) -> str:
             return "skipped"
         if message.next_attempt_at > now:
             return "not due"
+        lease = timedelta(seconds=settings.OUTBOX_REQUEUE_AFTER_SECONDS)
+        if message.sending_since and message.sending_since > now - lease:
+            return "in flight"
+        if message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+            # Only an attempt that never recorded its result (a crash) gets here.
+            _finish(
+                message,
+                OutboxState.FAILED,
+                f"Gave up after {message.attempts} attempts; the last one never finished "
+                "(the worker stopped during the SMTP conversation).",
+            )
+            return "failed"
         message.attempts += 1
         message.last_attempt_at = now
         message.enqueued_at = None
@@ -199,41 +287,123 @@ def send_message(message_id: int, *, now: datetime | None = None) -> str:
             return "failed"
         message.subject = email.subject[:300]
         message.message_id = email.extra_headers["Message-ID"]
-        try:
-            email.send(fail_silently=False)
-        except smtplib.SMTPRecipientsRefused as exc:
-            _finish(message, OutboxState.FAILED, f"The mail server refused the address: {exc}")
-            return "failed"
-        except smtplib.SMTPResponseException as exc:
-            if exc.smtp_code >= 500:
-                _finish(message, OutboxState.FAILED, f"Refused by the mail server: {exc}")
-                return "failed"
-            return _retry_later(message, now, exc)
-        except (smtplib.SMTPException, OSError) as exc:
-            return _retry_later(message, now, exc)
-        message.sent_at = now
-        _finish(message, OutboxState.SENT, "")
-        return "sent"
+        message.sending_since = now
+        message.save(
+            update_fields=[
+                "attempts",
+                "last_attempt_at",
+                "enqueued_at",
+                "subject",
+                "message_id",
+                "sending_since",
+                "updated_at",
+            ]
+        )
+    return message, email
+
+
+def _record(message: OutboxMessage, state: str, error: str) -> str:
+    """Step 3: the result, if this attempt still owns the row."""
+    values: dict[str, Any] = {
+        "state": state,
+        "last_error": error,
+        "sealed": "",  # a password never outlives its message
+        "sending_since": None,
+        "updated_at": timezone.now(),
+    }
+    if state == OutboxState.SENT:
+        values["sent_at"] = timezone.now()
+    return _update_owned(message, values, state)
+
+
+def _record_retry(message: OutboxMessage, exc: Exception) -> str:
+    error = f"{type(exc).__name__}: {exc}"
+    if message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+        return _record(
+            message, OutboxState.FAILED, f"Gave up after {message.attempts} attempts. {error}"
+        )
+    delay = min(settings.OUTBOX_RETRY_BASE_SECONDS * 2 ** (message.attempts - 1), RETRY_CAP_SECONDS)
+    values = {
+        "next_attempt_at": message.last_attempt_at + timedelta(seconds=delay),
+        "last_error": error,
+        "sending_since": None,
+        "updated_at": timezone.now(),
+    }
+    logger.info("Email %s failed (%s); next attempt in %ss", message.pk, error, delay)
+    return _update_owned(message, values, "retry")
+
+
+def _update_owned(message: OutboxMessage, values: dict[str, Any], outcome: str) -> str:
+    with transaction.atomic():
+        updated = OutboxMessage.objects.filter(
+            pk=message.pk, state=OutboxState.QUEUED, sending_since=message.sending_since
+        ).update(**values)
+    if not updated:
+        # The claim outlived its lease and another attempt took the row over.
+        logger.warning("Email %s: the result %r came after the claim expired", message.pk, outcome)
+    return outcome
 
 
 def _finish(message: OutboxMessage, state: str, error: str) -> None:
     message.state = state
     message.last_error = error
     message.sealed = ""  # a password never outlives its message
+    message.sending_since = None
     message.save()
 
 
-def _retry_later(message: OutboxMessage, now: datetime, exc: Exception) -> str:
-    error = f"{type(exc).__name__}: {exc}"
-    if message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
-        _finish(message, OutboxState.FAILED, f"Gave up after {message.attempts} attempts. {error}")
-        return "failed"
-    delay = min(settings.OUTBOX_RETRY_BASE_SECONDS * 2 ** (message.attempts - 1), RETRY_CAP_SECONDS)
-    message.next_attempt_at = now + timedelta(seconds=delay)
-    message.last_error = error
-    message.save()
-    logger.info("Email %s failed (%s); next attempt in %ss", message.pk, error, delay)
-    return "retry"
+class Mailer(threading.local):
+    """This worker thread's mail server connection, kept open across messages.
+
+    Opening an SMTP session (TCP, EHLO, STARTTLS, AUTH) costs more than sending a message, so
+    a busy worker reuses it; an idle one is checked with NOOP before use and reopened if the
+    server has dropped it, so a stale connection never costs an attempt.
+    """
+
+    IDLE_CHECK_SECONDS = 5.0
+    connection = None
+    signature: tuple = ()
+    used_at = 0.0
+
+    def send(self, email) -> None:
+        from django.core.mail import get_connection
+
+        signature = tuple(
+            getattr(settings, name, None)
+            for name in ("EMAIL_BACKEND", "EMAIL_HOST", "EMAIL_PORT", "EMAIL_HOST_USER")
+        )
+        if self.connection is not None and (signature != self.signature or not self._alive()):
+            self.close()
+        if self.connection is None:
+            self.connection = get_connection(fail_silently=False)
+            self.connection.open()
+            self.signature = signature
+        try:
+            self.connection.send_messages([email])
+        except Exception:
+            self.close()  # the session's state is unknown after an error: start afresh
+            raise
+        self.used_at = time.monotonic()
+
+    def _alive(self) -> bool:
+        smtp = getattr(self.connection, "connection", None)
+        if smtp is None or time.monotonic() - self.used_at < self.IDLE_CHECK_SECONDS:
+            return True
+        try:
+            return smtp.noop()[0] == 250
+        except (smtplib.SMTPException, OSError):
+            return False
+
+    def close(self) -> None:
+        connection, self.connection = self.connection, None
+        if connection is not None:
+            try:
+                connection.close()
+            except Exception:
+                logger.debug("Closing the SMTP connection failed", exc_info=True)
+
+
+mailer = Mailer()
 
 
 def message_id_for(message: OutboxMessage) -> str:

@@ -7,6 +7,7 @@ start without a real SECRET_KEY.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -26,6 +27,9 @@ if PORTAL_ENV not in {"development", "production"}:
 PRODUCTION = PORTAL_ENV == "production"
 
 DEBUG = env.bool("DEBUG", default=not PRODUCTION)
+if PRODUCTION and DEBUG:
+    # DEBUG pages show settings, SQL and stack traces to anyone who triggers an error.
+    raise ImproperlyConfigured("DEBUG=true is refused with PORTAL_ENV=production; unset DEBUG.")
 
 _DEV_SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production-0123456789abcdef"
 SECRET_KEY = env.str("SECRET_KEY", default=_DEV_SECRET_KEY)
@@ -56,6 +60,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "csp",
+    # Admin sign-in throttling and lockout (settings under "security" below).
+    "axes",
     "portal",
     "rma",
     "api",
@@ -64,6 +70,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "portal.logging.RequestIdMiddleware",
+    # The client's address from X-Forwarded-For, only when a TRUSTED_PROXIES proxy sent it.
+    "portal.security.TrustedProxyMiddleware",
+    # Oversized bodies are refused before any middleware or parser reads them.
+    "portal.security.RequestSizeLimitMiddleware",
     # Probes next: they must not meet the HTTPS redirect, the host check or the session.
     "portal.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -79,6 +89,10 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "portal.security.PortalHeadersMiddleware",
     "portal.tenancy.VendorScopeMiddleware",
+    # Staff sessions end after ADMIN_IDLE_SECONDS without a request.
+    "portal.security.StaffIdleTimeoutMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into its lockout answer.
+    "axes.middleware.AxesMiddleware",
 ]
 if PRODUCTION:
     # Static files from the web process itself, right after the HTTPS redirect.
@@ -137,13 +151,24 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
+# -- cache and sessions: Redis is an optimisation, never a single point of failure ----------
+# The cache holds only rate-limit counters and lockouts. portal.cache.ResilientRedisCache
+# answers from this process's memory while Redis is down or frozen (short socket timeouts,
+# then Redis is skipped for CACHE_RETRY_SECONDS); docs/portal.md says what each limit does then.
+CACHE_SOCKET_TIMEOUT = env.float("CACHE_SOCKET_TIMEOUT", default=0.25)
+CACHE_RETRY_SECONDS = env.float("CACHE_RETRY_SECONDS", default=5)
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "portal.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "socket_timeout": CACHE_SOCKET_TIMEOUT,
+                "socket_connect_timeout": CACHE_SOCKET_TIMEOUT,
+                "retry_seconds": CACHE_RETRY_SECONDS,
+            },
+        }
     }
-    # Sessions read from Redis and survive its restart in the database: any web process can
-    # serve any request, so web scales out behind a plain load balancer.
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     # A file cache is shared by the web server's processes, which rate limits need.
     CACHES = {
@@ -152,6 +177,9 @@ else:
             "LOCATION": str(VAR_DIR / "cache"),
         }
     }
+# Sessions live in the database only (one primary-key read a request): a cached copy in Redis
+# would come back stale after an outage, undoing a sign-out or a password re-issue.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -220,6 +248,11 @@ STORAGES = {
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# Request-size caps by path (portal.security.RequestSizeLimitMiddleware): uploads of evidence
+# (a vendor's video limit is 200 MB by default), the admin (logos), everything else.
+UPLOAD_REQUEST_MAX_BYTES = env.int("UPLOAD_REQUEST_MAX_BYTES", default=210 * 1024 * 1024)
+ADMIN_REQUEST_MAX_BYTES = env.int("ADMIN_REQUEST_MAX_BYTES", default=20 * 1024 * 1024)
+REQUEST_MAX_BYTES = env.int("REQUEST_MAX_BYTES", default=DATA_UPLOAD_MAX_MEMORY_SIZE + 65_536)
 
 # EMAIL_URL picks any Django email backend: smtp://user:pass@host:587, smtp+tls://...,
 # consolemail://, filemail:// (files under EMAIL_FILE_PATH, the laptop default).
@@ -277,9 +310,15 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
-# Outbox: a queued email not sent this many seconds after it was handed to Celery (worker
-# crash, broker down at commit time) is handed over again by the sweep above.
-OUTBOX_REQUEUE_AFTER_SECONDS = env.int("OUTBOX_REQUEUE_AFTER_SECONDS", default=300)
+# -- outbox: hand-over to the broker and delivery guarantees (docs/emails.md) ---------------
+# A queued email or webhook not sent this many seconds after it was handed to Celery or after
+# a worker began sending it (worker crash, broker down at commit time) is handed over again by
+# the sweep above, which runs every OUTBOX_SWEEP_SECONDS.
+OUTBOX_REQUEUE_AFTER_SECONDS = env.int("OUTBOX_REQUEUE_AFTER_SECONDS", default=60)
+# Publishing a task from a request waits at most this long for the broker; after a failure the
+# thread stops trying for OUTBOX_PUBLISH_RETRY_SECONDS and leaves the rows to the sweep.
+OUTBOX_PUBLISH_TIMEOUT_SECONDS = env.float("OUTBOX_PUBLISH_TIMEOUT_SECONDS", default=0.5)
+OUTBOX_PUBLISH_RETRY_SECONDS = env.float("OUTBOX_PUBLISH_RETRY_SECONDS", default=5)
 OUTBOX_RETRY_BASE_SECONDS = env.int("OUTBOX_RETRY_BASE_SECONDS", default=30)
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
 # Webhooks: private and loopback targets are refused unless allowed (tests, a local receiver).
@@ -288,6 +327,27 @@ WEBHOOK_REQUIRE_HTTPS = env.bool("WEBHOOK_REQUIRE_HTTPS", default=PRODUCTION)
 WEBHOOK_TIMEOUT_SECONDS = env.int("WEBHOOK_TIMEOUT_SECONDS", default=10)
 WEBHOOK_RETRY_HOURS = env.int("WEBHOOK_RETRY_HOURS", default=24)
 
+# -- security: client addresses, request size, sessions ------------------------------------
+# Load balancers whose X-Forwarded-For is believed (addresses or networks, e.g. 10.0.0.0/8);
+# empty means REMOTE_ADDR is the client. Per-address limits depend on this behind a proxy.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+# Admin sign-in: django-axes counts failures per username and address (so a stranger cannot
+# lock a colleague out from everywhere) in the database (never Redis), 5 then a 15-minute lock.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("ADMIN_LOGIN_MAX_FAILURES", default=5)
+AXES_COOLOFF_TIME = timedelta(seconds=env.int("ADMIN_LOGIN_LOCKOUT_SECONDS", default=15 * 60))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "portal.security.admin_lockout_response"
+# REMOTE_ADDR is already the client (TrustedProxyMiddleware); axes must not re-read headers.
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+AXES_VERBOSE = False
+# Staff sessions: ended after this long without a request, and in any case after the maximum.
+ADMIN_IDLE_SECONDS = env.int("ADMIN_IDLE_SECONDS", default=30 * 60)
+ADMIN_SESSION_MAX_AGE_SECONDS = env.int("ADMIN_SESSION_MAX_AGE_SECONDS", default=12 * 60 * 60)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

@@ -46,16 +46,23 @@ def setting(name: str) -> int | str:
 
 
 def client_ip(request: HttpRequest) -> str:
-    # REMOTE_ADDR only: a forwarded header is whatever the client wants it to be unless a
-    # trusted proxy rewrites REMOTE_ADDR itself.
+    # REMOTE_ADDR, which portal.security.TrustedProxyMiddleware sets from X-Forwarded-For
+    # when (and only when) the request came through a proxy in TRUSTED_PROXIES.
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
 class LoginThrottle:
     """Failed passwords counted per case and per address; at the limit, a timed lock.
 
+    The address lock refuses every attempt from that address, unchecked: it bounds how fast
+    one network can guess. The case lock only pauses *wrong* passwords: the right one, from
+    the owner's email, still opens the case, so a stranger who knows a solution's URL cannot
+    lock its customer out. (The passwords are random, about 79 bits: guessing stays out of
+    reach without the case lock.)
+
     Counters live in Django's cache (Redis in production, a file cache on a laptop), so all
-    web processes share them.
+    web processes share them; while Redis is unavailable, each process counts on its own
+    (portal.cache), so the limits hold per process (docs/portal.md).
     """
 
     def __init__(self, target: str, ip: str) -> None:
@@ -66,11 +73,10 @@ class LoginThrottle:
         }
         self.lockout = int(setting("PORTAL_LOGIN_LOCKOUT_SECONDS"))
 
-    def locked_until(self) -> float | None:
-        """When the lock ends (epoch seconds), or None if sign-in may be tried."""
-        ends = [cache.get(f"{key}:lock") for key, _limit in self.keys.values()]
-        ends = [end for end in ends if end and end > time.time()]
-        return max(ends) if ends else None
+    def locked_until(self, which: str) -> float | None:
+        """When the lock on ``which`` ("target" or "ip") ends (epoch seconds), or None."""
+        end = cache.get(f"{self.keys[which][0]}:lock")
+        return end if end and end > time.time() else None
 
     def failed(self) -> None:
         for key, limit in self.keys.values():
@@ -185,13 +191,16 @@ def _password_page(
     status = 200
     throttle = LoginThrottle(target, client_ip(request))
     if request.method == "POST":
-        until = throttle.locked_until()
-        if until:
-            form.add_error(None, _locked_message(until))
+        ip_until = throttle.locked_until("ip")
+        if ip_until:
+            form.add_error(None, _locked_message(ip_until))
             status = 429
         elif form.is_valid() and check(form.cleaned_data["password"]):
             throttle.succeeded()
             return on_success()
+        elif case_until := throttle.locked_until("target"):
+            form.add_error(None, _locked_message(case_until))
+            status = 429
         else:
             throttle.failed()
             form.add_error(

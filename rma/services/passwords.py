@@ -1,14 +1,30 @@
-"""Solution passwords: generated with ``secrets``, shown once, stored only as a salted hash."""
+"""Case passwords (solutions, self-service links): generated with ``secrets``, shown once,
+stored only as a keyed hash.
+
+These are random secrets of about 79 bits, not passwords people choose, so a slow hash buys
+nothing: guessing one is out of reach however fast each check is. They are stored as
+HMAC-SHA256 keyed from SECRET_KEY (a database dump alone cannot test guesses) and compared in
+constant time; a check costs microseconds, so logins and the REO-1 worker never pay PBKDF2.
+Staff passwords keep Django's slow hasher (settings.PASSWORD_HASHERS).
+
+Hashes stored by Django's hashers before this change (``pbkdf2_sha256$...``) are still
+accepted; they are replaced whenever a password is re-issued.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import secrets
 
-from django.contrib.auth.hashers import check_password, make_password
+from django.conf import settings
+from django.contrib.auth.hashers import check_password, identify_hasher
 
 # No 0/O, 1/I/L: customers copy these from an email, sometimes by hand.
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 GROUPS, GROUP_LENGTH = 4, 4  # 16 symbols of 31: about 79 bits of entropy
+PREFIX = "hmac_sha256$"
+_CONTEXT = b"rma-portal.case-password"
 
 
 def generate_password() -> str:
@@ -21,11 +37,26 @@ def normalise(password: str) -> str:
     return "".join(ch for ch in password.upper() if ch.isalnum())
 
 
+def _digest(password: str, secret_key: str) -> str:
+    key = hmac.new(secret_key.encode(), _CONTEXT, hashlib.sha256).digest()
+    return hmac.new(key, normalise(password).encode(), hashlib.sha256).hexdigest()
+
+
 def hash_password(password: str) -> str:
-    return make_password(normalise(password))
+    return PREFIX + _digest(password, settings.SECRET_KEY)
 
 
 def password_matches(password: str, password_hash: str) -> bool:
-    if not password_hash:
+    if not password_hash or not password:
+        return False
+    if password_hash.startswith(PREFIX):
+        stored = password_hash[len(PREFIX) :].encode()
+        keys = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+        # Every key is tried, so the time taken does not tell which one matched.
+        results = [hmac.compare_digest(_digest(password, key).encode(), stored) for key in keys]
+        return any(results)
+    try:
+        identify_hasher(password_hash)
+    except ValueError:
         return False
     return check_password(normalise(password), password_hash)

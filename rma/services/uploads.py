@@ -1,7 +1,9 @@
 """Checking an uploaded file by its content: what it really is, whether it decodes, how big.
 
-Images must decode completely with Pillow and are re-encoded (orientation applied, EXIF and
-other metadata dropped); videos and PDFs are recognised by their container signature. The
+Images must decode completely with Pillow, within a memory budget, and are re-encoded
+(orientation applied, EXIF and other metadata dropped, at most MAX_EDGE pixels a side). Videos
+must be a well-formed container (MP4/MOV: boxes that tile the file, with a movie header;
+WebM: an EBML header followed by a segment), PDFs must parse with pages (pypdf). The
 customer's file name is never trusted and never reaches storage.
 """
 
@@ -23,9 +25,15 @@ from policies.base import EvidenceRequirement, Policy
 
 from .base import DomainError
 
-# Far above any phone camera (a 200-megapixel sensor is 16384 x 12288), far below what would
-# exhaust a worker's memory when decoded.
+# Far above any phone camera (a 200-megapixel sensor is 16384 x 12288).
 MAX_PIXELS = 64_000_000
+# What decoding one picture may hold in memory: JPEGs are decoded at a reduced scale (draft
+# mode) close to MAX_EDGE, so any photo fits; a PNG or WebP must fit at full size (about
+# 22 MP in RGB, 16 MP with transparency), or it is refused before a pixel is decoded.
+DECODE_BUDGET_BYTES = 64 * 1024 * 1024
+# Stored pictures are at most this many pixels on their longest side: plenty to inspect damage.
+MAX_EDGE = 4096
+BYTES_PER_PIXEL = {"1": 1, "L": 1, "P": 1, "LA": 2, "I;16": 2, "RGB": 3, "YCbCr": 3, "LAB": 3}
 HEAD_BYTES = 64
 CHUNK = 1024 * 1024
 
@@ -127,11 +135,107 @@ def check_upload_content(
             ) % {"name": name, "size": shown, "limit": limit, "rule": rule}
         raise UploadRefused(message, findings=[finding.to_dict()])
     if file_format in VIDEO_TYPES:
+        if not _container_is_whole(upload, file_format, size):
+            raise _refuse(_damaged_file(name, rule), rule)
         content_type, extension = VIDEO_TYPES[file_format]
         return _stored_as_is(upload, file_format, content_type, extension)
     if file_format == "pdf":
+        if not _pdf_has_pages(upload):
+            raise _refuse(_damaged_file(name, rule), rule)
         return _stored_as_is(upload, "pdf", "application/pdf", "pdf")
     return _reencoded_image(upload.read(), name=name, rule=rule)
+
+
+def _damaged_file(name: str, rule: str) -> str:
+    return _(
+        "“%(name)s” is damaged or incomplete (its structure does not hold together); "
+        "please send the original file again (%(rule)s)."
+    ) % {"name": name, "rule": rule}
+
+
+def _container_is_whole(upload: IO[bytes], file_format: str, size: int) -> bool:
+    """A structural walk of the container, reading only box and element headers."""
+    upload.seek(0)
+    try:
+        if file_format == "webm":
+            return _webm_has_segment(upload.read(4096))
+        return _iso_boxes_tile(upload, size)
+    finally:
+        upload.seek(0)
+
+
+def _iso_boxes_tile(upload: IO[bytes], size: int) -> bool:
+    """MP4/MOV: top-level boxes follow each other to the exact end, ftyp first, with a movie
+    header (moov, or moof fragments) and media data (mdat)."""
+    seen: list[bytes] = []
+    offset = 0
+    while offset < size:
+        upload.seek(offset)
+        header = upload.read(16)
+        if len(header) < 8:
+            return False
+        length, kind = int.from_bytes(header[:4], "big"), header[4:8]
+        if length == 1:
+            if len(header) < 16:
+                return False
+            length = int.from_bytes(header[8:16], "big")
+        elif length == 0:
+            length = size - offset  # the last box runs to the end of the file
+        if length < 8 or offset + length > size or not kind.isascii():
+            return False
+        seen.append(kind)
+        offset += length
+        if len(seen) > 10_000:
+            return False
+    return (
+        bool(seen)
+        and seen[0] == b"ftyp"
+        and b"mdat" in seen
+        and (b"moov" in seen or b"moof" in seen)
+    )
+
+
+def _ebml_vint(data: bytes, at: int, *, keep_marker: bool) -> tuple[int, int] | None:
+    if at >= len(data) or data[at] == 0:
+        return None
+    width = 8 - data[at].bit_length() + 1
+    if at + width > len(data):
+        return None
+    value = int.from_bytes(data[at : at + width], "big")
+    if not keep_marker:
+        value &= (1 << (7 * width)) - 1
+    return value, at + width
+
+
+def _webm_has_segment(head: bytes) -> bool:
+    """WebM: the EBML header (doc type webm), then a Segment element right after it."""
+    element = _ebml_vint(head, 0, keep_marker=True)
+    if element is None or element[0] != 0x1A45DFA3:
+        return False
+    length = _ebml_vint(head, element[1], keep_marker=False)
+    if length is None:
+        return False
+    body_end = length[1] + length[0]
+    if b"webm" not in head[length[1] : body_end]:
+        return False
+    segment = _ebml_vint(head, body_end, keep_marker=True)
+    return segment is not None and segment[0] == 0x18538067
+
+
+def _pdf_has_pages(upload: IO[bytes]) -> bool:
+    """pypdf reads the cross-reference table and the page tree (not the page contents)."""
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    upload.seek(0)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return len(PdfReader(upload, strict=True).pages) > 0
+    except (PyPdfError, ValueError, KeyError, TypeError, OSError, RecursionError):
+        return False
+    finally:
+        upload.seek(0)
 
 
 def _sizes(size: int, limit: int) -> tuple[str, str]:
@@ -196,7 +300,15 @@ def _reencoded_image(data: bytes, *, name: str, rule: str) -> CheckedFile:
                 probe.verify()
             with Image.open(io.BytesIO(data)) as image:
                 fmt = image.format or ""
+                if fmt == "JPEG":
+                    # libjpeg decodes at 1/2, 1/4 or 1/8 scale, never below MAX_EDGE.
+                    image.draft(image.mode, (MAX_EDGE, MAX_EDGE))
+                decoded = image.width * image.height * BYTES_PER_PIXEL.get(image.mode, 4)
+                if decoded > DECODE_BUDGET_BYTES:
+                    raise _refuse(bomb, rule)
                 image.load()
+                if max(image.size) > MAX_EDGE:
+                    image.thumbnail((MAX_EDGE, MAX_EDGE), Image.Resampling.LANCZOS)
                 upright = ImageOps.exif_transpose(image)
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
             raise _refuse(bomb, rule) from exc

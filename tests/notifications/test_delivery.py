@@ -77,7 +77,7 @@ def test_smtp_failures_are_retried_with_backoff_then_sent_once(celery_worker, sm
     propose(reolink())
 
     def attempted(n: int):
-        rows = messages(attempts=n)
+        rows = messages(attempts=n, sending_since__isnull=True)  # the result is recorded
         return rows if rows and rows[0].state == OutboxState.QUEUED else None
 
     [first] = wait_for(lambda: attempted(1), what="the first refused attempt")
@@ -142,7 +142,9 @@ def test_worker_killed_mid_send_delivers_exactly_once(celery_app, smtp, settings
     hold.set()
 
     [message] = messages()
-    assert message.state == OutboxState.QUEUED  # the crash rolled the attempt back
+    # The attempt was counted before the conversation began; the row waits for the sweep.
+    assert message.state == OutboxState.QUEUED and message.attempts == 1
+    assert message.sending_since is not None
     assert smtp.messages == []
 
     settings.OUTBOX_REQUEUE_AFTER_SECONDS = 0
@@ -157,7 +159,7 @@ def test_worker_killed_mid_send_delivers_exactly_once(celery_app, smtp, settings
     first, marker = smtp.messages
     assert "Reolink" in first["Subject"] and "Marker" in marker["Subject"]
     [sent, _] = messages()
-    assert sent.state == OutboxState.SENT and sent.attempts == 1
+    assert sent.state == OutboxState.SENT and sent.attempts == 2
 
 
 @contextmanager

@@ -111,10 +111,27 @@ def png_bomb(width: int = 100_000, height: int = 100_000) -> bytes:
 
 
 def mp4_bytes(brand: bytes = b"isom") -> bytes:
-    """The start of an MP4 file: an ftyp box, then an mdat box of filler."""
+    """A minimal MP4 file: an ftyp box, a movie box with its header, an mdat box of filler."""
     ftyp = struct.pack(">I", 24) + b"ftyp" + brand + b"\x00\x00\x02\x00" + brand + b"mp41"
-    return ftyp + struct.pack(">I", 1032) + b"mdat" + b"\x00" * 1024
+    mvhd = struct.pack(">I", 108) + b"mvhd" + b"\x00" * 100
+    moov = struct.pack(">I", 8 + len(mvhd)) + b"moov" + mvhd
+    return ftyp + moov + struct.pack(">I", 1032) + b"mdat" + b"\x00" * 1024
+
+
+def pdf_bytes(pages: int = 1) -> bytes:
+    """A real PDF (pypdf's writer) with blank pages."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=595, height=842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
 
 
 def webm_bytes() -> bytes:
-    return b"\x1a\x45\xdf\xa3\x9f\x42\x86\x81\x01\x42\xf7\x81\x01\x42\x82\x84webm" + b"\x00" * 512
+    """An EBML header (doc type webm) followed by a Segment element of filler."""
+    header = b"\x42\x86\x81\x01\x42\xf7\x81\x01\x42\x82\x84webm"
+    segment = b"\x18\x53\x80\x67\x01\x00\x00\x00\x00\x00\x02\x00" + b"\x00" * 512
+    return b"\x1a\x45\xdf\xa3" + bytes([0x80 | len(header)]) + header + segment

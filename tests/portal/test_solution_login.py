@@ -54,18 +54,81 @@ def test_wrong_password_says_so_and_nothing_else(client, reolink_solution):
     assert client.get(content_url(solution)).status_code == 302
 
 
-def test_five_failures_lock_the_solution_for_15_minutes(client, reolink_solution):
-    solution, password = reolink_solution
+def test_five_failures_pause_wrong_passwords_for_15_minutes(client, reolink_solution):
+    solution, _password = reolink_solution
     for _attempt in range(5):
         client.post(login_url(solution), {"password": "WRONG-WRONG"})
-    locked = client.post(login_url(solution), {"password": password})
+    locked = client.post(login_url(solution), {"password": "WRONG-AGAIN"})
     assert locked.status_code == 429
     assert "signing in is paused for 15 minutes" in locked.text
     assert SESSION_KEY not in client.session
     with time_machine.travel(timezone.now() + timedelta(minutes=14), tick=False):
-        assert client.post(login_url(solution), {"password": password}).status_code == 429
+        assert client.post(login_url(solution), {"password": "WRONG"}).status_code == 429
     with time_machine.travel(timezone.now() + timedelta(minutes=16), tick=False):
-        assert client.post(login_url(solution), {"password": password}).status_code == 302
+        assert client.post(login_url(solution), {"password": "WRONG"}).status_code == 200
+
+
+def test_a_stranger_cannot_lock_the_owner_out_of_their_solution(client, reolink_solution):
+    solution, password = reolink_solution
+    for _attempt in range(6):
+        client.post(login_url(solution), {"password": "WRONG-WRONG"}, REMOTE_ADDR="203.0.113.9")
+    # The owner, elsewhere, with the password from the email: the case lock does not apply.
+    owner = client.post(login_url(solution), {"password": password}, REMOTE_ADDR="198.51.100.4")
+    assert owner.status_code == 302
+    assert client.session[SESSION_KEY]["id"] == solution.pk
+
+
+def test_behind_a_trusted_proxy_limits_count_clients_not_the_proxy(client, settings, reolink):
+    settings.TRUSTED_PROXIES = ["10.0.0.0/8"]
+    settings.PORTAL_LOGIN_MAX_FAILURES_PER_IP = 3
+    with scope(vendor=reolink):
+        cases = [propose_solution(reolink) for _ in range(4)]
+    for solution, _password in cases[:3]:
+        client.post(
+            login_url(solution),
+            {"password": "WRONG"},
+            REMOTE_ADDR="10.1.2.3",
+            HTTP_X_FORWARDED_FOR="198.51.100.66, 203.0.113.7",
+        )
+    fresh, fresh_password = cases[3]
+    # The guesser's address is locked, whatever it writes further left in the header.
+    forged = client.post(
+        login_url(fresh),
+        {"password": fresh_password},
+        REMOTE_ADDR="10.1.2.3",
+        HTTP_X_FORWARDED_FOR="192.0.2.1, 203.0.113.7",
+    )
+    assert forged.status_code == 429
+    # Another customer behind the same load balancer signs in.
+    other = client.post(
+        login_url(fresh),
+        {"password": fresh_password},
+        REMOTE_ADDR="10.1.2.3",
+        HTTP_X_FORWARDED_FOR="198.51.100.2",
+    )
+    assert other.status_code == 302
+
+
+def test_forwarded_for_is_ignored_without_a_trusted_proxy(client, settings, reolink):
+    settings.TRUSTED_PROXIES = []
+    settings.PORTAL_LOGIN_MAX_FAILURES_PER_IP = 2
+    with scope(vendor=reolink):
+        cases = [propose_solution(reolink) for _ in range(3)]
+    for index, (solution, _password) in enumerate(cases[:2]):
+        client.post(
+            login_url(solution),
+            {"password": "WRONG"},
+            REMOTE_ADDR="203.0.113.8",
+            HTTP_X_FORWARDED_FOR=f"192.0.2.{index}",
+        )
+    fresh, fresh_password = cases[2]
+    refused = client.post(
+        login_url(fresh),
+        {"password": fresh_password},
+        REMOTE_ADDR="203.0.113.8",
+        HTTP_X_FORWARDED_FOR="192.0.2.99",
+    )
+    assert refused.status_code == 429
 
 
 def test_four_failures_do_not_lock(client, reolink_solution):

@@ -14,7 +14,15 @@ from rma.services import Actor, DomainError, solution_agree
 from rma.services.evidence import evidence_add
 from rma.services.uploads import UploadRefused
 
-from .factories import jpeg_with_exif, mp4_bytes, png_bomb, png_bytes, propose_solution, webm_bytes
+from .factories import (
+    jpeg_with_exif,
+    mp4_bytes,
+    pdf_bytes,
+    png_bomb,
+    png_bytes,
+    propose_solution,
+    webm_bytes,
+)
 from .helpers import sign_in_solution, upload, url
 
 CUSTOMER = Actor.customer("customer@mail.example")
@@ -306,7 +314,75 @@ def test_mkt8_fault_statement_may_be_a_pdf(defect_request):
         evidence = evidence_add(
             return_request=defect_request,
             kind="fault_statement",
-            upload=upload("statement.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF"),
+            upload=upload("statement.pdf", pdf_bytes()),
             actor=CUSTOMER,
         )
     assert evidence.content_type == "application/pdf"
+
+
+def _png_header_only(width: int, height: int, colour_type: int = 2) -> bytes:
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, colour_type, 0, 0, 0)
+    rows = zlib.compress(b"\x00" * 4096)
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", rows) + chunk(b"IEND", b"")
+    )
+
+
+def test_a_png_over_the_decode_budget_is_refused_before_decoding(confirmed):
+    # 6000 x 6000 RGBA is 36 MP (under the 64 MP limit) but 144 MB decoded.
+    solution, _password = confirmed
+    with pytest.raises(UploadRefused, match="too many pixels"):
+        add(solution, "huge.png", _png_header_only(6000, 6000, colour_type=6))
+    assert stored(solution) == []
+
+
+def test_a_large_jpeg_is_decoded_reduced_and_stored_at_most_4096_pixels_wide(confirmed):
+    solution, _password = confirmed
+    buffer = io.BytesIO()
+    Image.new("RGB", (6000, 3000), (90, 120, 200)).save(buffer, format="JPEG", quality=80)
+    evidence = add(solution, "wide.jpg", buffer.getvalue())
+    assert (evidence.width, evidence.height) == (4096, 2048)
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        pytest.param("cut.mp4", mp4_bytes()[:-100], id="mp4-cut-short"),
+        pytest.param("nomoov.mp4", mp4_bytes()[:24] + mp4_bytes()[140:], id="mp4-without-moov"),
+        pytest.param("junk.mp4", mp4_bytes()[:24] + b"\xff" * 600, id="mp4-junk-after-ftyp"),
+        pytest.param("noseg.webm", webm_bytes()[:20] + b"\x00" * 600, id="webm-without-segment"),
+    ],
+)
+def test_mkt8_videos_that_only_start_like_a_video_are_refused(defect_request, name, content):
+    with scope(vendor=defect_request.vendor), pytest.raises(UploadRefused, match="damaged"):
+        evidence_add(
+            return_request=defect_request,
+            kind="video",
+            upload=upload(name, content),
+            actor=CUSTOMER,
+        )
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        pytest.param(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF", id="no-pages"),
+        pytest.param(b"%PDF-1.7\n" + b"\x00" * 2000, id="header-then-nothing"),
+        pytest.param(pdf_bytes()[: len(pdf_bytes()) // 2], id="cut-in-half"),
+    ],
+)
+def test_mkt8_pdfs_that_only_start_like_a_pdf_are_refused(defect_request, content):
+    with scope(vendor=defect_request.vendor), pytest.raises(UploadRefused, match="damaged"):
+        evidence_add(
+            return_request=defect_request,
+            kind="fault_statement",
+            upload=upload("statement.pdf", content),
+            actor=CUSTOMER,
+        )
