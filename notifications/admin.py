@@ -16,7 +16,7 @@ from rma.admin.base import CaseAction, ReadOnlyInline, TenantAdmin, is_member
 from . import outbox, webhooks
 from .models import OutboxMessage, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
-CASE_TEMPLATE = "admin/rma/case_change_form.html"
+CASE_TEMPLATE = "admin/object_actions_change_form.html"
 
 
 def _json(value) -> str:

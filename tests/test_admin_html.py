@@ -75,8 +75,13 @@ def admin_pages(graph, vendor) -> list[str]:
 
 @pytest.fixture
 def graph(vendor_a):
+    from tests.notifications.test_admin import make_graph
+
+    # The notifications rows (an outbox message, a webhook endpoint and delivery) come with a
+    # case graph of their own; the pages below show one of each kind.
+    graph = make_graph(vendor_a)
     with scopes_disabled():
-        graph = make_case_graph(vendor_a)
+        graph.update(make_case_graph(vendor_a))
     with scope(vendor=vendor_a):
         satisfy_evidence(graph["returnrequest"])
     return graph
