@@ -12,6 +12,9 @@ from rma.services import Actor
 from rma.services.changes import order_change_resolve
 
 from .base import CaseAction, CaseAdmin, ReadOnlyInline, TenantAdmin, findings_html
+from .export import ExportAdminMixin
+from .queues import QueueAdminMixin, QueueFilter
+from .workspace import WorkspaceAdminMixin
 
 
 @admin.register(ReturnAccess)
@@ -58,12 +61,20 @@ class ChangeEventInline(ReadOnlyInline):
 
 
 @admin.register(OrderChangeRequest)
-class OrderChangeRequestAdmin(CaseAdmin):
+class OrderChangeRequestAdmin(WorkspaceAdminMixin, QueueAdminMixin, ExportAdminMixin, CaseAdmin):
     inlines = (ChangeEventInline,)
-    list_display = ("__str__", "kind", "status", "best_effort", "requested_at", "resolved_at")
-    list_filter = ("kind", "status", "best_effort")
+    list_display = (
+        "__str__",
+        "kind",
+        "status",
+        "best_effort",
+        "requested_at",
+        "resolved_at",
+        "assignee",
+    )
+    list_filter = (QueueFilter, "kind", "status", "best_effort")
     search_fields = ("order__number", "customer__email")
-    list_select_related = ("order", "customer")
+    list_select_related = ("order", "customer", "assignee")
     date_hierarchy = "requested_at"
     case_actions = CHANGE_ACTIONS
     readonly_fields = (

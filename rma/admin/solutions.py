@@ -14,6 +14,9 @@ from rma.services import Actor
 
 from .base import CaseAction, CaseAdmin, ReadOnlyInline
 from .evidence import SolutionEvidenceInline
+from .export import ExportAdminMixin
+from .queues import QueueAdminMixin, QueueFilter
+from .workspace import WorkspaceAdminMixin
 
 
 class SolutionLineInline(ReadOnlyInline):
@@ -47,7 +50,7 @@ SOLUTION_ACTIONS = (
 
 
 @admin.register(WarrantySolution)
-class WarrantySolutionAdmin(CaseAdmin):
+class WarrantySolutionAdmin(WorkspaceAdminMixin, QueueAdminMixin, ExportAdminMixin, CaseAdmin):
     list_display = (
         "__str__",
         "status",
@@ -56,15 +59,16 @@ class WarrantySolutionAdmin(CaseAdmin):
         "kind",
         "sent_at",
         "expires_at",
+        "assignee",
     )
-    list_filter = ("status", "kind", "return_required", "makeup_payment_required")
+    list_filter = (QueueFilter, "status", "kind", "return_required", "makeup_payment_required")
     search_fields = (
         "order__number",
         "order__customer__email",
         "return_tracking_number",
         "makeup_transaction_id",
     )
-    list_select_related = ("order", "order__customer")
+    list_select_related = ("order", "order__customer", "assignee")
     inlines = (SolutionLineInline, SolutionEvidenceInline, SolutionEventInline)
     case_actions = SOLUTION_ACTIONS
     readonly_fields = (
