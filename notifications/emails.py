@@ -339,3 +339,74 @@ def review_sla_breached_agent(rr, *, event) -> list[OutboxMessage]:
 def _rule_of(rr, deadline_name: str) -> str:
     deadline = rr.vendor.get_policy().ship_by(rr.approved_at) if rr.approved_at else None
     return deadline.rule_id if deadline and deadline.name == deadline_name else ""
+
+
+# -- the case message thread (agents <-> customer) -------------------------------------------
+
+KINDS.update(
+    {
+        "case_message_customer": _("A message from customer service about your case"),
+        "case_message_agent": _("To agents: the customer answered on the portal"),
+    }
+)
+
+
+def _thread_case_context(message) -> tuple[Any, dict[str, Any]]:
+    """The case a message belongs to, and what both thread emails say about it."""
+    case = message.case
+    if message.solution_id:
+        base = _solution_context(case)
+        base["case_url"] = base["login_url"]
+        base["admin_url"] = absolute(reverse("admin:rma_warrantysolution_change", args=[case.pk]))
+    else:
+        base = _return_context(case)
+        base["case_url"] = portal_url(case.vendor, "return_detail", public_id=case.public_id)
+        base["admin_url"] = absolute(reverse("admin:rma_returnrequest_change", args=[case.pk]))
+    base["message_body"] = message.body
+    base["attachment_names"] = [
+        a.original_name or a.content_type for a in message.attachments.all()
+    ]
+    base["author"] = message.author_label
+    return case, base
+
+
+def case_message_customer(message) -> OutboxMessage:
+    """An agent's message, in the customer's language, with the link to answer on the portal."""
+    case, _unused = _thread_case_context(message)
+    customer = case.customer if hasattr(case, "customer") else case.order.customer
+    language = language_for(customer.language)
+    with translation.override(language):
+        _case, context = _thread_case_context(message)
+    context.pop("admin_url", None)
+    return queue_email(
+        vendor=case.vendor,
+        kind="case_message_customer",
+        to=customer.email,
+        context=context,
+        key=f"message:{message.pk}:case_message_customer:{customer.email}",
+        language=language,
+    )
+
+
+def case_message_agent(message) -> list[OutboxMessage]:
+    """The customer's answer: to the case's agent, or to every agent while nobody owns it."""
+    case, context = _thread_case_context(message)
+    assignee = case.assignee
+    recipients = (
+        [assignee.email]
+        if assignee is not None and assignee.email
+        else agent_addresses(case.vendor)
+    )
+    customer = case.customer if hasattr(case, "customer") else case.order.customer
+    context["customer_email"] = customer.email
+    return [
+        queue_email(
+            vendor=case.vendor,
+            kind="case_message_agent",
+            to=to,
+            context=context,
+            key=f"message:{message.pk}:case_message_agent:{to}",
+            language=settings.LANGUAGE_CODE,
+        )
+        for to in recipients
+    ]

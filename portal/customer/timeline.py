@@ -37,7 +37,15 @@ LABELS = {
     "evidence_removed": _("File removed"),
 }
 # Internal bookkeeping a customer has no use for.
-HIDDEN = {"password_reissued", "review_overdue", "flagged_complex", "reminded", "ship_reminded"}
+HIDDEN = {
+    "assigned",
+    "unassigned",
+    "password_reissued",
+    "review_overdue",
+    "flagged_complex",
+    "reminded",
+    "ship_reminded",
+}
 NOTE_SHOWN = {"disagreed", "rejected", "waived", "cancelled", "requested", "completed"}
 
 

@@ -5,7 +5,15 @@ from __future__ import annotations
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from . import access, branding, change_views, home_views, return_views, solution_views
+from . import (
+    access,
+    branding,
+    change_views,
+    home_views,
+    message_views,
+    return_views,
+    solution_views,
+)
 
 app_name = "portal"
 
@@ -38,6 +46,12 @@ vendor_patterns = [
         solution_views.solution_evidence_remove,
         name="solution_evidence_remove",
     ),
+    path(f"{SOLUTION}messages/", message_views.solution_message, name="solution_messages"),
+    path(
+        f"{SOLUTION}messages/files/<int:pk>/",
+        message_views.solution_message_file,
+        name="solution_message_file",
+    ),
     # self-service returns (MKT, AQA)
     path("returns/start/", return_views.return_start, name="return_start"),
     path("access/<str:token>/", access.access_login, name="access_login"),
@@ -46,6 +60,12 @@ vendor_patterns = [
     path("order/change/<str:kind>/", change_views.order_change, name="order_change"),
     path(RETURN, return_views.return_detail, name="return_detail"),
     path(f"{RETURN}tracking/", return_views.return_tracking, name="return_tracking"),
+    path(f"{RETURN}messages/", message_views.return_message, name="return_messages"),
+    path(
+        f"{RETURN}messages/files/<int:pk>/",
+        message_views.return_message_file,
+        name="return_message_file",
+    ),
     path(f"{RETURN}slip/", return_views.return_slip, name="return_slip"),
     path(f"{RETURN}slip.pdf", return_views.return_slip_pdf, name="return_slip_pdf"),
     path(f"{RETURN}evidence/", return_views.return_evidence_upload, name="return_evidence_upload"),

@@ -12,7 +12,10 @@ from rma.services import Actor
 from rma.services.changes import order_change_resolve
 
 from .base import NOTE, ActionInput, CaseAction, CaseAdmin, TenantAdmin, findings_html
+from .export import ExportAdminMixin
 from .presentation import CaseHeader, status_label, vendor_time
+from .queues import QueueAdminMixin, QueueFilter
+from .workspace import WorkspaceAdminMixin
 
 
 @admin.register(ReturnAccess)
@@ -51,11 +54,19 @@ CHANGE_ACTIONS = (
 
 
 @admin.register(OrderChangeRequest)
-class OrderChangeRequestAdmin(CaseAdmin):
-    list_display = ("__str__", "kind", "status", "best_effort", "requested_at", "resolved_at")
-    list_filter = ("kind", "status", "best_effort")
+class OrderChangeRequestAdmin(WorkspaceAdminMixin, QueueAdminMixin, ExportAdminMixin, CaseAdmin):
+    list_display = (
+        "__str__",
+        "kind",
+        "status",
+        "best_effort",
+        "requested_at",
+        "resolved_at",
+        "assignee",
+    )
+    list_filter = (QueueFilter, "kind", "status", "best_effort")
     search_fields = ("order__number", "customer__email")
-    list_select_related = ("order", "customer")
+    list_select_related = ("order", "customer", "assignee")
     date_hierarchy = "requested_at"
     case_actions = CHANGE_ACTIONS
     # The case page is ours (CaseAdmin); Django's change form is never shown or saved.

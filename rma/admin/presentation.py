@@ -52,6 +52,7 @@ EVENT_VERBS = {
     "expired": gettext_lazy("let the solution expire"),
     "resolved": gettext_lazy("resolved the request"),
     "assigned": gettext_lazy("assigned the case"),
+    "unassigned": gettext_lazy("put the case back in the queue"),
 }
 
 

@@ -25,9 +25,13 @@ from .base import (
     breakdown_html,
     findings_html,
 )
+from .dashboard import dashboard_view
 from .evidence import evidence_items
+from .export import ExportAdminMixin
 from .presentation import CaseHeader, deadline_line, quantity_line, status_label, vendor_time
+from .queues import QueueAdminMixin, QueueFilter
 from .simulator import simulator_view
+from .workspace import WorkspaceAdminMixin
 
 RETURN_ACTIONS: tuple[CaseAction, ...] = (
     CaseAction("start_review", "Start review", "can_start_review", style="default"),
@@ -185,7 +189,7 @@ def _bulk(service_name: str, label: str, guard: str):
 
 
 @admin.register(ReturnRequest)
-class ReturnRequestAdmin(CaseAdmin):
+class ReturnRequestAdmin(WorkspaceAdminMixin, QueueAdminMixin, ExportAdminMixin, CaseAdmin):
     list_display = (
         "__str__",
         "status",
@@ -196,10 +200,11 @@ class ReturnRequestAdmin(CaseAdmin):
         "review_due",
         "ship_by",
         "overdue",
+        "assignee",
     )
-    list_filter = ("status", "scenario", OverdueFilter)
+    list_filter = (QueueFilter, "status", "scenario", OverdueFilter)
     search_fields = ("rma_number", "order__number", "customer__email", "tracking_number")
-    list_select_related = ("order", "customer")
+    list_select_related = ("order", "customer", "assignee")
     date_hierarchy = "requested_at"
     actions = (
         _bulk("start_review", "Start review of selected requests", "can_start_review"),
@@ -394,6 +399,11 @@ class ReturnRequestAdmin(CaseAdmin):
                 "simulator/",
                 self.admin_site.admin_view(lambda request: simulator_view(self, request)),
                 name="rma_policy_simulator",
+            ),
+            path(
+                "dashboard/",
+                self.admin_site.admin_view(lambda request: dashboard_view(self, request)),
+                name="rma_dashboard",
             ),
             *super().get_urls(),
         ]

@@ -26,11 +26,33 @@ from rma.services.facts import order_facts
 
 from .base import vendor_queryset
 
-REQUEST_CHOICES = [
-    *[(f"return:{s.value}", f"Return: {s.value.replace('_', ' ')}") for s in Scenario],
-    ("cancellation", "Order cancellation"),
-    ("address_change", "Shipping address change"),
-]
+REQUEST_LABELS = {
+    RequestKind.CANCELLATION: "Order cancellation",
+    RequestKind.ADDRESS_CHANGE: "Shipping address change",
+}
+# Facts only some policies read, shown only for a vendor whose policy has the scenario.
+WRONG_ITEM_FIELDS = ("received_item_price", "wrong_item_option")
+WARRANTY_FIELDS = ("current_country", "warranty_months")
+RETURN_FIELDS = ("ratio", "evidence_complete", "attestations", "purchase_cost", "export_postage")
+
+
+def request_choices(policy) -> list[tuple[str, str]]:
+    choices = [
+        (f"return:{s.value}", f"Return: {Scenario(s).value.replace('_', ' ')}")
+        for s in policy.scenarios
+    ]
+    choices += [
+        (k.value, label) for k, label in REQUEST_LABELS.items() if k in policy.supported_kinds
+    ]
+    return choices
+
+
+def attestation_choices(policy) -> list[tuple[str, str]]:
+    seen: dict[str, str] = {}
+    for scenario in policy.scenarios:
+        for need in policy.required_attestations(scenario):
+            seen.setdefault(need.attestation.value, f"{need.label} ({need.rule_id})")
+    return list(seen.items())
 
 
 class SimulatorForm(forms.Form):
@@ -38,30 +60,32 @@ class SimulatorForm(forms.Form):
     order_number = forms.CharField(
         required=False, help_text="Use a real order, or leave empty and type the facts below."
     )
-    request = forms.ChoiceField(choices=REQUEST_CHOICES)
+    request = forms.ChoiceField(choices=())
     at = forms.DateTimeField(
         label="Requested at",
         required=False,
         help_text="Empty: now. Vendor-local time unless an offset is given.",
     )
     attestations = forms.MultipleChoiceField(
-        choices=[(a.value, a.value.replace("_", " ")) for a in Attestation],
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
+        choices=(), widget=forms.CheckboxSelectMultiple, required=False
     )
     evidence_complete = forms.BooleanField(
         required=False, initial=True, help_text="Assume every required photo and video is there."
     )
-    current_country = forms.CharField(max_length=2, required=False)
-    received_item_price = forms.DecimalField(required=False, label="Wrong item's price (MKT-7)")
+    current_country = forms.CharField(
+        max_length=2, required=False, help_text="Where the product is now (two letters)."
+    )
+    received_item_price = forms.DecimalField(required=False, label="Wrong item's price")
     wrong_item_option = forms.ChoiceField(
         choices=[("", "—"), ("keep", "Keep with compensation"), ("return", "Return")],
         required=False,
     )
-    ratio = forms.DecimalField(required=False, min_value=0, max_value=1, label="Refund ratio")
+    ratio = forms.DecimalField(
+        required=False, min_value=0, max_value=1, label="Refund ratio", help_text="Empty: full."
+    )
     # Typed facts, used when no order number is given.
-    placed_at = forms.DateTimeField(required=False)
-    delivered_at = forms.DateTimeField(required=False)
+    placed_at = forms.DateTimeField(required=False, label="Order placed at")
+    delivered_at = forms.DateTimeField(required=False, label="Delivered at")
     unit_price = forms.DecimalField(required=False, initial=Decimal("100.00"))
     quantity = forms.IntegerField(required=False, min_value=1, initial=1)
     purchase_cost = forms.DecimalField(required=False, initial=Decimal("0"))
@@ -72,9 +96,56 @@ class SimulatorForm(forms.Form):
     is_corporate = forms.BooleanField(required=False)
     currency = forms.CharField(max_length=3, initial="USD")
 
-    def __init__(self, *args, request: HttpRequest, **kwargs) -> None:
+    REQUEST_FIELDS = (
+        "request",
+        "at",
+        "attestations",
+        "evidence_complete",
+        "current_country",
+        "received_item_price",
+        "wrong_item_option",
+        "ratio",
+    )
+
+    def __init__(self, *args, request: HttpRequest, vendor, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["vendor"].queryset = vendor_queryset(request)
+        vendors = vendor_queryset(request)
+        self.fields["vendor"].queryset = vendors
+        self.fields["vendor"].initial = vendor.pk if vendor else None
+        if vendor is not None and vendors.count() == 1:
+            self.fields["vendor"].widget = forms.HiddenInput()
+        self.vendor = vendor
+        if vendor is None:
+            return
+        policy = vendor.get_policy()
+        self.tz_name = vendor.time_zone
+        self.fields["request"].choices = request_choices(policy)
+        self.fields["attestations"].choices = attestation_choices(policy)
+        self.fields["country_of_purchase"].initial = str(vendor.operating_country)
+        drop: set[str] = set()
+        if Scenario.WRONG_ITEM not in policy.scenarios:
+            drop.update(WRONG_ITEM_FIELDS)
+        if Scenario.WARRANTY_CLAIM not in policy.scenarios:
+            drop.update(WARRANTY_FIELDS)
+        if not policy.scenarios:
+            drop.update(RETURN_FIELDS)
+        if not self.fields["attestations"].choices:
+            drop.add("attestations")
+        for name in drop:
+            self.fields.pop(name, None)
+        for name in ("at", "placed_at", "delivered_at"):
+            self.fields[name].help_text = (
+                self.fields[name].help_text or ""
+            ) + f" Format 2026-03-01 14:00, in {vendor.time_zone}."
+
+    @property
+    def request_fields(self):
+        return [self[n] for n in self.REQUEST_FIELDS if n in self.fields]
+
+    @property
+    def fact_fields(self):
+        skip = {"vendor", "order_number", *self.REQUEST_FIELDS}
+        return [self[n] for n in self.fields if n not in skip]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -172,14 +243,28 @@ def simulate(data: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
+def _chosen_vendor(request: HttpRequest):
+    vendors = list(vendor_queryset(request))
+    wanted = request.GET.get("vendor", "")
+    return next((v for v in vendors if str(v.pk) == wanted), vendors[0] if vendors else None)
+
+
 def simulator_view(model_admin, request: HttpRequest) -> TemplateResponse:
-    form = SimulatorForm(request.GET or None, request=request)
-    result = simulate(form.cleaned_data) if request.GET and form.is_valid() else None
+    vendor = _chosen_vendor(request)
+    asked = bool(request.GET.get("request")) and not request.GET.get("switch")
+    form = SimulatorForm(request.GET if asked else None, request=request, vendor=vendor)
+    result = None
+    # Typed times without an offset are the vendor's local time, also while parsing.
+    with timezone.override(vendor.time_zone if vendor else "UTC"):
+        if asked and form.is_valid():
+            result = simulate(form.cleaned_data)
     context = {
         **model_admin.admin_site.each_context(request),
         "opts": model_admin.model._meta,
         "title": "Policy simulator",
         "form": form,
         "result": result,
+        "vendor": vendor,
+        "tz_name": vendor.time_zone if vendor else "UTC",
     }
     return TemplateResponse(request, "admin/rma/policy_simulator.html", context)

@@ -14,7 +14,10 @@ from rma.services import Actor
 
 from .base import NOTE, CaseAction, CaseAdmin
 from .evidence import evidence_items
+from .export import ExportAdminMixin
 from .presentation import CaseHeader, deadline_line, quantity_line, status_label, vendor_time
+from .queues import QueueAdminMixin, QueueFilter
+from .workspace import WorkspaceAdminMixin
 
 SOLUTION_ACTIONS = (
     CaseAction(
@@ -36,7 +39,7 @@ SOLUTION_ACTIONS = (
 
 
 @admin.register(WarrantySolution)
-class WarrantySolutionAdmin(CaseAdmin):
+class WarrantySolutionAdmin(WorkspaceAdminMixin, QueueAdminMixin, ExportAdminMixin, CaseAdmin):
     list_display = (
         "__str__",
         "status",
@@ -45,15 +48,16 @@ class WarrantySolutionAdmin(CaseAdmin):
         "kind",
         "sent_at",
         "expires_at",
+        "assignee",
     )
-    list_filter = ("status", "kind", "return_required", "makeup_payment_required")
+    list_filter = (QueueFilter, "status", "kind", "return_required", "makeup_payment_required")
     search_fields = (
         "order__number",
         "order__customer__email",
         "return_tracking_number",
         "makeup_transaction_id",
     )
-    list_select_related = ("order", "order__customer")
+    list_select_related = ("order", "order__customer", "assignee")
     case_actions = SOLUTION_ACTIONS
     # The case page is ours (CaseAdmin); Django's change form is never shown or saved.
     fields = readonly_fields = ("status",)

@@ -13,17 +13,22 @@ from .solutions import (
     SolutionStatus,
     WarrantySolution,
 )
+from .workspace import CaseMessage, CaseNote, MessageAttachment, MessageDirection
 
 __all__ = [
     "RETURN_TRANSITIONS",
     "SOLUTION_TRANSITIONS",
     "ActorKind",
+    "CaseMessage",
+    "CaseNote",
     "ChangeKind",
     "ChangeStatus",
     "Customer",
     "Event",
     "Evidence",
     "EvidenceKind",
+    "MessageAttachment",
+    "MessageDirection",
     "Order",
     "OrderChangeRequest",
     "OrderLine",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .assignment import Assignable
 from .base import TenantModel
 from .orders import Customer, Order, ShippingAddress
 
@@ -20,7 +21,7 @@ class ChangeStatus(models.TextChoices):
     FAILED = "failed", _("Could not be done")
 
 
-class OrderChangeRequest(TenantModel, ShippingAddress):
+class OrderChangeRequest(TenantModel, Assignable, ShippingAddress):
     """What the policy said when the customer asked, and what support did about it.
 
     The address columns hold the new address of an address change.

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .assignment import Assignable
 from .base import TenantModel, money_field
 from .orders import Customer, Order, OrderLine
 
@@ -52,7 +53,7 @@ RETURN_OPEN = frozenset(
 )
 
 
-class ReturnRequest(TenantModel):
+class ReturnRequest(TenantModel, Assignable):
     """A customer's request to return or claim; approved, it becomes an RMA with a number."""
 
     class WrongItemOption(models.TextChoices):

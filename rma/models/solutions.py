@@ -7,6 +7,7 @@ import uuid
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .assignment import Assignable
 from .base import TenantModel, money_field
 from .orders import Order, OrderLine, ShippingAddress
 
@@ -43,7 +44,7 @@ SOLUTION_TRANSITIONS: dict[str, frozenset[str]] = {
 SOLUTION_OPEN = frozenset({S.PENDING_CONFIRM, S.CONFIRMED, S.SUBMITTED})
 
 
-class WarrantySolution(TenantModel, ShippingAddress):
+class WarrantySolution(TenantModel, Assignable, ShippingAddress):
     """A proposal for an order that the customer agrees or disagrees to (REO-1..REO-12)."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)

@@ -251,7 +251,7 @@ def test_aqara_money_back_cancellation_and_warranty_claim(page):
     page.goto(f"/admin/rma/orderchangerequest/{change.pk}/change/")
     assert_status(page, "Requested")
     screenshot(page, "admin-case-aqara-cancellation-1440")
-    page.get_by_label("Note").fill("Cancelled in the shop system.")
+    page.get_by_label("Note", exact=True).fill("Cancelled in the shop system.")
     assert "Done: done." in click_step(page, "Done")
     assert_status(page, "Done")
 
