@@ -129,11 +129,22 @@ def solution_for(request: HttpRequest, vendor: Vendor, public_id) -> WarrantySol
     solution = get_object_or_404(
         WarrantySolution.objects.select_related("order", "vendor"), public_id=public_id
     )
-    if signed_in_case(request, "solution", vendor) != solution.pk:
+    signed_in = signed_in_case(request, "solution", vendor) == solution.pk
+    if signed_in and _signed_in_before_reissue(request, solution):
+        request.session.pop(SESSION_KEY, None)
+        signed_in = False
+    if not signed_in:
         raise SignInRequired(
             redirect("portal:solution_login", vendor_slug=vendor.slug, public_id=public_id)
         )
     return solution
+
+
+def _signed_in_before_reissue(request: HttpRequest, solution: WarrantySolution) -> bool:
+    """A session opened with a password that has since been replaced (REO-1 re-issue) ends."""
+    issued = solution.password_issued_at
+    signed_in_at = float(request.session.get(SESSION_KEY, {}).get("at", 0))
+    return bool(issued) and signed_in_at < issued.timestamp()
 
 
 def access_for(request: HttpRequest, vendor: Vendor) -> ReturnAccess:
