@@ -248,6 +248,8 @@ def solution_login(request: HttpRequest, vendor: Vendor, public_id) -> HttpRespo
 @vendor_view
 def access_login(request: HttpRequest, vendor: Vendor, token: str) -> HttpResponse:
     """The emailed self-service link: its password opens that order's returns."""
+    if not token.isprintable():  # a NUL byte cannot even reach a database query
+        raise Http404("No such link.")
     access = ReturnAccess.objects.filter(token=token).select_related("order").first()
     if access is None:
         raise Http404("No such link.")
