@@ -73,6 +73,8 @@ def api_key_revoke(*, api_key: ApiKey) -> ApiKey:
 
 def api_key_check(raw_key: str) -> ApiKey | None:
     """The active key that ``raw_key`` is, or None; records when it was last used."""
+    if not raw_key.isprintable():  # a NUL byte cannot even reach a database query
+        return None
     parsed = _parse(raw_key.strip())
     if parsed is None:
         return None

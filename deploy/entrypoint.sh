@@ -9,8 +9,10 @@ case "${1:-web}" in
     ;;
   worker)
     # The hostname is what deploy/healthcheck.py pings; --scale worker=N gives each its own.
+    # Tasks mostly wait on SMTP, webhooks and the database: two processes a CPU keep the CPUs
+    # busy while half of them wait (each keeps its SMTP connection open across messages).
     exec celery -A portal worker --loglevel "${LOG_LEVEL:-INFO}" --hostname "worker@%h" \
-      ${CELERY_WORKER_CONCURRENCY:+--concurrency "$CELERY_WORKER_CONCURRENCY"}
+      --concurrency "${CELERY_WORKER_CONCURRENCY:-$(( $(nproc) * 2 ))}"
     ;;
   beat)
     # Exactly one beat may run: two would send every scheduled sweep twice.

@@ -84,10 +84,39 @@ class UnsafeTarget(ValidationError):
     pass
 
 
+# IPv6 ranges that carry an IPv4 address or are not routed on the internet, which Python's
+# is_global does not (all of them) treat as non-global: IPv4-compatible (::a.b.c.d, deprecated),
+# site-local (fec0::/10, deprecated), 6to4 (2002::/16), NAT64 (64:ff9b::/96 and /48).
+_IPV6_NOT_PUBLIC = tuple(
+    ipaddress.ip_network(n)
+    for n in ("::/96", "fec0::/10", "2002::/16", "64:ff9b::/96", "64:ff9b:1::/48")
+)
+
+
+def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 form carries (mapped, compatible, 6to4, NAT64), if any."""
+    if ip.ipv4_mapped:
+        return ip.ipv4_mapped
+    if ip.sixtofour:
+        return ip.sixtofour
+    packed = int(ip)
+    if ip in _IPV6_NOT_PUBLIC[0] or ip in _IPV6_NOT_PUBLIC[3]:
+        return ipaddress.IPv4Address(packed & 0xFFFFFFFF)
+    return None
+
+
 def _address_allowed(address: str) -> bool:
     ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if ip.version == 6 and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
+    if ip.version == 6 and not (ip.is_loopback or ip.is_unspecified):  # ::1 and :: as they are
+        embedded = _embedded_ipv4(ip)
+        if ip.ipv4_mapped:
+            ip = ip.ipv4_mapped
+        elif embedded is not None or any(ip in net for net in _IPV6_NOT_PUBLIC):
+            # An IPv4 address in IPv6 clothing, or a range that is not the public internet:
+            # judged only as what it carries when private targets are allowed (tests).
+            if not settings.WEBHOOK_ALLOW_PRIVATE_TARGETS or embedded is None:
+                return False
+            ip = embedded
     if ip.is_multicast or ip.is_link_local or ip.is_unspecified:
         return False  # never: link-local holds cloud metadata services
     if ip.is_global:

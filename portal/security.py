@@ -15,11 +15,14 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.cache import patch_cache_control
 from django.views.decorators.clickjacking import xframe_options_exempt
 
 # Customer pages carry secrets in their URLs (access tokens, solution ids); a link followed
 # from them must not hand the URL to another site.
 PORTAL_PATH_PREFIX = "/v/"
+# The session key portal.customer.access signs a customer in with (one case).
+CUSTOMER_SESSION_KEY = "portal_case"
 
 
 @lru_cache(maxsize=8)
@@ -171,6 +174,11 @@ class PortalHeadersMiddleware:
             request, "host_vendor_slug", None
         ):
             response["Referrer-Policy"] = "same-origin"
+            session = getattr(request, "session", None)
+            if session is not None and CUSTOMER_SESSION_KEY in session:
+                # A signed-in customer's pages (addresses, amounts) never go to a shared cache
+                # or the browser's disk cache, where the next user of the computer finds them.
+                patch_cache_control(response, no_store=True, private=True)
         return response
 
 

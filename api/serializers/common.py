@@ -17,11 +17,43 @@ EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 LATEST = datetime(2100, 1, 1, tzinfo=UTC)
 
 
+class MoneyField(serializers.DecimalField):
+    """An amount as a string ("129.90"): a bare JSON number with a fraction is refused, since
+    most senders' JSON libraries have already rounded it through a binary float."""
+
+    def to_internal_value(self, data):
+        from api.parsers import JsonNumber
+
+        if isinstance(data, JsonNumber | float):
+            raise serializers.ValidationError(
+                _('Send amounts as strings, such as "129.90", not as JSON numbers.')
+            )
+        return super().to_internal_value(data)
+
+
 def money(**kwargs) -> serializers.DecimalField:
     kwargs.setdefault("min_value", 0)
-    return serializers.DecimalField(
-        max_digits=12, decimal_places=2, max_value=9_999_999_999, **kwargs
-    )
+    return MoneyField(max_digits=12, decimal_places=2, max_value=9_999_999_999, **kwargs)
+
+
+class CurrencyField(serializers.CharField):
+    """An ISO 4217 currency code, such as EUR (pycountry's list)."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("min_length", 3)
+        kwargs.setdefault("max_length", 3)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data) -> str:
+        import pycountry
+
+        code = super().to_internal_value(data).upper()
+        if pycountry.currencies.get(alpha_3=code) is None:
+            raise serializers.ValidationError(
+                _("“%(code)s” is not an ISO 4217 currency code (for example EUR or USD).")
+                % {"code": code}
+            )
+        return code
 
 
 class CountryCodeField(serializers.CharField):
@@ -43,6 +75,20 @@ class CountryCodeField(serializers.CharField):
 
 class DateTimeInRange(serializers.DateTimeField):
     def to_internal_value(self, value) -> datetime:
+        from django.utils.dateparse import parse_datetime
+
+        try:
+            naive = (
+                isinstance(value, str)
+                and (parsed := parse_datetime(value.strip()))
+                and (parsed.tzinfo is None)
+            )
+        except ValueError:
+            naive = False  # the parent's message says what is wrong with it
+        if naive:
+            raise serializers.ValidationError(
+                _("Give the time zone, such as 2025-03-01T14:30:00Z or +01:00 at the end.")
+            )
         moment = super().to_internal_value(value)
         if not EARLIEST <= moment < LATEST:
             raise serializers.ValidationError(_("Use a date between 2000 and 2099."))

@@ -11,7 +11,14 @@ from rest_framework import serializers
 from rma.models import Order, OrderLine
 from rma.services.order_sync import CustomerData, LineData, OrderData
 
-from .common import CountryCodeField, DateTimeInRange, ShippingAddressField, address_fields, money
+from .common import (
+    CountryCodeField,
+    CurrencyField,
+    DateTimeInRange,
+    ShippingAddressField,
+    address_fields,
+    money,
+)
 
 ORDER_NUMBER = r"^[^/\x00-\x1f\x7f]+$"
 UPSERT_FIELDS = (
@@ -91,7 +98,7 @@ class OrderSerializer(serializers.ModelSerializer):
         choices=Order.Channel.choices, required=False, default=Order.Channel.OWN_STORE
     )
     country_of_purchase = CountryCodeField(help_text="The warranty holds there only (AQA-8).")
-    currency = serializers.RegexField(r"^[A-Z]{3}$", help_text="ISO 4217 code, such as EUR.")
+    currency = CurrencyField(help_text="ISO 4217 code, such as EUR.")
     is_corporate = serializers.BooleanField(
         required=False, default=False, help_text="Corporate purchases are excluded from AQA-4."
     )

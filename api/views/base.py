@@ -11,7 +11,6 @@ from __future__ import annotations
 from contextlib import ExitStack
 
 from django_scopes import scope
-from rest_framework.parsers import JSONParser
 from rest_framework.renderers import JSONRenderer
 
 from portal.models import Vendor
@@ -22,6 +21,7 @@ from ..authentication import ApiKeyAuthentication, HasVendorKey
 from ..errors import api_exception_handler
 from ..models import ApiKey
 from ..pagination import VendorCursorPagination
+from ..parsers import StrictJSONParser
 from ..schema import VendorAutoSchema
 from ..throttling import ApiKeyRateThrottle
 
@@ -34,7 +34,7 @@ class VendorAPIMixin:
     throttle_classes = [ApiKeyRateThrottle]
     pagination_class = VendorCursorPagination
     renderer_classes = [JSONRenderer]
-    parser_classes = [JSONParser]
+    parser_classes = [StrictJSONParser]
     schema = VendorAutoSchema()
 
     api_key: ApiKey

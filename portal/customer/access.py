@@ -129,11 +129,22 @@ def solution_for(request: HttpRequest, vendor: Vendor, public_id) -> WarrantySol
     solution = get_object_or_404(
         WarrantySolution.objects.select_related("order", "vendor"), public_id=public_id
     )
-    if signed_in_case(request, "solution", vendor) != solution.pk:
+    signed_in = signed_in_case(request, "solution", vendor) == solution.pk
+    if signed_in and _signed_in_before_reissue(request, solution):
+        request.session.pop(SESSION_KEY, None)
+        signed_in = False
+    if not signed_in:
         raise SignInRequired(
             redirect("portal:solution_login", vendor_slug=vendor.slug, public_id=public_id)
         )
     return solution
+
+
+def _signed_in_before_reissue(request: HttpRequest, solution: WarrantySolution) -> bool:
+    """A session opened with a password that has since been replaced (REO-1 re-issue) ends."""
+    issued = solution.password_issued_at
+    signed_in_at = float(request.session.get(SESSION_KEY, {}).get("at", 0))
+    return bool(issued) and signed_in_at < issued.timestamp()
 
 
 def access_for(request: HttpRequest, vendor: Vendor) -> ReturnAccess:
@@ -237,6 +248,8 @@ def solution_login(request: HttpRequest, vendor: Vendor, public_id) -> HttpRespo
 @vendor_view
 def access_login(request: HttpRequest, vendor: Vendor, token: str) -> HttpResponse:
     """The emailed self-service link: its password opens that order's returns."""
+    if not token.isprintable():  # a NUL byte cannot even reach a database query
+        raise Http404("No such link.")
     access = ReturnAccess.objects.filter(token=token).select_related("order").first()
     if access is None:
         raise Http404("No such link.")

@@ -68,10 +68,13 @@ class AddressFields(forms.Form):
 
     def __init__(self, *args, country: str = "", **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        from rma.models import Order
+
         for name, label in ADDRESS_LABELS.items():
             self.fields[name] = forms.CharField(
                 label=label,
-                max_length=200,
+                # The column's own length: a longer value is a form error, never a 500.
+                max_length=Order._meta.get_field(name).max_length,
                 required=name in REQUIRED_ADDRESS,
                 widget=forms.TextInput(attrs={"autocomplete": AUTOCOMPLETE[name]}),
             )

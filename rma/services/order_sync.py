@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from portal.models import Vendor
 from rma.models import Customer, Order, OrderLine, ReturnLine, SolutionLine
@@ -88,13 +88,23 @@ def _customer(vendor: Vendor, data: CustomerData) -> Customer:
     return customer
 
 
-@transaction.atomic
 def order_upsert(*, vendor: Vendor, data: OrderData) -> tuple[Order, bool]:
     """Create the order or bring it up to date; returns it and whether it was created.
 
     Lines are matched by SKU. A line the shop no longer sends is removed, unless a return or a
     warranty solution refers to it: then nothing is saved and the error names the SKU.
+
+    Two requests creating the same new order number (or customer) at once: the loser's insert
+    meets the unique constraint, and it runs once more, now updating what the winner created.
     """
+    try:
+        return _order_upsert(vendor=vendor, data=data)
+    except IntegrityError:
+        return _order_upsert(vendor=vendor, data=data)
+
+
+@transaction.atomic
+def _order_upsert(*, vendor: Vendor, data: OrderData) -> tuple[Order, bool]:
     skus = [line.sku for line in data.lines]
     if not skus:
         raise DomainError("An order needs at least one line.", code="invalid")
@@ -128,6 +138,13 @@ def order_upsert(*, vendor: Vendor, data: OrderData) -> tuple[Order, bool]:
         order.save()
         _sync_lines(vendor, order, data.lines)
         return order, True
+    new_currency = values.get("currency")
+    if new_currency and new_currency != order.currency and _has_cases(order):
+        raise DomainError(
+            f"Order {order.number} has returns or warranty solutions in {order.currency}; its "
+            f"currency cannot change to {new_currency}. Send the order with {order.currency}.",
+            code="currency_locked",
+        )
     # An unchanged resend must not move updated_at, or "updated since" would return everything.
     changed = order.customer_id != customer.pk
     order.customer = customer
@@ -137,6 +154,15 @@ def order_upsert(*, vendor: Vendor, data: OrderData) -> tuple[Order, bool]:
     if _sync_lines(vendor, order, data.lines) or changed:
         order.save()
     return order, False
+
+
+def _has_cases(order: Order) -> bool:
+    from rma.models import ReturnRequest, WarrantySolution
+
+    return (
+        ReturnRequest.objects.filter(order=order).exists()
+        or WarrantySolution.objects.filter(order=order).exists()
+    )
 
 
 def _differs(current: object, new: object) -> bool:
