@@ -21,7 +21,6 @@ class ReturnAccessAdmin(TenantAdmin):
     list_display = ("order", "email", "created_at", "expires_at", "used_at")
     search_fields = ("order__number", "email")
     list_select_related = ("order",)
-    date_hierarchy = "created_at"
     fields = ("order", "email", "language", "created_at", "expires_at", "used_at")
     readonly_fields = fields
 
@@ -64,7 +63,6 @@ class OrderChangeRequestAdmin(CaseAdmin):
     list_filter = ("kind", "status", "best_effort")
     search_fields = ("order__number", "customer__email")
     list_select_related = ("order", "customer")
-    date_hierarchy = "requested_at"
     case_actions = CHANGE_ACTIONS
     readonly_fields = (
         "order_link",

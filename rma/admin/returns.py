@@ -18,6 +18,7 @@ from rma.services.return_handling import refund_preview
 
 from .base import CaseAction, CaseAdmin, ReadOnlyInline, breakdown_html, findings_html
 from .evidence import EvidenceInline
+from .search import IndexedSearchMixin
 from .simulator import simulator_view
 
 RETURN_ACTIONS: tuple[CaseAction, ...] = (
@@ -155,7 +156,7 @@ def _bulk(service_name: str, label: str, guard: str):
 
 
 @admin.register(ReturnRequest)
-class ReturnRequestAdmin(CaseAdmin):
+class ReturnRequestAdmin(IndexedSearchMixin, CaseAdmin):
     list_display = (
         "__str__",
         "status",
@@ -170,7 +171,6 @@ class ReturnRequestAdmin(CaseAdmin):
     list_filter = ("status", "scenario", OverdueFilter)
     search_fields = ("rma_number", "order__number", "customer__email", "tracking_number")
     list_select_related = ("order", "customer")
-    date_hierarchy = "requested_at"
     inlines = (ReturnLineInline, EvidenceInline, ReturnEventInline)
     actions = (
         _bulk("start_review", "Start review of selected requests", "can_start_review"),
