@@ -18,6 +18,7 @@ from django.utils.html import format_html, format_html_join
 from portal.models import Vendor
 from rma.services import DomainError
 
+from .paging import NextPagePaginator, page_number
 from .presentation import CaseHeader, timeline
 
 
@@ -68,7 +69,16 @@ class TenantAdmin(admin.ModelAdmin):
 
     show_full_result_count = False
     list_per_page = 50
+    # "Show all" would read every row of the vendor.
+    list_max_show_all = 0
+    # Pages without COUNT(*): see paging.py.
+    paginator = NextPagePaginator
     allow_add = False
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        return self.paginator(
+            queryset, per_page, orphans, allow_empty_first_page, page=page_number(request)
+        )
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return is_member(request)

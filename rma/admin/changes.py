@@ -25,7 +25,6 @@ class ReturnAccessAdmin(TenantAdmin):
     list_display = ("order", "email", "created_at", "expires_at", "used_at")
     search_fields = ("order__number", "email")
     list_select_related = ("order",)
-    date_hierarchy = "created_at"
     fields = ("order", "email", "language", "created_at", "expires_at", "used_at")
     readonly_fields = fields
 
@@ -67,7 +66,6 @@ class OrderChangeRequestAdmin(WorkspaceAdminMixin, QueueAdminMixin, ExportAdminM
     list_filter = (QueueFilter, "kind", "status", "best_effort")
     search_fields = ("order__number", "customer__email")
     list_select_related = ("order", "customer", "assignee")
-    date_hierarchy = "requested_at"
     case_actions = CHANGE_ACTIONS
     # The case page is ours (CaseAdmin); Django's change form is never shown or saved.
     fields = readonly_fields = ("status",)

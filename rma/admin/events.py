@@ -30,7 +30,6 @@ class EventAdmin(TenantAdmin):
         "note",
     )
     list_select_related = ("return_request", "solution", "order_change", "order_change__order")
-    date_hierarchy = "created_at"
     readonly_fields = (
         "created_at",
         "solution",

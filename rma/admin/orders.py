@@ -18,6 +18,7 @@ from rma.services import Actor
 from rma.services.solutions import ProposedLine
 
 from .base import TenantAdmin, TenantInline
+from .search import IndexedSearchMixin
 
 
 @admin.register(Customer)
@@ -42,7 +43,7 @@ class OrderLineInline(TenantInline):
 
 
 @admin.register(Order)
-class OrderAdmin(TenantAdmin):
+class OrderAdmin(IndexedSearchMixin, TenantAdmin):
     allow_add = True
     list_display = (
         "number",
@@ -57,7 +58,6 @@ class OrderAdmin(TenantAdmin):
     search_fields = ("number", "customer__email", "tracking_number")
     list_select_related = ("customer",)
     autocomplete_fields = ("customer",)
-    date_hierarchy = "placed_at"
     inlines = (OrderLineInline,)
     readonly_fields = ("cases",)
     fieldsets = (

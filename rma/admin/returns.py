@@ -30,6 +30,7 @@ from .evidence import evidence_items
 from .export import ExportAdminMixin
 from .presentation import CaseHeader, deadline_line, quantity_line, status_label, vendor_time
 from .queues import QueueAdminMixin, QueueFilter
+from .search import IndexedSearchMixin
 from .simulator import simulator_view
 from .workspace import WorkspaceAdminMixin
 
@@ -189,7 +190,9 @@ def _bulk(service_name: str, label: str, guard: str):
 
 
 @admin.register(ReturnRequest)
-class ReturnRequestAdmin(WorkspaceAdminMixin, QueueAdminMixin, ExportAdminMixin, CaseAdmin):
+class ReturnRequestAdmin(
+    IndexedSearchMixin, WorkspaceAdminMixin, QueueAdminMixin, ExportAdminMixin, CaseAdmin
+):
     list_display = (
         "__str__",
         "status",
@@ -205,7 +208,6 @@ class ReturnRequestAdmin(WorkspaceAdminMixin, QueueAdminMixin, ExportAdminMixin,
     list_filter = (QueueFilter, "status", "scenario", OverdueFilter)
     search_fields = ("rma_number", "order__number", "customer__email", "tracking_number")
     list_select_related = ("order", "customer", "assignee")
-    date_hierarchy = "requested_at"
     actions = (
         _bulk("start_review", "Start review of selected requests", "can_start_review"),
         _bulk("approve", "Approve selected requests", "can_approve"),

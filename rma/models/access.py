@@ -27,7 +27,12 @@ class ReturnAccess(TenantModel):
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("return access link")
-        indexes = [models.Index(fields=["expires_at"], name="returnaccess_expires")]
+        indexes = [
+            models.Index(fields=["expires_at"], name="returnaccess_expires"),
+            models.Index(
+                fields=["vendor", "-created_at", "-id"], name="returnaccess_vendor_created"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.order.number} → {self.email}"

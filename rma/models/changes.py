@@ -48,6 +48,12 @@ class OrderChangeRequest(TenantModel, Assignable, ShippingAddress):
 
     class Meta:
         ordering = ["-requested_at"]
+        # The changelist's (and the API's) orderings within one vendor.
+        indexes = [
+            models.Index(
+                fields=["vendor", "-requested_at", "-id"], name="orderchange_vendor_requested"
+            ),
+        ]
         verbose_name = _("order change request")
         constraints = [
             models.UniqueConstraint(

@@ -61,6 +61,10 @@ class Event(TenantModel):
 
     class Meta:
         ordering = ["created_at", "id"]
+        # The changelist's (and the API's) orderings within one vendor.
+        indexes = [
+            models.Index(fields=["vendor", "created_at", "id"], name="event_vendor_created"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(

@@ -50,6 +50,10 @@ class Evidence(TenantModel):
 
     class Meta:
         ordering = ["uploaded_at", "id"]
+        # The changelist's (and the API's) orderings within one vendor.
+        indexes = [
+            models.Index(fields=["vendor", "uploaded_at", "id"], name="evidence_vendor_uploaded"),
+        ]
         verbose_name_plural = "evidence"
         constraints = [
             models.CheckConstraint(

@@ -93,6 +93,11 @@ class Order(TenantModel, ShippingAddress):
 
     class Meta:
         ordering = ["-placed_at"]
+        # The changelist's (and the API's) orderings within one vendor.
+        indexes = [
+            models.Index(fields=["vendor", "-placed_at", "-id"], name="order_vendor_placed"),
+            models.Index(fields=["vendor", "-updated_at", "-id"], name="order_vendor_updated"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["vendor", "number"], name="order_unique_number"),
             models.CheckConstraint(

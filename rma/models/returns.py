@@ -129,6 +129,9 @@ class ReturnRequest(TenantModel, Assignable):
             ),
         ]
         indexes = [
+            # The changelist's and the API's orderings within one vendor (admin adds -pk).
+            models.Index(fields=["vendor", "-requested_at", "-id"], name="return_vendor_requested"),
+            models.Index(fields=["vendor", "-updated_at", "-id"], name="return_vendor_updated"),
             models.Index(
                 fields=["review_due"],
                 name="return_review_due",

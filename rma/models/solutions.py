@@ -87,6 +87,9 @@ class WarrantySolution(TenantModel, Assignable, ShippingAddress):
     class Meta:
         ordering = ["-created_at"]
         indexes = [
+            # The changelist's and the API's orderings within one vendor (admin adds -pk).
+            models.Index(fields=["vendor", "-created_at", "-id"], name="solution_vendor_created"),
+            models.Index(fields=["vendor", "-updated_at", "-id"], name="solution_vendor_updated"),
             models.Index(
                 fields=["remind_at"],
                 name="solution_remind_due",
