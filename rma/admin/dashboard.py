@@ -73,7 +73,7 @@ def bar_chart(rows: list[tuple[str, float, str]], *, width: int = 300, row: int 
     return {"bars": bars, "height": max(row, len(bars) * row), "width": width, "row": row}
 
 
-def column_chart(rows: list[tuple[str, float, str]], *, height: int = 140, col: int = 44) -> dict:
+def column_chart(rows: list[tuple[str, float, str]], *, height: int = 140, col: int = 60) -> dict:
     """Vertical columns over time (months, days), the figure above each column."""
     top = max((value for _l, value, _s in rows), default=0) or 1
     bars = []
@@ -243,7 +243,7 @@ def dashboard_data(vendor: Vendor, *, now: datetime | None = None) -> dict[str, 
         "open_total": open_total,
         "open_chart": bar_chart(open_rows),
         "breaches": breaches,
-        "breach_chart": column_chart(breach_rows, height=100),
+        "breach_chart": column_chart(breach_rows, height=100, col=80),
         "week_start": week_start,
         "resolved_count": resolved["n"],
         "median_resolve": _humanise(resolved["median"]),

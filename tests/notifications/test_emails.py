@@ -217,6 +217,11 @@ def _walk_every_kind(vendor_r, vendor_m) -> None:
             context={"access_url": "http://x/", "password": "P", "order_number": "O"},
             key="access-walk",
         )
+        # The case message thread: an agent writes, the customer answers.
+        from rma.services.messages import message_from_customer, message_to_customer
+
+        message_to_customer(case=rr, actor=AGENT, body="Please send a photo of the label.")
+        message_from_customer(case=rr, actor=Actor.customer(rr.customer.email), body="Here it is.")
 
 
 def test_every_kind_renders_both_parts_in_english_and_german():
