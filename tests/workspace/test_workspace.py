@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from html.parser import HTMLParser
 
 import pytest
 from django.core import mail
@@ -208,3 +209,28 @@ def test_colleague_sees_notes_outsider_gets_nothing(client, colleague_a, outside
     assert "Secret internal remark" in client.get(_change(rr)).content.decode()
     client.force_login(outsider_b)
     assert client.get(_change(rr)).status_code == 302
+
+
+class _FormNesting(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.depth = self.deepest = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "form":
+            self.depth += 1
+            self.deepest = max(self.deepest, self.depth)
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.depth -= 1
+
+
+@pytest.mark.parametrize("name", ["returnrequest", "warrantysolution", "orderchangerequest"])
+def test_workspace_forms_are_never_nested(client, agent_a, graphs, name):
+    client.force_login(agent_a)
+    html = client.get(_change(graphs["a"][name], name)).content.decode()
+    parser = _FormNesting()
+    parser.feed(html)
+    # Every form on the case page, the workspace panels' included, stands alone.
+    assert "ws-note-body" in html and parser.depth == 0 and parser.deepest == 1
