@@ -11,7 +11,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/8
 # pytest-xdist processes: one a core (`auto`); TEST_WORKERS=0 runs the suite in one process.
 TEST_WORKERS ?= auto
 
-.PHONY: run test lint migrations-check services system-deps venv clean messages browser
+.PHONY: run test bench lint migrations-check services system-deps venv clean messages browser
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,12 @@ services: $(STAMP)
 
 test: lint migrations-check system-deps services messages
 	DATABASE_URL="$(TEST_DATABASE_URL)" REDIS_URL="$(TEST_REDIS_URL)" $(BIN)/pytest -n $(TEST_WORKERS)
+
+# Benchmarks (never part of `make test`): each bench/*.py builds its own database (rma_bench_*)
+# and prints its ratios against a baseline measured in the same run. BENCH_ROWS=100000 for a
+# quicker, smaller run; `$(BIN)/python bench/run.py NAME` for one script.
+bench: services
+	$(BIN)/python bench/run.py
 
 # Only the browser tests (Debian's Chromium headless); screenshots in test-artifacts/screenshots/.
 browser: system-deps services messages
