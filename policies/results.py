@@ -19,6 +19,7 @@ from policies.facts import (
     OrderFacts,
     RequestFacts,
 )
+from policies.vocabulary import Figure
 
 
 def plural(count: int, word: str) -> str:
@@ -68,7 +69,7 @@ class Decision:
     @property
     def best_effort(self) -> bool:
         """True when the vendor only promises to try (AQA-1 after its 12 hours)."""
-        return any(f.figures.get("best_effort") == "true" for f in self.findings)
+        return any(f.figures.get(Figure.BEST_EFFORT) == "true" for f in self.findings)
 
     def to_dict(self) -> dict[str, Any]:
         return {**dataclasses.asdict(self), "findings": [f.to_dict() for f in self.findings]}

@@ -7,7 +7,10 @@ dropped email or reminder.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 
 def msg(template: str) -> str:
@@ -17,6 +20,44 @@ def msg(template: str) -> str:
     marker returns it unchanged.
     """
     return template
+
+
+@dataclass(frozen=True)
+class Message:
+    """A text as data: a marked template (``%(name)s`` placeholders), its parameters and, for a
+    count, the plural template. Stored as it is and rendered in the reader's language at the
+    edge (``rma.messages.render``), so a later settings change never relabels it."""
+
+    id: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+    plural: str | None = None
+    count: str | None = None  # the parameter that picks the plural form
+    rule_id: str = ""  # the rule a page may cite quietly beside the text (a "why")
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"id": self.id, "params": dict(self.params)}
+        if self.plural:
+            out.update(plural=self.plural, count=self.count)
+        if self.rule_id:
+            out["rule_id"] = self.rule_id
+        return out
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Message:
+        return cls(
+            data["id"],
+            data.get("params", {}),
+            data.get("plural"),
+            data.get("count"),
+            data.get("rule_id", ""),
+        )
+
+    def english(self) -> str:
+        """The text untranslated (logs, tests, the API's ``message`` beside its id)."""
+        template = self.id
+        if self.plural and self.count and self.params.get(self.count) != 1:
+            template = self.plural
+        return template % dict(self.params) if self.params else template
 
 
 class DeadlineName(StrEnum):
@@ -52,6 +93,22 @@ class WrongItemOption(StrEnum):
 
     KEEP = "keep"
     RETURN = "return"
+
+
+class SolutionStep(StrEnum):
+    """The steps of a warranty solution whose audit events cite the vendor's rule for them."""
+
+    PROPOSE = "propose"
+    AGREE = "agree"
+    DISAGREE = "disagree"
+    FILL_IN = "fill_in"
+    RETURN = "return"
+    PAY = "pay"
+    UPLOAD = "upload"
+    ADDRESS = "address"
+    SUBMIT = "submit"
+    COMPLETE = "complete"
+    EXPIRE = "expire"
 
 
 class EventSubject(StrEnum):

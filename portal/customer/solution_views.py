@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.models import Vendor
+from rma.messages import render_all
 from rma.models import Evidence, SolutionStatus, WarrantySolution
 from rma.services import Actor, DomainError, solution_agree, solution_reject
 from rma.services.evidence import evidence_checklist, evidence_remove
@@ -33,31 +34,16 @@ def _actor(solution: WarrantySolution) -> Actor:
     return Actor.customer(solution.order.customer.email)
 
 
-def next_steps(solution: WarrantySolution) -> list[str]:
-    """What the customer does, in order, for this solution (REO-4..REO-12)."""
-    steps = []
-    if solution.status == S.PENDING_CONFIRM:
-        steps.append(_("Review the proposal, then agree or disagree (REO-4)."))
-    if solution.return_required:
-        steps.append(
-            _("Mail the item, then add the return tracking number and the postage receipt (REO-7).")
-        )
-    if solution.makeup_payment_required:
-        steps.append(
-            _(
-                "Pay %(amount)s %(currency)s, then add the transaction ID and a screenshot of "
-                "the payment (REO-8)."
-            )
-            % {"amount": solution.makeup_amount, "currency": solution.currency}
-        )
-    if not (solution.return_required or solution.makeup_payment_required):
-        steps.append(_("Nothing to send or pay: check your shipping address and submit (REO-10)."))
-    else:
-        steps.append(_("Confirm your shipping address and submit (REO-6)."))
-    steps.append(
-        _("Wait for your replacement or refund; the status page shows where it stands (REO-12).")
+def next_steps(solution: WarrantySolution) -> list[tuple[str, str]]:
+    """What the customer does, in order, for this solution, as the vendor's policy lists it."""
+    steps = solution.vendor.get_policy().solution_steps(
+        return_needed=solution.return_required,
+        payment_needed=solution.makeup_payment_required,
+        awaiting_confirmation=solution.status == S.PENDING_CONFIRM,
+        amount=str(solution.makeup_amount),
+        currency=solution.currency,
     )
-    return steps
+    return list(zip(render_all(steps), (s.rule_id for s in steps), strict=True))
 
 
 def _page(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 import uuid
 from collections.abc import Iterable, Sequence
 from datetime import datetime
@@ -11,6 +10,7 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from policies.base import Scenario as PolicyScenario
 from rma.models import Order, OrderLine, ReturnLine, ReturnRequest, ReturnStatus
 from rma.models.returns import Scenario
 
@@ -79,7 +79,7 @@ def return_create(
         {"name": d.name, "at": d.at.isoformat(), "rule_id": d.rule_id, "label": d.label}
         for d in deadlines
     ]
-    return_required = not (scenario == Scenario.WRONG_ITEM and wrong_item_option == "keep")
+    return_required = policy.return_required(PolicyScenario(scenario), wrong_item_option)
     rr = ReturnRequest.objects.create(
         vendor_id=order.vendor_id,
         public_id=uuid.uuid4(),
@@ -180,9 +180,11 @@ def return_approve(
 
 
 def _allocate_rma_number(rr: ReturnRequest) -> str:
-    """Reserve a random unique number; the unique constraint settles a rare collision."""
+    """Reserve a random unique number in the vendor's format; the unique constraint settles a
+    rare collision."""
+    policy = rr.vendor.get_policy()
     for _attempt in range(10):
-        number = f"RMA{secrets.randbelow(10**9):09d}"
+        number = policy.generate_rma_number()
         try:
             with transaction.atomic():
                 ReturnRequest.objects.filter(pk=rr.pk).update(rma_number=number)
