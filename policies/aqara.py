@@ -75,6 +75,17 @@ class AqaraPolicy(Policy):
     scenarios = (Scenario.NON_QUALITY, Scenario.WARRANTY_CLAIM)
     Settings = AqaraSettings
     scope_rule = "AQA-12"
+    rule_prefix = "AQA"
+    rule_doc = "docs/policies/aqara.md"
+    demo_vendor = {
+        "name": "Aqara",
+        "time_zone": "America/New_York",
+        "operating_country": "US",
+        "accent_colour": "#1d6b4f",
+        "support_email": "contact@aqara.example",
+        "sender_email": "service@aqara.example",
+        "return_address": "Aqara Returns Center\n45 Harbor Way\nNewark, NJ 07114\nUSA",
+    }
     settings: AqaraSettings
 
     def reason_required(self, scenario: Scenario | None) -> bool:

@@ -79,6 +79,11 @@ class Policy(ABC):
     scenarios: ClassVar[tuple[Scenario, ...]] = ()
     Settings: ClassVar[type[BaseSettings]] = BaseSettings
     scope_rule: ClassVar[str]  # cited when a request falls outside what the policy handles
+    rule_prefix: ClassVar[str]  # every rule id of this vendor is PREFIX-N
+    rule_doc: ClassVar[str]  # the rule document, relative to the repository root
+    # What `make run` seeds for this vendor (name, time zone, country, colour, addresses);
+    # None: the demo leaves the vendor out.
+    demo_vendor: ClassVar[Mapping[str, str] | None] = None
     reminded_deadlines: ClassVar[frozenset[DeadlineName]] = frozenset()
     # The rule each warranty-solution step's audit event cites; empty: the vendor has none.
     solution_rules: ClassVar[Mapping[SolutionStep, str]] = {}

@@ -117,6 +117,17 @@ class MarketplacePolicy(Policy):
     scenarios = (Scenario.NON_QUALITY, Scenario.WRONG_ITEM, Scenario.QUALITY_DEFECT)
     Settings = MarketplaceSettings
     scope_rule = "MKT-1"
+    rule_prefix = "MKT"
+    rule_doc = "docs/policies/marketplace.md"
+    demo_vendor = {
+        "name": "Component Market",
+        "time_zone": "Asia/Shanghai",
+        "operating_country": "CN",
+        "accent_colour": "#b3261e",
+        "support_email": "rma@componentmarket.example",
+        "sender_email": "rma@componentmarket.example",
+        "return_address": "Component Market RMA\n88 Keji Road, Futian\nShenzhen 518000\nChina",
+    }
     reminded_deadlines = frozenset({DeadlineName.SHIP_BY, DeadlineName.RETURN_BY})
     rma_number_rule = "MKT-1"
     wrong_item_rule = "MKT-7"

@@ -64,6 +64,17 @@ class ReolinkPolicy(Policy):
     scenarios = ()
     Settings = ReolinkSettings
     scope_rule = "REO-4"
+    rule_prefix = "REO"
+    rule_doc = "docs/policies/reolink.md"
+    demo_vendor = {
+        "name": "Reolink",
+        "time_zone": "America/Los_Angeles",
+        "operating_country": "US",
+        "accent_colour": "#0b5cad",
+        "support_email": "support@reolink.example",
+        "sender_email": "warranty@reolink.example",
+        "return_address": "Reolink Returns\n1200 Industrial Rd\nSan Carlos, CA 94070\nUSA",
+    }
     settings: ReolinkSettings
     solution_rules = {
         SolutionStep.PROPOSE: "REO-1",

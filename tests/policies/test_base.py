@@ -29,8 +29,9 @@ from tests.policies import line, local, order, request
 POLICIES_DIR = Path(__file__).resolve().parents[2] / "policies"
 
 
-def test_registry_knows_the_three_vendors() -> None:
-    assert policy_keys() == ("reolink", "marketplace", "aqara")
+def test_registry_knows_the_vendors() -> None:
+    # The three real vendors, then the suite's test-only one (tests/policies/vendors/).
+    assert policy_keys() == ("reolink", "marketplace", "aqara", "brightline")
     for key, cls in POLICIES.items():
         policy = get_policy(key, timezone="Europe/Berlin", country="DE")
         assert isinstance(policy, cls) and isinstance(policy, Policy)
