@@ -1,6 +1,6 @@
-"""Demo data for `make run`: every registered vendor policy's demo vendor, with branding, agents, and orders and cases that
-cover every scenario of each vendor's policy. Cases are created through the domain services,
-so their audit trails, decisions and emails are real."""
+"""Demo data for `make run`: the demo vendor each registered policy describes, with branding,
+agents, and orders and cases that cover every scenario of each vendor's policy. Cases are
+created through the domain services, so their audit trails, decisions and emails are real."""
 
 from __future__ import annotations
 
