@@ -64,7 +64,7 @@ class DisagreeForm(forms.Form):
 
 
 class AddressFields(forms.Form):
-    """The shipping address; the country is shown, never chosen (REO-11 on the server too)."""
+    """The shipping address; the country is shown, never chosen."""
 
     def __init__(self, *args, country: str = "", **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -84,7 +84,7 @@ class AddressFields(forms.Form):
 
 
 class SolutionDetailsForm(AddressFields):
-    """After agreeing: address, and as the solution needs, tracking (REO-7) or payment."""
+    """After agreeing: address, and as the solution needs, tracking or payment."""
 
     def __init__(self, *args, solution, **kwargs) -> None:
         super().__init__(*args, country=str(solution.ship_country), **kwargs)

@@ -228,7 +228,7 @@ def return_detail(request: HttpRequest, vendor: Vendor, public_id) -> HttpRespon
 @vendor_view
 @case_view
 def return_tracking(request: HttpRequest, vendor: Vendor, public_id) -> HttpResponse:
-    """MKT-2: only the allowed carriers' formats are accepted."""
+    """Only the allowed carriers' formats are accepted."""
     access, rr = _own_return(request, vendor, public_id)
     form = TrackingForm(request.POST, carriers=vendor.get_policy().carriers())
     if form.is_valid() and rr.can_mark_shipped():
@@ -253,7 +253,7 @@ def return_tracking(request: HttpRequest, vendor: Vendor, public_id) -> HttpResp
 @vendor_view
 @case_view
 def return_slip(request: HttpRequest, vendor: Vendor, public_id) -> HttpResponse:
-    """MKT-1/MKT-6: the RMA number, large, for the parcel's recipient block."""
+    """The RMA number, large, for the parcel's recipient block."""
     _access, rr = _own_return(request, vendor, public_id)
     if not rr.rma_number:
         raise Http404("No RMA number yet.")

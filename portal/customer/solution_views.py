@@ -1,4 +1,4 @@
-"""The warranty-solution pages (REO-2..REO-12): content, agree or disagree, details, status."""
+"""The warranty-solution pages: content, agree or disagree, details, status."""
 
 from __future__ import annotations
 
@@ -60,7 +60,7 @@ def _page(
 @vendor_view
 @case_view
 def solution_content(request: HttpRequest, vendor: Vendor, public_id) -> HttpResponse:
-    """REO-3: everything proposed, with Agree and Disagree."""
+    """Everything proposed, with Agree and Disagree."""
     solution = solution_for(request, vendor, public_id)
     return _page(
         request,
@@ -88,7 +88,7 @@ def solution_agree_view(request: HttpRequest, vendor: Vendor, public_id) -> Http
 @vendor_view
 @case_view
 def solution_disagree(request: HttpRequest, vendor: Vendor, public_id) -> HttpResponse:
-    """REO-4 needs a comment; REO-5 allows it only while the solution awaits confirmation."""
+    """A disagreement needs a comment, and only while the solution awaits confirmation."""
     solution = solution_for(request, vendor, public_id)
     form = DisagreeForm(request.POST if request.method == "POST" else None)
     refusal = None
@@ -119,7 +119,7 @@ def solution_disagree(request: HttpRequest, vendor: Vendor, public_id) -> HttpRe
 @vendor_view
 @case_view
 def solution_details(request: HttpRequest, vendor: Vendor, public_id) -> HttpResponse:
-    """REO-6..REO-11: one form for the address, tracking, payment and uploads; save or submit."""
+    """One form for the address, tracking, payment and uploads; save or submit."""
     solution = solution_for(request, vendor, public_id)
     if solution.status == S.PENDING_CONFIRM:
         return redirect("portal:solution_content", vendor.slug, public_id)
@@ -182,7 +182,7 @@ def solution_details(request: HttpRequest, vendor: Vendor, public_id) -> HttpRes
 @vendor_view
 @case_view
 def solution_status(request: HttpRequest, vendor: Vendor, public_id) -> HttpResponse:
-    """REO-12: where the case stands and what happens next."""
+    """Where the case stands and what happens next."""
     solution = solution_for(request, vendor, public_id)
     missing = solution_missing(solution) if solution.status == S.CONFIRMED else []
     return _page(

@@ -124,7 +124,7 @@ def return_start_review(*, return_request: ReturnRequest, actor: Actor) -> Retur
 
 @transaction.atomic
 def return_flag_complex(*, return_request: ReturnRequest, actor: Actor) -> ReturnRequest:
-    """Mark a case complex, which gives the review more working days (MKT-9)."""
+    """Mark a case complex, which gives the review more working days."""
     rr = lock(ReturnRequest, return_request.pk)
     guard(rr.can_flag_complex(), rr, "flag the case complex")
     review = rr.vendor.get_policy().review_due(rr.requested_at, complex_case=True)
@@ -232,7 +232,7 @@ def return_cancel(
 def return_review_sla_breach(
     *, return_request: ReturnRequest, actor: Actor, at: datetime | None = None
 ) -> ReturnRequest:
-    """Flag a request whose review is overdue (MKT-9); the status does not change."""
+    """Flag a request whose review is overdue; the status does not change."""
     at = at or timezone.now()
     rr = lock(ReturnRequest, return_request.pk)
     if rr.sla_breached_at is not None or rr.status not in (R.REQUESTED, R.UNDER_REVIEW):

@@ -70,7 +70,7 @@ def solution_create(
 ) -> tuple[WarrantySolution, str]:
     """Propose a solution; returns it with the one-time password.
 
-    With ``notify`` the REO-1 email carrying the password is recorded in the outbox in this
+    With ``notify`` the email carrying the password is recorded in the outbox in this
     transaction; without it the vendor writes to its customer itself and the portal sends
     nothing, reminders included.
     """
@@ -162,7 +162,7 @@ def solution_issue_password(
 ) -> str:
     """A new password for an open solution; the old one stops working at once.
 
-    With ``notify`` the new password is emailed (REO-1); a queued email holding the old one
+    With ``notify`` the new password is emailed; a queued email holding the old one
     is cancelled when its turn comes.
     """
     at = at or timezone.now()
@@ -213,7 +213,7 @@ def solution_agree(
 def solution_reject(
     *, solution: WarrantySolution, actor: Actor, comment: str, at: datetime | None = None
 ) -> WarrantySolution:
-    """Disagree with a comment naming the wanted solution; only while pending (REO-4, REO-5)."""
+    """Disagree with a comment naming the wanted solution; only while pending."""
     at = at or timezone.now()
     sol = lock(WarrantySolution, solution.pk)
     policy = sol.vendor.get_policy()
@@ -322,7 +322,7 @@ def solution_missing(solution: WarrantySolution) -> list[tuple[str, str]]:
 def solution_submit(
     *, solution: WarrantySolution, actor: Actor, at: datetime | None = None
 ) -> WarrantySolution:
-    """Submit once the policy's requirements hold (REO-6..REO-10)."""
+    """Submit once the policy's requirements hold."""
     sol = lock(WarrantySolution, solution.pk)
     guard(sol.can_submit(), sol, "submit")
     missing = solution_missing(sol)
