@@ -34,10 +34,10 @@ from policies.base import (
     finding,
     money,
     msg,
-    plural,
     requested_lines,
 )
 from policies.calendar import is_after
+from policies.vocabulary import counted, plural_msg
 
 WRONG_ITEM_OPTIONS = ("keep", "return")  # MKT-7 (1) keep with compensation, (2) send back
 CONDITION = (  # MKT-4, in the order the customer reads them
@@ -181,19 +181,45 @@ class MarketplacePolicy(Policy):
     def _mkt3_window(self, order: OrderFacts, request: RequestFacts) -> Finding:
         limit = self.settings.return_window_days
         if order.delivered_at is None:
-            text = (
-                f"The carrier's tracking shows no delivery for order {order.number} yet; "
-                f"the {limit}-day return window starts on delivery"
+            text = Message(
+                msg(
+                    "The carrier's tracking shows no delivery for order %(order)s yet; the "
+                    "%(limit)s-day return window starts on delivery"
+                ),
+                {"order": order.number, "limit": limit},
             )
             return finding("MKT-3", False, text, limit_days=limit)
         end = self.calendar.add_days_end(order.delivered_at, limit)
         ok = not is_after(request.at, end)
         ago = self._days_between(order.delivered_at, request.at)
-        tail = "open through" if ok else "which ended on"
-        text = (
-            f"Delivered {self._day(order.delivered_at)}, {plural(ago, 'day')} ago; "
-            f"the limit is {limit} days, {tail} {end.date().isoformat()}"
-        )
+        params = {
+            "delivered": self._day(order.delivered_at),
+            "days": ago,
+            "limit": limit,
+            "end": end.date().isoformat(),
+        }
+        if ok:
+            text = counted(
+                plural_msg(
+                    "Delivered %(delivered)s, %(days)s day ago; the limit is %(limit)s days, "
+                    "open through %(end)s",
+                    "Delivered %(delivered)s, %(days)s days ago; the limit is %(limit)s days, "
+                    "open through %(end)s",
+                ),
+                params,
+                "days",
+            )
+        else:
+            text = counted(
+                plural_msg(
+                    "Delivered %(delivered)s, %(days)s day ago; the limit is %(limit)s days, "
+                    "which ended on %(end)s",
+                    "Delivered %(delivered)s, %(days)s days ago; the limit is %(limit)s days, "
+                    "which ended on %(end)s",
+                ),
+                params,
+                "days",
+            )
         figures = {"delivered_at": order.delivered_at, "days_since_delivery": ago}
         return finding("MKT-3", ok, text, **figures, limit_days=limit, deadline=end)
 

@@ -60,6 +60,16 @@ class Message:
         return template % dict(self.params) if self.params else template
 
 
+def plural_msg(singular: str, plural: str) -> tuple[str, str]:
+    """Mark a singular and plural template pair (``makemessages --keyword=plural_msg:1,2``)."""
+    return singular, plural
+
+
+def counted(forms: tuple[str, str], params: Mapping[str, Any], count: str, **kw: Any) -> Message:
+    """A message whose wording follows the number in ``params[count]`` (plural forms)."""
+    return Message(forms[0], params, plural=forms[1], count=count, **kw)
+
+
 class DeadlineName(StrEnum):
     """Every deadline a policy can give; each is stored by this name in a case's decision."""
 

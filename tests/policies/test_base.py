@@ -109,7 +109,14 @@ def test_decision_and_refund_serialise_to_json() -> None:
     req = request(local("UTC", 2026, 10, 2))
     payload = json.loads(json.dumps(policy.decide(order(), req).to_dict()))
     assert set(payload) == {"allowed", "findings", "policy_key", "policy_version"}
-    assert set(payload["findings"][0]) == {"rule_id", "ok", "message", "figures"}
+    for stored in payload["findings"]:
+        assert (
+            {"rule_id", "ok", "message", "figures"}
+            <= set(stored)
+            <= {"rule_id", "ok", "message", "figures", "text"}
+        )
+    window = next(f for f in payload["findings"] if f["rule_id"] == "MKT-3")
+    assert window["text"]["params"]["limit"] == 30 and window["text"]["count"] == "days"
     refund = json.loads(json.dumps(policy.refund(order(), req).to_dict()))
     assert refund["total"] == "75.00" and refund["lines"][0]["rule_id"] == "MKT-6"
     deadline = policy.deadlines(order(), req)[0].to_dict()

@@ -10,4 +10,8 @@ from django.core.management.commands import makemessages
 
 
 class Command(makemessages.Command):
-    xgettext_options = [*makemessages.Command.xgettext_options, "--keyword=msg"]
+    xgettext_options = [
+        *makemessages.Command.xgettext_options,
+        "--keyword=msg",
+        "--keyword=plural_msg:1,2",
+    ]
