@@ -28,3 +28,18 @@ def render(message: Message | Mapping[str, Any], language: str | None = None) ->
 
 def render_all(messages, language: str | None = None) -> list[str]:
     return [render(m, language) for m in messages]
+
+
+def finding_text(stored: Mapping[str, Any], language: str | None = None) -> str:
+    """A stored finding's sentence in the reader's language, without its rule id (shown apart);
+    a finding stored before texts were data falls back to its English message."""
+    if stored.get("text"):
+        return render(stored["text"], language)
+    return str(stored.get("message", ""))
+
+
+def refund_line_label(stored: Mapping[str, Any], language: str | None = None) -> str:
+    """A stored refund line's label in the reader's language (English where it has no text)."""
+    if stored.get("text"):
+        return render(stored["text"], language)
+    return str(stored.get("label", ""))
