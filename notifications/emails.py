@@ -19,15 +19,16 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from api.embedding import portal_link
+from policies.vocabulary import DeadlineName
 from portal.models import Membership, Vendor
 
 from .models import OutboxMessage
 from .outbox import decode_context, message_id_for, queue_email
 
 KINDS: dict[str, Any] = {
-    "solution_confirmation": _("REO-1: confirm your warranty solution, with the password"),
+    "solution_confirmation": _("Confirm your warranty solution, with the password"),
     "solution_reminder": _("Reminder: a warranty solution waits for your confirmation"),
-    "solution_disagreed_agent": _("To agents: a customer disagreed with a solution (REO-4)"),
+    "solution_disagreed_agent": _("To agents: a customer disagreed with a solution"),
     "return_access": _("Self-service link with its password"),
     "return_received_ack": _("We received your return request"),
     "return_approved": _("Return approved: RMA number, ship-by date, carriers, slip"),
@@ -114,7 +115,7 @@ def obsolete_reason(message: OutboxMessage, secrets: dict[str, str]) -> str:
     if solution is None or not solution.is_open:
         return "The solution is closed; its password no longer opens it."
     if not password_matches(secrets.get("password", ""), solution.password_hash):
-        return "A newer password was issued; this one no longer works (REO-1)."
+        return "A newer password was issued; this one no longer works."
     return ""
 
 
@@ -226,7 +227,7 @@ def _agent_emails(subject, kind: str, event, extra: dict[str, Any]) -> list[Outb
 
 
 def solution_confirmation(solution, password: str, *, event) -> OutboxMessage:
-    """REO-1: the password, highlighted, and the "Warranty Service" button to the login page."""
+    """The password, highlighted, and the "Warranty Service" button to the login page."""
     return _customer_email(solution, "solution_confirmation", event, {"password": password})
 
 
@@ -235,12 +236,13 @@ def solution_reminder(solution, *, event) -> OutboxMessage:
 
 
 def solution_disagreed_agent(solution, *, event) -> list[OutboxMessage]:
-    """REO-4: an agent reviews what the customer wants instead."""
+    """An agent reviews what the customer wants instead."""
     admin_url = absolute(reverse("admin:rma_warrantysolution_change", args=[solution.pk]))
     extra = {
         "comment": solution.rejection_comment,
         "customer_email": solution.order.customer.email,
         "admin_url": admin_url,
+        "rule_ids": list(event.rule_ids),
     }
     return _agent_emails(solution, "solution_disagreed_agent", event, extra)
 
@@ -265,7 +267,7 @@ def return_approved(rr, *, event) -> OutboxMessage:
     extra = {
         "return_required": rr.return_required,
         "ship_by": rr.ship_by,
-        "ship_by_rule": _rule_of(rr, "ship_by"),
+        "ship_by_rule": _rule_of(rr, DeadlineName.SHIP_BY),
         "return_address": rr.vendor.return_address,
         "slip_url": slip_url(rr),
     }
@@ -281,7 +283,7 @@ def return_rejected(rr, *, event) -> OutboxMessage:
 def ship_reminder(rr, *, event) -> OutboxMessage:
     extra = {
         "ship_by": rr.ship_by,
-        "ship_by_rule": _rule_of(rr, "ship_by"),
+        "ship_by_rule": _rule_of(rr, DeadlineName.SHIP_BY),
         "return_address": rr.vendor.return_address,
         "slip_url": slip_url(rr),
     }
@@ -304,7 +306,7 @@ def return_inspected(rr, *, event) -> OutboxMessage:
 
 
 def refund_issued(rr, *, event) -> OutboxMessage:
-    """The amount itemised by rule id, and when the funds arrive (MKT-11)."""
+    """The amount itemised by rule id, and when the funds arrive."""
     policy = rr.vendor.get_policy()
     window = policy.funds_window(rr.refunded_at)
     timing = policy.refund_due(rr.inspected_at or rr.refunded_at)
@@ -326,7 +328,7 @@ def return_waived(rr, *, event) -> OutboxMessage:
 
 
 def review_sla_breached_agent(rr, *, event) -> list[OutboxMessage]:
-    """MKT-9: the review is overdue; agents are told and the case is flagged in the admin."""
+    """The review is overdue; agents are told and the case is flagged in the admin."""
     extra = {
         "review_due": rr.review_due,
         "rule_ids": list(event.rule_ids),

@@ -15,10 +15,13 @@ from policies.base import (
     AttestationNeed,
     BaseSettings,
     Carrier,
+    CarrierCode,
     Deadline,
+    DeadlineName,
     Decision,
     EvidenceKind,
     EvidenceRequirement,
+    Figure,
     Finding,
     LineFacts,
     OrderFacts,
@@ -72,7 +75,21 @@ class AqaraPolicy(Policy):
     scenarios = (Scenario.NON_QUALITY, Scenario.WARRANTY_CLAIM)
     Settings = AqaraSettings
     scope_rule = "AQA-12"
+    rule_prefix = "AQA"
+    rule_doc = "docs/policies/aqara.md"
+    demo_vendor = {
+        "name": "Aqara",
+        "time_zone": "America/New_York",
+        "operating_country": "US",
+        "accent_colour": "#1d6b4f",
+        "support_email": "contact@aqara.example",
+        "sender_email": "service@aqara.example",
+        "return_address": "Aqara Returns Center\n45 Harbor Way\nNewark, NJ 07114\nUSA",
+    }
     settings: AqaraSettings
+
+    def reason_required(self, scenario: Scenario | None) -> bool:
+        return scenario is not Scenario.NON_QUALITY  # AQA-4: money back without a reason
 
     # -- decisions -------------------------------------------------------------------------
     def decide(self, order: OrderFacts, request: RequestFacts) -> Decision:
@@ -122,7 +139,9 @@ class AqaraPolicy(Policy):
                     f"{late}: we will try to {verb} but cannot guarantee it, and you may bear "
                     "costs such as return shipping and order processing fees"
                 )
-                findings.append(finding("AQA-1", True, text, **placed, best_effort=True))
+                findings.append(
+                    finding("AQA-1", True, text, **placed, **{Figure.BEST_EFFORT: True})
+                )
             else:
                 findings.append(finding("AQA-1", False, late, **placed, deadline=free_until))
         if order.has_tracking_number:
@@ -255,7 +274,7 @@ class AqaraPolicy(Policy):
                 f"Warranty on the replacement {line.name}: the original end or "
                 f"{s.replacement_warranty_months} months after replacement, whichever is later"
             )
-        return self._deadline("warranty_end", end, rule, label, sku=line.sku)
+        return self._deadline(DeadlineName.WARRANTY_END, end, rule, label, sku=line.sku)
 
     # -- evidence, carriers, addresses -------------------------------------------------------
     def evidence_requirements(
@@ -275,7 +294,7 @@ class AqaraPolicy(Policy):
         )
 
     def carriers(self) -> tuple[Carrier, ...]:
-        return (Carrier("any", "Any carrier", r"[A-Z0-9]{6,40}", "1Z999AA10123456784"),)
+        return (Carrier(CarrierCode.ANY, "Any carrier", r"[A-Z0-9]{6,40}", "1Z999AA10123456784"),)
 
     def check_tracking(self, carrier_code: str | None, tracking_number: str) -> Finding:
         # Any courier is fine (AQA-12 only asks for a number); separators are printing noise.
@@ -286,7 +305,9 @@ class AqaraPolicy(Policy):
             if ok
             else f"{number or 'An empty value'} is not a tracking number (6-40 letters, digits)"
         )
-        return finding("AQA-12", ok, text, carrier=carrier_code or "any", tracking_number=number)
+        return finding(
+            "AQA-12", ok, text, carrier=carrier_code or CarrierCode.ANY, tracking_number=number
+        )
 
     def check_address_change(self, original_country: str, new_country: str) -> Finding:
         same = original_country.upper() == new_country.upper()
@@ -307,17 +328,17 @@ class AqaraPolicy(Policy):
         if request.kind in (RequestKind.CANCELLATION, RequestKind.ADDRESS_CHANGE):
             end = self.calendar.add_hours(order.placed_at, s.free_change_hours)
             label = f"Cancel or change for sure within {s.free_change_hours} hours of ordering"
-            found.append(self._deadline("cancel_until", end, "AQA-1", label))
+            found.append(self._deadline(DeadlineName.CANCEL_UNTIL, end, "AQA-1", label))
             if order.shipped_at is not None:
                 n = s.change_closes_days_after_shipping
                 end = self.calendar.add_days_end(order.shipped_at, n)
                 label = f"No cancellation or change more than {n} days after shipping"
-                found.append(self._deadline("change_closes_at", end, "AQA-3", label))
+                found.append(self._deadline(DeadlineName.CHANGE_CLOSES_AT, end, "AQA-3", label))
             return tuple(found)
         if request.scenario is Scenario.NON_QUALITY:
             end = self.calendar.add_days_end(order.placed_at, s.money_back_days)
             label = f"{s.money_back_days}-day money-back guarantee"
-            found.append(self._deadline("money_back_until", end, "AQA-4", label))
+            found.append(self._deadline(DeadlineName.MONEY_BACK_UNTIL, end, "AQA-4", label))
         elif request.scenario is Scenario.WARRANTY_CLAIM and not request.fully_refunded:
             found += [
                 self.warranty_end(order, line, request)
@@ -330,14 +351,14 @@ class AqaraPolicy(Policy):
         n = self.settings.review_business_days
         end = self.calendar.add_working_days(requested_at, n)
         return self._deadline(
-            "review_due", end, "AQA-12", f"Support answers within {n} business days"
+            DeadlineName.REVIEW_DUE, end, "AQA-12", f"Support answers within {n} business days"
         )
 
     def refund_due(self, inspected_at: datetime) -> Deadline:
         n = self.settings.refund_business_days
         end = self.calendar.add_working_days(inspected_at, n)
         label = f"Refund within {n} business days of receipt and inspection"
-        return self._deadline("refund_due", end, "AQA-12", label)
+        return self._deadline(DeadlineName.REFUND_DUE, end, "AQA-12", label)
 
     # -- money and notices -------------------------------------------------------------------
     def refund(

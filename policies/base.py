@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import re
+import secrets
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from datetime import datetime
@@ -44,6 +46,27 @@ from policies.results import (
 from policies.settings import (
     BaseSettings,
 )
+from policies.vocabulary import (
+    CarrierCode,
+    DeadlineName,
+    Figure,
+    Message,
+    SolutionStep,
+    WrongItemOption,
+    msg,
+)
+
+# No 0/O, 1/I/L: customers copy solution passwords from an email, sometimes by hand.
+PASSWORD_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+PASSWORD_GROUPS, PASSWORD_GROUP_LENGTH = 4, 4  # 16 symbols of 31: about 79 bits of entropy
+
+
+def generate_solution_password() -> str:
+    """A fresh one-time password for one warranty solution's email; store only its hash."""
+    size = PASSWORD_GROUPS * PASSWORD_GROUP_LENGTH
+    symbols = "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(size))
+    step = PASSWORD_GROUP_LENGTH
+    return "-".join(symbols[i : i + step] for i in range(0, len(symbols), step))
 
 
 class Policy(ABC):
@@ -56,7 +79,20 @@ class Policy(ABC):
     scenarios: ClassVar[tuple[Scenario, ...]] = ()
     Settings: ClassVar[type[BaseSettings]] = BaseSettings
     scope_rule: ClassVar[str]  # cited when a request falls outside what the policy handles
-    reminded_deadlines: ClassVar[frozenset[str]] = frozenset()
+    rule_prefix: ClassVar[str]  # every rule id of this vendor is PREFIX-N
+    rule_doc: ClassVar[str]  # the rule document, relative to the repository root
+    # What `make run` seeds for this vendor (name, time zone, country, colour, addresses);
+    # None: the demo leaves the vendor out.
+    demo_vendor: ClassVar[Mapping[str, str] | None] = None
+    reminded_deadlines: ClassVar[frozenset[DeadlineName]] = frozenset()
+    # The rule each warranty-solution step's audit event cites; empty: the vendor has none.
+    solution_rules: ClassVar[Mapping[SolutionStep, str]] = {}
+    # The RMA number given on approval: prefix + random digits; the vendor's rule is cited
+    # wherever the number is shown (a parcel without it may be refused).
+    rma_number_prefix: ClassVar[str] = "RMA"
+    rma_number_digits: ClassVar[int] = 9
+    rma_number_rule: ClassVar[str | None] = None
+    wrong_item_rule: ClassVar[str | None] = None  # cited beside the keep-or-return choice
 
     def __init__(
         self,
@@ -100,6 +136,86 @@ class Policy(ABC):
     def offers_warranty_solutions(self) -> bool:
         """Whether the vendor proposes warranty solutions for customers to confirm (REO)."""
         return RequestKind.SOLUTION_REJECT in self.supported_kinds
+
+    def solution_rule_ids(self, *steps: SolutionStep) -> list[str]:
+        """The rule ids an audit event for these solution steps cites (none for most vendors)."""
+        return [self.solution_rules[s] for s in steps if s in self.solution_rules]
+
+    def check_solution_submission(
+        self,
+        *,
+        return_needed: bool,
+        payment_needed: bool,
+        address_confirmed: bool,
+        original_country: str,
+        new_country: str | None = None,
+        tracking_number: str = "",
+        transaction_id: str = "",
+        evidence: Mapping[EvidenceKind, int] | None = None,
+    ) -> Decision:
+        """What the customer's form after agreeing to a solution must hold; a vendor without
+        warranty solutions refuses every submission."""
+        text = f"{self.name} does not take warranty solution submissions"
+        return self._decision([finding(self.scope_rule, False, text)])
+
+    def check_solution_content(self, content: Mapping[str, object]) -> Finding:
+        """Whether a proposed solution shows everything the vendor's content page must show."""
+        return finding(self.scope_rule, True, "The solution shows everything proposed")
+
+    def check_transaction_id(self, transaction_id: str) -> Finding:
+        text = f"{self.name} asks for no payment transaction id"
+        return finding(self.scope_rule, True, text, transaction_id=transaction_id)
+
+    def solution_email_notice(self) -> tuple[Message, ...]:
+        """Where the customer finds the solution email and its password (the login page)."""
+        return ()
+
+    def solution_steps(
+        self,
+        *,
+        return_needed: bool,
+        payment_needed: bool,
+        awaiting_confirmation: bool = True,
+        amount: str = "",
+        currency: str = "",
+    ) -> tuple[Message, ...]:
+        """What a warranty solution's customer does, in order; empty without solutions."""
+        return ()
+
+    # -- return requests: what the request form and the approval need --------------------------
+    def reason_required(self, scenario: Scenario | None) -> bool:
+        """Whether the customer must write why they return; by default always."""
+        return True
+
+    def return_required(self, scenario: Scenario | None, wrong_item_option: str = "") -> bool:
+        """Whether an approved request ships something back; by default always."""
+        return True
+
+    def approved_return_notice(self) -> tuple[Message, ...]:
+        """What the customer must do with the RMA number once a return is approved."""
+        return ()
+
+    def keep_option_label(self) -> Message | None:
+        """The wrong-item keep option as the customer reads it; None: the generic words."""
+        return None
+
+    def generate_rma_number(self) -> str:
+        """A random RMA number in this vendor's format; the database's unique index settles
+        collisions."""
+        digits = self.rma_number_digits
+        return f"{self.rma_number_prefix}{secrets.randbelow(10**digits):0{digits}d}"
+
+    def check_rma_number(self, value: str) -> Finding:
+        number = value.strip()
+        pattern = rf"{re.escape(self.rma_number_prefix)}\d{{{self.rma_number_digits}}}"
+        ok = re.fullmatch(pattern, number) is not None
+        example = self.rma_number_prefix + "1234567890"[: self.rma_number_digits].ljust(
+            self.rma_number_digits, "0"
+        )
+        shape = f"{self.rma_number_prefix} and {self.rma_number_digits} digits"
+        text = f"RMA number {number} " + ("is valid" if ok else f"must be {shape}")
+        rule = self.rma_number_rule or self.scope_rule
+        return finding(rule, ok, text, rma_number=number, example=example)
 
     # -- attestations ------------------------------------------------------------------------
     def required_attestations(self, scenario: Scenario | None) -> tuple[AttestationNeed, ...]:
@@ -162,6 +278,10 @@ class Policy(ABC):
     # -- tracking and addresses --------------------------------------------------------------
     def carriers(self) -> tuple[Carrier, ...]:
         return ()
+
+    def named_carriers(self) -> tuple[Carrier, ...]:
+        """The carriers a customer picks from; none when the vendor takes any carrier."""
+        return tuple(c for c in self.carriers() if c.code != CarrierCode.ANY)
 
     def check_tracking(self, carrier_code: str | None, tracking_number: str) -> Finding:
         text = f"{self.name} asks for no return tracking number"
@@ -285,12 +405,16 @@ __all__ = [
     "AttestationNeed",
     "BaseSettings",
     "Carrier",
+    "CarrierCode",
     "Deadline",
+    "DeadlineName",
     "Decision",
     "EvidenceKind",
     "EvidenceRequirement",
+    "Figure",
     "Finding",
     "LineFacts",
+    "Message",
     "OrderFacts",
     "Policy",
     "RefundBreakdown",
@@ -298,11 +422,15 @@ __all__ = [
     "RequestFacts",
     "RequestKind",
     "Scenario",
+    "SolutionStep",
+    "WrongItemOption",
     "build_refund",
     "check_requirements",
     "figure",
     "finding",
+    "generate_solution_password",
     "money",
+    "msg",
     "plural",
     "requested_lines",
 ]

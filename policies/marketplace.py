@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -16,11 +15,13 @@ from policies.base import (
     BaseSettings,
     Carrier,
     Deadline,
+    DeadlineName,
     Decision,
     EvidenceKind,
     EvidenceRequirement,
     Finding,
     LineFacts,
+    Message,
     OrderFacts,
     Policy,
     RefundBreakdown,
@@ -28,15 +29,16 @@ from policies.base import (
     RequestFacts,
     RequestKind,
     Scenario,
+    WrongItemOption,
     build_refund,
     finding,
     money,
-    plural,
+    msg,
     requested_lines,
 )
 from policies.calendar import is_after
+from policies.vocabulary import counted, plural_msg
 
-RMA_NUMBER = re.compile(r"RMA\d{9}")
 WRONG_ITEM_OPTIONS = ("keep", "return")  # MKT-7 (1) keep with compensation, (2) send back
 CONDITION = (  # MKT-4, in the order the customer reads them
     Attestation.UNUSED,
@@ -85,11 +87,6 @@ EVIDENCE = {  # (kind, at least, rule, label, other kinds that also count)
 }
 
 
-def generate_rma_number() -> str:
-    """A random `RMA` + 9 digits (MKT-6); the database's unique constraint settles collisions."""
-    return f"RMA{secrets.randbelow(10**9):09d}"
-
-
 @dataclass(frozen=True)
 class MarketplaceSettings(BaseSettings):
     allow_non_quality_returns: bool = True
@@ -120,8 +117,46 @@ class MarketplacePolicy(Policy):
     scenarios = (Scenario.NON_QUALITY, Scenario.WRONG_ITEM, Scenario.QUALITY_DEFECT)
     Settings = MarketplaceSettings
     scope_rule = "MKT-1"
-    reminded_deadlines = frozenset({"ship_by", "return_by"})
+    rule_prefix = "MKT"
+    rule_doc = "docs/policies/marketplace.md"
+    demo_vendor = {
+        "name": "Component Market",
+        "time_zone": "Asia/Shanghai",
+        "operating_country": "CN",
+        "accent_colour": "#b3261e",
+        "support_email": "rma@componentmarket.example",
+        "sender_email": "rma@componentmarket.example",
+        "return_address": "Component Market RMA\n88 Keji Road, Futian\nShenzhen 518000\nChina",
+    }
+    reminded_deadlines = frozenset({DeadlineName.SHIP_BY, DeadlineName.RETURN_BY})
+    rma_number_rule = "MKT-1"
+    wrong_item_rule = "MKT-7"
     settings: MarketplaceSettings
+
+    # -- what the request form and the approval need ------------------------------------------
+    def reason_required(self, scenario: Scenario | None) -> bool:
+        return scenario is not Scenario.NON_QUALITY  # MKT-3: no reason needed to change one's mind
+
+    def return_required(self, scenario: Scenario | None, wrong_item_option: str = "") -> bool:
+        # MKT-7 option 1: the customer keeps the wrong item with compensation; nothing ships.
+        return not (scenario is Scenario.WRONG_ITEM and wrong_item_option == WrongItemOption.KEEP)
+
+    def approved_return_notice(self) -> tuple[Message, ...]:
+        return (
+            Message(
+                msg(
+                    "Write this RMA number on the recipient block of the parcel; a parcel "
+                    "without it is refused at the warehouse."
+                )
+            ),
+        )
+
+    def keep_option_label(self) -> Message | None:
+        share = self.settings.wrong_item_compensation * 100
+        return Message(
+            msg("Keep the item, get %(percent)s%% of the price difference"),
+            {"percent": f"{share.normalize():f}"},
+        )
 
     # -- decisions -------------------------------------------------------------------------
     def decide(self, order: OrderFacts, request: RequestFacts) -> Decision:
@@ -146,19 +181,45 @@ class MarketplacePolicy(Policy):
     def _mkt3_window(self, order: OrderFacts, request: RequestFacts) -> Finding:
         limit = self.settings.return_window_days
         if order.delivered_at is None:
-            text = (
-                f"The carrier's tracking shows no delivery for order {order.number} yet; "
-                f"the {limit}-day return window starts on delivery"
+            text = Message(
+                msg(
+                    "The carrier's tracking shows no delivery for order %(order)s yet; the "
+                    "%(limit)s-day return window starts on delivery"
+                ),
+                {"order": order.number, "limit": limit},
             )
             return finding("MKT-3", False, text, limit_days=limit)
         end = self.calendar.add_days_end(order.delivered_at, limit)
         ok = not is_after(request.at, end)
         ago = self._days_between(order.delivered_at, request.at)
-        tail = "open through" if ok else "which ended on"
-        text = (
-            f"Delivered {self._day(order.delivered_at)}, {plural(ago, 'day')} ago; "
-            f"the limit is {limit} days, {tail} {end.date().isoformat()}"
-        )
+        params = {
+            "delivered": self._day(order.delivered_at),
+            "days": ago,
+            "limit": limit,
+            "end": end.date().isoformat(),
+        }
+        if ok:
+            text = counted(
+                plural_msg(
+                    "Delivered %(delivered)s, %(days)s day ago; the limit is %(limit)s days, "
+                    "open through %(end)s",
+                    "Delivered %(delivered)s, %(days)s days ago; the limit is %(limit)s days, "
+                    "open through %(end)s",
+                ),
+                params,
+                "days",
+            )
+        else:
+            text = counted(
+                plural_msg(
+                    "Delivered %(delivered)s, %(days)s day ago; the limit is %(limit)s days, "
+                    "which ended on %(end)s",
+                    "Delivered %(delivered)s, %(days)s days ago; the limit is %(limit)s days, "
+                    "which ended on %(end)s",
+                ),
+                params,
+                "days",
+            )
         figures = {"delivered_at": order.delivered_at, "days_since_delivery": ago}
         return finding("MKT-3", ok, text, **figures, limit_days=limit, deadline=end)
 
@@ -243,25 +304,6 @@ class MarketplacePolicy(Policy):
         text = f"{number or 'An empty value'} is not a {names} tracking number (e.g. {examples})"
         return finding("MKT-2", False, text, carrier=code or "", tracking_number=number)
 
-    def check_rma_number(self, value: str) -> Finding:
-        number = value.strip()
-        ok = RMA_NUMBER.fullmatch(number) is not None
-        text = f"RMA number {number} " + ("is valid" if ok else "must be RMA and 9 digits")
-        return finding("MKT-1", ok, text, rma_number=number, example="RMA123456789")
-
-    def check_return_shipped(self, approved_at: datetime, shipped_at: datetime | None) -> Finding:
-        """MKT-10: an approved return not shipped within its days waives the return right."""
-        ship_by = self.ship_by(approved_at)
-        days = self.settings.ship_within_days
-        if shipped_at is None or is_after(shipped_at, ship_by.at):
-            text = (
-                f"Approved {self._day(approved_at)}; the return had to ship within {days} days, "
-                f"by {ship_by.at.date().isoformat()}, so the return right is waived"
-            )
-            return finding("MKT-10", False, text, approved_at=approved_at, ship_by=ship_by.at)
-        text = f"Shipped {self._day(shipped_at)}, within {days} days of approval"
-        return finding("MKT-10", True, text, approved_at=approved_at, ship_by=ship_by.at)
-
     # -- deadlines ---------------------------------------------------------------------------
     def deadlines(self, order: OrderFacts, request: RequestFacts) -> tuple[Deadline, ...]:
         found: list[Deadline] = []
@@ -270,16 +312,16 @@ class MarketplacePolicy(Policy):
             if request.scenario is Scenario.WRONG_ITEM:
                 end = self.calendar.add_hours(order.delivered_at, s.wrong_item_report_hours)
                 label = f"Report a wrong item within {s.wrong_item_report_hours} hours of delivery"
-                found.append(self._deadline("report_by", end, "MKT-7", label))
+                found.append(self._deadline(DeadlineName.REPORT_BY, end, "MKT-7", label))
             else:
                 end = self.calendar.add_days_end(order.delivered_at, s.return_window_days)
                 label = f"Request a return within {s.return_window_days} days of delivery"
-                found.append(self._deadline("report_by", end, "MKT-3", label))
+                found.append(self._deadline(DeadlineName.REPORT_BY, end, "MKT-3", label))
         if request.scenario is Scenario.WRONG_ITEM:
             n = s.wrong_item_return_working_days
             end = self.calendar.add_working_days(request.at, n)
             label = f"Return the wrong item within {n} working days (if you do not keep it)"
-            found.append(self._deadline("return_by", end, "MKT-7", label))
+            found.append(self._deadline(DeadlineName.RETURN_BY, end, "MKT-7", label))
         found.append(self.review_due(request.at, complex_case=request.complex_case))
         return tuple(found)
 
@@ -289,19 +331,21 @@ class MarketplacePolicy(Policy):
         end = self.calendar.add_working_days(requested_at, n)
         kind = "complex" if complex_case else "standard"
         return self._deadline(
-            "review_due", end, "MKT-9", f"Review of a {kind} case: {n} working days"
+            DeadlineName.REVIEW_DUE, end, "MKT-9", f"Review of a {kind} case: {n} working days"
         )
 
     def ship_by(self, approved_at: datetime) -> Deadline:
         n = self.settings.ship_within_days
         end = self.calendar.add_days_end(approved_at, n)
-        return self._deadline("ship_by", end, "MKT-10", f"Ship the approved return within {n} days")
+        return self._deadline(
+            DeadlineName.SHIP_BY, end, "MKT-10", f"Ship the approved return within {n} days"
+        )
 
     def refund_due(self, inspected_at: datetime) -> Deadline:
         n = self.settings.refund_issue_business_days
         end = self.calendar.add_working_days(inspected_at, n)
         label = f"Refund issued within {n} business days of inspection"
-        return self._deadline("refund_due", end, "MKT-11", label)
+        return self._deadline(DeadlineName.REFUND_DUE, end, "MKT-11", label)
 
     def funds_window(self, refunded_at: datetime) -> tuple[datetime, datetime]:
         s = self.settings

@@ -22,6 +22,16 @@ POLICIES: dict[str, type[Policy]] = {
 POLICY_CACHE_SIZE = 512
 
 
+def register(policy_class: type[Policy]) -> type[Policy]:
+    """Add a policy under its key (a real vendor is one more entry in ``POLICIES`` above; the
+    test suite registers its own test-only vendor with this)."""
+    existing = POLICIES.get(policy_class.key)
+    if existing is not None and existing is not policy_class:
+        raise KeyError(f"Policy key {policy_class.key!r} is already taken by {existing.__name__}")
+    POLICIES[policy_class.key] = policy_class
+    return policy_class
+
+
 def policy_keys() -> tuple[str, ...]:
     return tuple(POLICIES)
 

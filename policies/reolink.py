@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -13,20 +12,25 @@ from policies.base import (
     MEBIBYTE,
     BaseSettings,
     Carrier,
+    CarrierCode,
     Deadline,
+    DeadlineName,
     Decision,
     EvidenceKind,
     EvidenceRequirement,
     Finding,
+    Message,
     OrderFacts,
     Policy,
     RequestFacts,
     RequestKind,
     Scenario,
+    SolutionStep,
     check_requirements,
     finding,
     plural,
 )
+from policies.vocabulary import msg
 
 SOLUTION_EMAIL_SUBJECT = (
     "Action Required: Please confirm your warranty solution for Reolink products"
@@ -40,16 +44,7 @@ SOLUTION_CONTENT_FIELDS = (  # REO-3: what the "Warranty solution content" page 
     "shipping_address",
 )
 PENDING_CONFIRM = "pending_confirm"
-# No 0/O, 1/l/I: customers copy this password by eye as often as by clipboard.
-PASSWORD_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789"
 TRACKING = re.compile(r"[A-Za-z0-9]+")
-
-
-def generate_solution_password(length: int = 12) -> str:
-    """A fresh password for one solution's email (REO-2); store only its hash."""
-    if length < 10:
-        raise ValueError("A solution password needs at least 10 characters")
-    return "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(length))
 
 
 @dataclass(frozen=True)
@@ -69,7 +64,30 @@ class ReolinkPolicy(Policy):
     scenarios = ()
     Settings = ReolinkSettings
     scope_rule = "REO-4"
+    rule_prefix = "REO"
+    rule_doc = "docs/policies/reolink.md"
+    demo_vendor = {
+        "name": "Reolink",
+        "time_zone": "America/Los_Angeles",
+        "operating_country": "US",
+        "accent_colour": "#0b5cad",
+        "support_email": "support@reolink.example",
+        "sender_email": "warranty@reolink.example",
+        "return_address": "Reolink Returns\n1200 Industrial Rd\nSan Carlos, CA 94070\nUSA",
+    }
     settings: ReolinkSettings
+    solution_rules = {
+        SolutionStep.PROPOSE: "REO-1",
+        SolutionStep.AGREE: "REO-4",
+        SolutionStep.DISAGREE: "REO-4",
+        SolutionStep.ADDRESS: "REO-11",
+        SolutionStep.RETURN: "REO-7",
+        SolutionStep.PAY: "REO-8",
+        SolutionStep.UPLOAD: "REO-9",
+        SolutionStep.SUBMIT: "REO-6",
+        SolutionStep.COMPLETE: "REO-12",
+        SolutionStep.EXPIRE: "REO-5",
+    }
 
     # -- rejecting a solution (REO-4, REO-5) -------------------------------------------------
     def decide(self, order: OrderFacts, request: RequestFacts) -> Decision:
@@ -158,7 +176,7 @@ class ReolinkPolicy(Policy):
         )
 
     def carriers(self) -> tuple[Carrier, ...]:
-        return (Carrier("any", "Any carrier", TRACKING.pattern, "1Z999AA10123456784"),)
+        return (Carrier(CarrierCode.ANY, "Any carrier", TRACKING.pattern, "1Z999AA10123456784"),)
 
     def check_tracking(self, carrier_code: str | None, tracking_number: str) -> Finding:
         # Refused rather than cleaned up: REO-7 asks the customer to type it without them.
@@ -240,24 +258,67 @@ class ReolinkPolicy(Policy):
             return finding("REO-3", False, text, missing=",".join(missing))
         return finding("REO-3", True, "The solution shows everything proposed", missing="")
 
-    def solution_email_notice(self) -> tuple[str, ...]:
+    def solution_email_notice(self) -> tuple[Message, ...]:
         return (
-            f'Look for the email "{SOLUTION_EMAIL_SUBJECT}"; if it is not in your inbox, '
-            "check your spam folder (REO-1).",
-            "Copy the highlighted password and paste it on the login page; it opens this "
-            "solution only (REO-2).",
+            Message(
+                msg(
+                    "Paste the password from the email that asks you to confirm your warranty "
+                    "solution. It opens this solution only. If you cannot find the email, look "
+                    "in your spam folder."
+                )
+            ),
         )
 
-    def progress_steps(self, *, return_needed: bool, payment_needed: bool) -> tuple[str, ...]:
-        """What the customer sees, step by step, for one solution (REO-6..REO-12)."""
-        steps = ["Review the warranty solution and agree or disagree (REO-4)."]
+    def solution_steps(
+        self,
+        *,
+        return_needed: bool,
+        payment_needed: bool,
+        awaiting_confirmation: bool = True,
+        amount: str = "",
+        currency: str = "",
+    ) -> tuple[Message, ...]:
+        """What the customer does, in order, for one solution (REO-4..REO-12)."""
+        steps = []
+        if awaiting_confirmation:
+            steps.append(
+                Message(msg("Review the proposal, then agree or disagree."), rule_id="REO-4")
+            )
         if return_needed:
-            steps.append("Mail the item, then add its tracking number and postage receipt (REO-7).")
+            steps.append(
+                Message(
+                    msg(
+                        "Mail the item, then add the return tracking number and the postage "
+                        "receipt."
+                    ),
+                    rule_id="REO-7",
+                )
+            )
         if payment_needed:
-            steps.append("Pay the balance, then add the transaction ID and a screenshot (REO-8).")
-        steps.append("Confirm your shipping address and submit (REO-6).")
+            steps.append(
+                Message(
+                    msg(
+                        "Pay %(amount)s %(currency)s, then add the transaction ID and a "
+                        "screenshot of the payment."
+                    ),
+                    {"amount": amount, "currency": currency},
+                    rule_id="REO-8",
+                )
+            )
+        if not (return_needed or payment_needed):
+            steps.append(
+                Message(
+                    msg("Nothing to send or pay: check your shipping address and submit."),
+                    rule_id="REO-10",
+                )
+            )
+        else:
+            steps.append(Message(msg("Confirm your shipping address and submit."), rule_id="REO-6"))
         steps.append(
-            "Wait for your replacement or refund; this page shows where it stands (REO-12)."
+            Message(
+                msg("Wait for your replacement or refund; the status page shows where it stands."),
+                rule_id="REO-12",
+            )
         )
         return tuple(steps)
 
@@ -268,13 +329,13 @@ class ReolinkPolicy(Policy):
         expire = self.calendar.add_days_end(sent_at, s.confirm_expire_after_days)
         return (
             self._deadline(
-                "confirm_remind_at",
+                DeadlineName.CONFIRM_REMIND_AT,
                 remind,
                 "REO-1",
                 f"Reminder if not confirmed after {s.confirm_remind_after_days} days",
             ),
             self._deadline(
-                "confirm_expires_at",
+                DeadlineName.CONFIRM_EXPIRES_AT,
                 expire,
                 "REO-5",
                 f"The solution expires unconfirmed after {s.confirm_expire_after_days} days",

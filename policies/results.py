@@ -19,6 +19,7 @@ from policies.facts import (
     OrderFacts,
     RequestFacts,
 )
+from policies.vocabulary import Figure, Message
 
 
 def plural(count: int, word: str) -> str:
@@ -37,17 +38,31 @@ def figure(value: object) -> str:
 class Finding:
     rule_id: str
     ok: bool
-    message: str
+    message: str  # English, with the rule id: logs, the API's message, agents
     figures: Mapping[str, str] = field(default_factory=dict)
+    # The same text as data, where the policy gives it: stored with the case and rendered in
+    # the reader's language when shown, so a later settings change never rewrites it.
+    text: Message | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {**dataclasses.asdict(self), "figures": dict(self.figures)}
+        out = {
+            "rule_id": self.rule_id,
+            "ok": self.ok,
+            "message": self.message,
+            "figures": dict(self.figures),
+        }
+        if self.text is not None:
+            out["text"] = self.text.to_dict()
+        return out
 
 
-def finding(rule_id: str, ok: bool, text: str, **figures: object) -> Finding:
-    """A finding whose message ends with the rule id, as customers and agents see it."""
-    message = f"{text.rstrip('.')} ({rule_id})."
-    return Finding(rule_id, ok, message, {k: figure(v) for k, v in figures.items()})
+def finding(rule_id: str, ok: bool, text: str | Message, **figures: object) -> Finding:
+    """A finding whose message ends with the rule id, as customers and agents see it; a
+    ``Message`` is also kept as data for rendering in other languages."""
+    data = text if isinstance(text, Message) else None
+    english = data.english() if data is not None else str(text)
+    message = f"{english.rstrip('.')} ({rule_id})."
+    return Finding(rule_id, ok, message, {k: figure(v) for k, v in figures.items()}, data)
 
 
 @dataclass(frozen=True)
@@ -68,7 +83,7 @@ class Decision:
     @property
     def best_effort(self) -> bool:
         """True when the vendor only promises to try (AQA-1 after its 12 hours)."""
-        return any(f.figures.get("best_effort") == "true" for f in self.findings)
+        return any(f.figures.get(Figure.BEST_EFFORT) == "true" for f in self.findings)
 
     def to_dict(self) -> dict[str, Any]:
         return {**dataclasses.asdict(self), "findings": [f.to_dict() for f in self.findings]}

@@ -11,6 +11,11 @@ from django_scopes import scope, scopes_disabled
 from portal.models import Membership
 
 from .factories import MembershipFactory, UserFactory, VendorFactory
+from .policies.vendors.brightline import register_for_tests
+
+# The test-only fourth vendor is registered for the whole suite, as a real one would be in
+# policies/registry.py, so every generic page, service, email and walk also meets it.
+register_for_tests()
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -1,4 +1,4 @@
-"""Asking to cancel an order or change its shipping address (AQA-1..AQA-3), window shown."""
+"""Asking to cancel an order or change its shipping address, window shown."""
 
 from __future__ import annotations
 

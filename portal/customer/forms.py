@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from policies.base import Attestation, Carrier
+from policies.base import Attestation, Carrier, CarrierCode, WrongItemOption
 from rma.models import Order, ReturnRequest, Scenario
 
 ATTESTATION_LABELS = {
@@ -56,7 +56,7 @@ class PasswordForm(forms.Form):
 class DisagreeForm(forms.Form):
     comment = forms.CharField(
         label=_("Which solution would you like instead?"),
-        help_text=_("An agent reads this and gets back to you (REO-4)."),
+        help_text=_("An agent reads this and gets back to you."),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": _("Please say which solution you would like instead.")},
@@ -64,7 +64,7 @@ class DisagreeForm(forms.Form):
 
 
 class AddressFields(forms.Form):
-    """The shipping address; the country is shown, never chosen (REO-11 on the server too)."""
+    """The shipping address; the country is shown, never chosen."""
 
     def __init__(self, *args, country: str = "", **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -87,7 +87,7 @@ class AddressFields(forms.Form):
 
 
 class SolutionDetailsForm(AddressFields):
-    """After agreeing: address, and as the solution needs, tracking (REO-7) or payment (REO-8)."""
+    """After agreeing: address, and as the solution needs, tracking or payment."""
 
     def __init__(self, *args, solution, **kwargs) -> None:
         super().__init__(*args, country=str(solution.ship_country), **kwargs)
@@ -95,7 +95,7 @@ class SolutionDetailsForm(AddressFields):
         if solution.return_required:
             self.fields["tracking_number"] = forms.CharField(
                 label=_("Return tracking number"),
-                help_text=_("Letters and digits only, no blanks (REO-7). Add it after mailing."),
+                help_text=_("Letters and digits only, no blanks. Add it after mailing."),
                 max_length=64,
                 required=False,
                 widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
@@ -103,7 +103,7 @@ class SolutionDetailsForm(AddressFields):
         if solution.makeup_payment_required:
             self.fields["transaction_id"] = forms.CharField(
                 label=_("Transaction ID of your payment"),
-                help_text=_("From your payment confirmation (REO-8)."),
+                help_text=_("From your payment confirmation."),
                 max_length=100,
                 required=False,
             )
@@ -158,7 +158,16 @@ class ReturnChooseForm(forms.Form):
 class ReturnConfirmForm(forms.Form):
     """Step 2: the condition statements the policy asks for, options, and a description."""
 
-    def __init__(self, *args, asked, scenario: str, order: Order, **kwargs) -> None:
+    def __init__(
+        self,
+        *args,
+        asked,
+        scenario: str,
+        order: Order,
+        reason_required: bool = True,
+        keep_label: str = "",
+        **kwargs,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.asked = asked
         for item in asked:
@@ -170,7 +179,7 @@ class ReturnConfirmForm(forms.Form):
         self.fields["reason"] = forms.CharField(
             label=_("Describe the problem"),
             max_length=4000,
-            required=scenario != Scenario.NON_QUALITY,
+            required=reason_required,  # the vendor's policy says (Policy.reason_required)
             widget=forms.Textarea(attrs={"rows": 4}),
         )
         if scenario == Scenario.WARRANTY_CLAIM:
@@ -183,7 +192,7 @@ class ReturnConfirmForm(forms.Form):
             self.fields["received_item_price"] = forms.DecimalField(
                 label=_("Price of the item you received instead (%(currency)s)")
                 % {"currency": order.currency},
-                help_text=_("As listed in the shop; it prices the keep option (MKT-7)."),
+                help_text=_("As listed in the shop; it prices the keep option."),
                 min_value=Decimal("0"),
                 max_digits=12,
                 decimal_places=2,
@@ -191,7 +200,10 @@ class ReturnConfirmForm(forms.Form):
             )
             self.fields["wrong_item_option"] = forms.ChoiceField(
                 label=_("What would you like to do?"),
-                choices=ReturnRequest.WrongItemOption.choices,
+                choices=[
+                    (WrongItemOption.KEEP, keep_label or ReturnRequest.WrongItemOption.KEEP.label),
+                    (WrongItemOption.RETURN, ReturnRequest.WrongItemOption.RETURN.label),
+                ],
                 widget=forms.RadioSelect,
                 required=False,
             )
@@ -207,13 +219,11 @@ class ReturnConfirmForm(forms.Form):
         if "wrong_item_option" in self.fields and self.data.get("step") == "submit":
             option = cleaned.get("wrong_item_option")
             if not option:
-                self.add_error(
-                    "wrong_item_option", _("Choose whether to keep or return the item (MKT-7).")
-                )
-            elif option == "keep" and cleaned.get("received_item_price") is None:
+                self.add_error("wrong_item_option", _("Choose whether to keep or return the item."))
+            elif option == WrongItemOption.KEEP and cleaned.get("received_item_price") is None:
                 self.add_error(
                     "received_item_price",
-                    _("Enter the received item's price to keep it with compensation (MKT-7)."),
+                    _("Enter the received item's price to keep it with compensation."),
                 )
         return cleaned
 
@@ -221,7 +231,7 @@ class ReturnConfirmForm(forms.Form):
 class TrackingForm(forms.Form):
     def __init__(self, *args, carriers: tuple[Carrier, ...], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        named = [c for c in carriers if c.code != "any"]
+        named = [c for c in carriers if c.code != CarrierCode.ANY]
         if named:
             self.fields["carrier"] = forms.ChoiceField(
                 label=_("Carrier"),

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from policies.base import Scenario as PolicyScenario
 from portal.models import Vendor
+from rma.messages import render as render_message
 from rma.models import Evidence, ReturnRequest, ReturnStatus, Scenario
 from rma.services import Actor, DomainError, return_create, return_mark_shipped
 from rma.services.access import return_access_request
@@ -143,6 +144,8 @@ def return_new(request: HttpRequest, vendor: Vendor) -> HttpResponse:
         asked=asked,
         scenario=scenario,
         order=order,
+        reason_required=policy.reason_required(PolicyScenario(scenario)),
+        keep_label=render_message(keep) if (keep := policy.keep_option_label()) else "",
     )
     context.update(
         scenario=scenario,
@@ -204,7 +207,7 @@ def _detail_context(request, vendor: Vendor, rr: ReturnRequest, **extra) -> dict
         "findings": [f for f in rr.decision.get("findings", [])],
         "checklist": checklist_for(vendor.slug, rr),
         "uploads_open": uploads_open,
-        "carriers": [c for c in policy.carriers() if c.code != "any"],
+        "carriers": list(policy.named_carriers()),
         "tracking_form": extra.pop("tracking_form", None)
         or (TrackingForm(carriers=policy.carriers()) if rr.can_mark_shipped() else None),
         "dates": expected_dates(rr),
@@ -228,7 +231,7 @@ def return_detail(request: HttpRequest, vendor: Vendor, public_id) -> HttpRespon
 @vendor_view
 @case_view
 def return_tracking(request: HttpRequest, vendor: Vendor, public_id) -> HttpResponse:
-    """MKT-2: only the allowed carriers' formats are accepted."""
+    """Only the allowed carriers' formats are accepted."""
     access, rr = _own_return(request, vendor, public_id)
     form = TrackingForm(request.POST, carriers=vendor.get_policy().carriers())
     if form.is_valid() and rr.can_mark_shipped():

@@ -27,7 +27,7 @@ def slip_context(rr: ReturnRequest) -> dict:
         "vendor": vendor,
         "rr": rr,
         "lines": rr.lines.select_related("order_line"),
-        "carriers": [c for c in policy.carriers() if c.code != "any"],
+        "carriers": list(policy.named_carriers()),
         "notices": policy.return_notice(),
         "sender_lines": rr.order.address_lines,
         "ship_by_text": vendor_time(rr.ship_by, vendor.time_zone) if rr.ship_by else "",

@@ -1,4 +1,4 @@
-"""The warranty-solution pages (REO-2..REO-12): content, agree or disagree, details, status."""
+"""The warranty-solution pages: content, agree or disagree, details, status."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.models import Vendor
+from rma.messages import render_all
 from rma.models import Evidence, SolutionStatus, WarrantySolution
 from rma.services import Actor, DomainError, solution_agree, solution_reject
 from rma.services.evidence import evidence_checklist, evidence_remove
@@ -33,31 +34,16 @@ def _actor(solution: WarrantySolution) -> Actor:
     return Actor.customer(solution.order.customer.email)
 
 
-def next_steps(solution: WarrantySolution) -> list[str]:
-    """What the customer does, in order, for this solution (REO-4..REO-12)."""
-    steps = []
-    if solution.status == S.PENDING_CONFIRM:
-        steps.append(_("Review the proposal, then agree or disagree (REO-4)."))
-    if solution.return_required:
-        steps.append(
-            _("Mail the item, then add the return tracking number and the postage receipt (REO-7).")
-        )
-    if solution.makeup_payment_required:
-        steps.append(
-            _(
-                "Pay %(amount)s %(currency)s, then add the transaction ID and a screenshot of "
-                "the payment (REO-8)."
-            )
-            % {"amount": solution.makeup_amount, "currency": solution.currency}
-        )
-    if not (solution.return_required or solution.makeup_payment_required):
-        steps.append(_("Nothing to send or pay: check your shipping address and submit (REO-10)."))
-    else:
-        steps.append(_("Confirm your shipping address and submit (REO-6)."))
-    steps.append(
-        _("Wait for your replacement or refund; the status page shows where it stands (REO-12).")
+def next_steps(solution: WarrantySolution) -> list[tuple[str, str]]:
+    """What the customer does, in order, for this solution, as the vendor's policy lists it."""
+    steps = solution.vendor.get_policy().solution_steps(
+        return_needed=solution.return_required,
+        payment_needed=solution.makeup_payment_required,
+        awaiting_confirmation=solution.status == S.PENDING_CONFIRM,
+        amount=str(solution.makeup_amount),
+        currency=solution.currency,
     )
-    return steps
+    return list(zip(render_all(steps), (s.rule_id for s in steps), strict=True))
 
 
 def _page(
@@ -74,7 +60,7 @@ def _page(
 @vendor_view
 @case_view
 def solution_content(request: HttpRequest, vendor: Vendor, public_id) -> HttpResponse:
-    """REO-3: everything proposed, with Agree and Disagree."""
+    """Everything proposed, with Agree and Disagree."""
     solution = solution_for(request, vendor, public_id)
     return _page(
         request,
@@ -102,7 +88,7 @@ def solution_agree_view(request: HttpRequest, vendor: Vendor, public_id) -> Http
 @vendor_view
 @case_view
 def solution_disagree(request: HttpRequest, vendor: Vendor, public_id) -> HttpResponse:
-    """REO-4 needs a comment; REO-5 allows it only while the solution awaits confirmation."""
+    """A disagreement needs a comment, and only while the solution awaits confirmation."""
     solution = solution_for(request, vendor, public_id)
     form = DisagreeForm(request.POST if request.method == "POST" else None)
     refusal = None
@@ -133,7 +119,7 @@ def solution_disagree(request: HttpRequest, vendor: Vendor, public_id) -> HttpRe
 @vendor_view
 @case_view
 def solution_details(request: HttpRequest, vendor: Vendor, public_id) -> HttpResponse:
-    """REO-6..REO-11: one form for the address, tracking, payment and uploads; save or submit."""
+    """One form for the address, tracking, payment and uploads; save or submit."""
     solution = solution_for(request, vendor, public_id)
     if solution.status == S.PENDING_CONFIRM:
         return redirect("portal:solution_content", vendor.slug, public_id)
@@ -196,7 +182,7 @@ def solution_details(request: HttpRequest, vendor: Vendor, public_id) -> HttpRes
 @vendor_view
 @case_view
 def solution_status(request: HttpRequest, vendor: Vendor, public_id) -> HttpResponse:
-    """REO-12: where the case stands and what happens next."""
+    """Where the case stands and what happens next."""
     solution = solution_for(request, vendor, public_id)
     missing = solution_missing(solution) if solution.status == S.CONFIRMED else []
     return _page(

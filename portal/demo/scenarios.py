@@ -9,6 +9,7 @@ from portal.models import Vendor
 from rma import services
 from rma.models import ReturnRequest
 from rma.services import Actor
+from rma.services.return_options import required_attestations
 from rma.services.solutions import ProposedLine
 
 from .builder import Builder, ago
@@ -284,4 +285,40 @@ def seed_aqara(vendor: Vendor, agent: Actor) -> None:
     )
 
 
+def seed_generic(vendor: Vendor, agent: Actor) -> None:
+    """For a vendor the demo has no hand-written cases for: one requested and one approved
+    return for each scenario its policy handles, asked of the policy like any other."""
+    policy = vendor.get_policy()
+    b = Builder(vendor, "USD", str(vendor.operating_country))
+    item = ("DEMO-1", "Demo product", 1, "80.00", "40.00", "0")
+    for index, scenario in enumerate(policy.scenarios):
+        for approve in (False, True):
+            email = f"{scenario.value}-{'approved' if approve else 'requested'}@example.com"
+            customer = b.customer(email, f"Demo customer {index + 1}")
+            order = b.order(customer, placed_days_ago=5, delivered_days_ago=2, lines=[item])
+            line = order.lines.get()
+            asked = required_attestations(order=order, scenario=scenario.value, lines=[(line, 1)])
+            try:
+                rr = services.return_create(
+                    order=order,
+                    scenario=scenario.value,
+                    lines=[(line, 1)],
+                    actor=Actor.customer(email),
+                    reason="Demo request.",
+                    attestations=[a.value for a in asked],
+                    wrong_item_option="return",
+                    received_item_price=Decimal("80.00"),
+                )
+            except services.DomainError:
+                continue  # the policy refuses this scenario without more facts; skip it
+            b.evidence(rr)
+            if approve:
+                services.return_approve(return_request=rr, actor=agent)
+
+
+# Hand-written demo cases, by policy key; every other registered policy gets seed_generic.
 SCENARIOS = {"reolink": seed_reolink, "marketplace": seed_marketplace, "aqara": seed_aqara}
+
+
+def seeder_for(policy_key: str):
+    return SCENARIOS.get(policy_key, seed_generic)

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from portal.models import Vendor
+from rma.messages import finding_text, refund_line_label
 from rma.services import DomainError
 
 from .paging import NextPagePaginator, page_number
@@ -296,7 +297,7 @@ def findings_html(findings) -> str:
             "",
             "<li>{} {} <code>{}</code></li>",
             (
-                ("✔" if f.get("ok") else "✘", f.get("message", ""), f.get("rule_id", ""))
+                ("✔" if f.get("ok") else "✘", finding_text(f), f.get("rule_id", ""))
                 for f in findings
             ),
         ),
@@ -309,7 +310,10 @@ def breakdown_html(breakdown: dict) -> str:
     rows = format_html_join(
         "",
         "<tr><td>{}</td><td style='text-align:right'>{}</td><td><code>{}</code></td></tr>",
-        ((line["label"], line["amount"], line["rule_id"]) for line in breakdown.get("lines", [])),
+        (
+            (refund_line_label(line), line["amount"], line["rule_id"])
+            for line in breakdown.get("lines", [])
+        ),
     )
     return format_html(
         "<table class='breakdown'>{}<tr><th>Total</th><th style='text-align:right'>{} {}</th>"

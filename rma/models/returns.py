@@ -57,7 +57,7 @@ class ReturnRequest(TenantModel, Assignable):
     """A customer's request to return or claim; approved, it becomes an RMA with a number."""
 
     class WrongItemOption(models.TextChoices):
-        KEEP = "keep", _("Keep the item, get 50% of the price difference")
+        KEEP = "keep", _("Keep the item with compensation")  # the policy words its share
         RETURN = "return", _("Return the item")
 
     public_id = models.UUIDField(unique=True, editable=False)
@@ -75,7 +75,7 @@ class ReturnRequest(TenantModel, Assignable):
     status = models.CharField(
         max_length=20, choices=ReturnStatus.choices, default=R.REQUESTED, editable=False
     )
-    rma_number = models.CharField(max_length=12, null=True, blank=True, editable=False)
+    rma_number = models.CharField(max_length=20, null=True, blank=True, editable=False)
     reason = models.TextField(blank=True)
     attestations = models.JSONField(default=list, blank=True, editable=False)
     current_country = models.CharField(max_length=2, blank=True)
@@ -120,7 +120,9 @@ class ReturnRequest(TenantModel, Assignable):
             ),
             models.CheckConstraint(
                 condition=models.Q(rma_number__isnull=True)
-                | models.Q(rma_number__regex=r"^RMA[0-9]{9}$"),
+                # The shape every policy's number takes (Policy.generate_rma_number); each
+                # vendor's own prefix and length are checked by its policy.
+                | models.Q(rma_number__regex=r"^[A-Z]{1,8}[0-9]{4,12}$"),
                 name="return_rma_number_format",
             ),
             models.CheckConstraint(

@@ -1,6 +1,6 @@
 """Self-service access: email an order's customer a link with a password, and check it.
 
-The customer proves they own the order by reading their mailbox, as with the REO-2 solution
+The customer proves they own the order by reading their mailbox, as with a warranty solution
 password; nothing on the page says whether an order number exists.
 """
 

@@ -9,6 +9,7 @@ from typing import Any
 from django.db import models
 
 from notifications.dispatch import on_event
+from policies.vocabulary import EventType
 from rma.models import ActorKind, Event, OrderChangeRequest, ReturnRequest, WarrantySolution
 
 
@@ -102,6 +103,9 @@ def record_event(
         "return_request": subject if isinstance(subject, ReturnRequest) else None,
         "order_change": subject if isinstance(subject, OrderChangeRequest) else None,
     }
+    # An undeclared action would silently cause no email: refuse it before writing anything.
+    kind = "solution" if kwargs["solution"] else "return" if kwargs["return_request"] else ""
+    EventType.of(kind or "order_change", action)
     event = Event.objects.create(
         vendor_id=subject.vendor_id,
         action=action,

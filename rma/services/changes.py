@@ -1,4 +1,4 @@
-"""Cancelling an order or changing its shipping address (AQA-1..AQA-3), asked of the policy."""
+"""Cancelling an order or changing its shipping address, asked of the policy."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ REQUIRED_ADDRESS_FIELDS = ("ship_name", "ship_line1", "ship_city", "ship_postal_
 def order_change_window(
     order: Order, kind: str, *, at: datetime | None = None
 ) -> tuple[Decision, tuple[Deadline, ...]]:
-    """What the policy would say now, and the windows it counts (AQA-1 hours, AQA-3 days)."""
+    """What the policy would say now, and the windows it counts."""
     policy = order.vendor.get_policy()
     facts = RequestFacts(kind=RequestKind(kind), at=at or timezone.now())
     ofacts = order_facts(order)
@@ -112,12 +112,12 @@ def order_change_resolve(
     note: str = "",
     at: datetime | None = None,
 ) -> OrderChangeRequest:
-    """Support records whether the cancellation or change happened (AQA-1 best effort)."""
+    """Support records whether the cancellation or change happened."""
     change = OrderChangeRequest.objects.select_for_update(of=("self",)).get(pk=change_request.pk)
     if not change.can_resolve():
         raise DomainError(f"This request is already {change.get_status_display().lower()}.")
     if not done and not note.strip():
-        raise DomainError("Tell the customer why it could not be done (for example AQA-2).")
+        raise DomainError("Tell the customer why it could not be done (e.g. the parcel had left).")
     from_status = change.status
     change.status = ChangeStatus.DONE if done else ChangeStatus.FAILED
     change.resolved_at = at or timezone.now()

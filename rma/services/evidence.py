@@ -1,7 +1,7 @@
 """Evidence on a case: add a content-checked upload, remove one, and read the checklist.
 
-What a case asks for (kinds, counts, formats, sizes) comes from the vendor's policy:
-REO-7/8/9 for a warranty solution, MKT-6/7/8 and AQA-12 for a return request.
+What a case asks for (kinds, counts, formats, sizes) comes from the vendor's policy, for a
+warranty solution as for a return request.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from rma.models import (
 from .base import Actor, DomainError, lock, record_event
 from .uploads import UploadRefused, check_upload_content
 
-# Where a policy sets no maximum for a kind (MKT-8 asks for "10 photos", not "at most 10"),
+# Where a policy sets no maximum for a kind,
 # the portal still bounds what one case can store.
 DEFAULT_MAX_PER_KIND = 20
 Parent = WarrantySolution | ReturnRequest
@@ -100,7 +100,7 @@ def check_counts(parent: Parent, counts: Mapping[PolicyEvidenceKind, int]) -> tu
 
 
 def evidence_checklist(parent: Parent) -> list[ChecklistItem]:
-    """Each requirement with its uploads; alternatives count towards the minimum (MKT-7)."""
+    """Each requirement with its uploads; alternatives count towards the minimum."""
     items = {req.kind: ChecklistItem(req) for req in requirements_for(parent)}
     for evidence in parent.evidence.all():
         item = items.get(PolicyEvidenceKind(evidence.kind))

@@ -15,21 +15,17 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import secrets
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, identify_hasher
 
-# No 0/O, 1/I/L: customers copy these from an email, sometimes by hand.
-ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
-GROUPS, GROUP_LENGTH = 4, 4  # 16 symbols of 31: about 79 bits of entropy
+# Generated where the rule lives, once; this module only hashes and checks.
+from policies.base import generate_solution_password as generate_password
+
 PREFIX = "hmac_sha256$"
 _CONTEXT = b"rma-portal.case-password"
 
-
-def generate_password() -> str:
-    symbols = "".join(secrets.choice(ALPHABET) for _ in range(GROUPS * GROUP_LENGTH))
-    return "-".join(symbols[i : i + GROUP_LENGTH] for i in range(0, len(symbols), GROUP_LENGTH))
+__all__ = ["generate_password", "hash_password", "normalise", "password_matches"]
 
 
 def normalise(password: str) -> str:

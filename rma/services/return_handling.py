@@ -26,7 +26,7 @@ def return_mark_shipped(
     tracking_number: str,
     at: datetime | None = None,
 ) -> ReturnRequest:
-    """Record the return parcel; the policy accepts only its carriers' formats (MKT-2)."""
+    """Record the return parcel; the policy accepts only its carriers' formats."""
     at = at or timezone.now()
     rr = lock(ReturnRequest, return_request.pk)
     guard(rr.can_mark_shipped(), rr, "add a tracking number")
@@ -76,7 +76,7 @@ def return_record_inspection(
     ratio: Decimal | None = None,
     at: datetime | None = None,
 ) -> ReturnRequest:
-    """Record what the warehouse found; ``ratio`` reduces the refund for bad packaging (MKT-8)."""
+    """Record what the warehouse found; ``ratio`` reduces the refund for bad packaging."""
     if ratio is not None and not Decimal("0") <= ratio <= Decimal("1"):
         raise DomainError("The refund ratio must be between 0 and 1 (for example 0.8).")
     rr = lock(ReturnRequest, return_request.pk)
@@ -193,11 +193,11 @@ def return_waive(
 
 
 def ship_deadline(policy, rr: ReturnRequest, *, approved_at: datetime):
-    """The earliest shipping deadline the policy gave: its ship-by after approval (MKT-10), or
-    a return-by fixed when the request was made (MKT-7's working days), if that is earlier.
+    """The earliest shipping deadline the policy gave: its ship-by after approval, or
+    a return-by fixed when the request was made, if that is earlier.
 
     A return-by that passed before the approval cannot bind: nothing may be shipped without
-    the RMA number (MKT-1).
+    the RMA number.
     """
     candidates = [d for d in (policy.ship_by(approved_at),) if d is not None]
     for stored in rr.decision.get("deadlines", []):
@@ -214,7 +214,7 @@ def ship_deadline(policy, rr: ReturnRequest, *, approved_at: datetime):
 def return_ship_reminder(
     *, return_request: ReturnRequest, actor: Actor, at: datetime | None = None
 ) -> ReturnRequest:
-    """Remind the customer once, before the ship-by date, to send the approved return (MKT-10)."""
+    """Remind the customer once, before the ship-by date, to send the approved return."""
     at = at or timezone.now()
     rr = lock(ReturnRequest, return_request.pk)
     if rr.ship_reminded_at is not None:

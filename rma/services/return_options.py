@@ -99,7 +99,7 @@ def required_attestations(
     current_country: str = "",
     at: datetime | None = None,
 ) -> list[AttestationAsked]:
-    """The condition statements this request needs (MKT-4, AQA-4, AQA-6), each with its rule;
+    """The condition statements this request needs, each with its rule;
     none when the request is refused whatever the customer confirms."""
     at = at or timezone.now()
     every = {a.value for a in Attestation}
@@ -116,7 +116,7 @@ def wrong_item_amounts(
     received_item_price: Decimal | None,
     at: datetime | None = None,
 ) -> dict[str, RefundBreakdown | None]:
-    """Both MKT-7 options priced: keep (needs the received item's price) or return."""
+    """Both wrong-item options priced: keep (needs the received item's price) or return."""
     policy = order.vendor.get_policy()
     facts = return_facts(
         scenario=Scenario.WRONG_ITEM,
@@ -183,7 +183,7 @@ def expected_dates(rr: ReturnRequest, *, now: datetime | None = None) -> list[Ex
     if rr.refunded_at is not None:
         window = policy.funds_window(rr.refunded_at)
         if window is not None:
-            # The funds window comes from the same rule as the refund deadline (MKT-11).
+            # The funds window comes from the same rule as the refund deadline.
             due = policy.refund_due(rr.refunded_at)
             label = gettext("Funds arrive on your account")
             add("funds", label, due.rule_id if due else "", window[0], window[1])

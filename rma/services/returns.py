@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 import uuid
 from collections.abc import Iterable, Sequence
 from datetime import datetime
@@ -11,6 +10,7 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from policies.base import Scenario as PolicyScenario
 from rma.models import Order, OrderLine, ReturnLine, ReturnRequest, ReturnStatus
 from rma.models.returns import Scenario
 
@@ -79,7 +79,7 @@ def return_create(
         {"name": d.name, "at": d.at.isoformat(), "rule_id": d.rule_id, "label": d.label}
         for d in deadlines
     ]
-    return_required = not (scenario == Scenario.WRONG_ITEM and wrong_item_option == "keep")
+    return_required = policy.return_required(PolicyScenario(scenario), wrong_item_option)
     rr = ReturnRequest.objects.create(
         vendor_id=order.vendor_id,
         public_id=uuid.uuid4(),
@@ -124,7 +124,7 @@ def return_start_review(*, return_request: ReturnRequest, actor: Actor) -> Retur
 
 @transaction.atomic
 def return_flag_complex(*, return_request: ReturnRequest, actor: Actor) -> ReturnRequest:
-    """Mark a case complex, which gives the review more working days (MKT-9)."""
+    """Mark a case complex, which gives the review more working days."""
     rr = lock(ReturnRequest, return_request.pk)
     guard(rr.can_flag_complex(), rr, "flag the case complex")
     review = rr.vendor.get_policy().review_due(rr.requested_at, complex_case=True)
@@ -180,9 +180,11 @@ def return_approve(
 
 
 def _allocate_rma_number(rr: ReturnRequest) -> str:
-    """Reserve a random unique number; the unique constraint settles a rare collision."""
+    """Reserve a random unique number in the vendor's format; the unique constraint settles a
+    rare collision."""
+    policy = rr.vendor.get_policy()
     for _attempt in range(10):
-        number = f"RMA{secrets.randbelow(10**9):09d}"
+        number = policy.generate_rma_number()
         try:
             with transaction.atomic():
                 ReturnRequest.objects.filter(pk=rr.pk).update(rma_number=number)
@@ -230,7 +232,7 @@ def return_cancel(
 def return_review_sla_breach(
     *, return_request: ReturnRequest, actor: Actor, at: datetime | None = None
 ) -> ReturnRequest:
-    """Flag a request whose review is overdue (MKT-9); the status does not change."""
+    """Flag a request whose review is overdue; the status does not change."""
     at = at or timezone.now()
     rr = lock(ReturnRequest, return_request.pk)
     if rr.sla_breached_at is not None or rr.status not in (R.REQUESTED, R.UNDER_REVIEW):

@@ -1,4 +1,4 @@
-"""Warranty solutions (REO-1..REO-12): propose, confirm or disagree, fill in, submit, complete."""
+"""Warranty solutions: propose, confirm or disagree, fill in, submit, complete."""
 
 from __future__ import annotations
 
@@ -11,7 +11,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from notifications import emails
-from policies.base import EvidenceKind, RequestFacts, RequestKind
+from policies.base import (
+    DeadlineName,
+    EvidenceKind,
+    Policy,
+    RequestFacts,
+    RequestKind,
+    SolutionStep,
+)
 from rma.models import Order, OrderLine, SolutionLine, SolutionStatus, WarrantySolution
 from rma.models.orders import ShippingAddress
 
@@ -20,6 +27,10 @@ from .facts import order_facts
 from .passwords import generate_password, hash_password
 
 S = SolutionStatus
+
+
+def policy_of(solution: WarrantySolution) -> Policy:
+    return solution.vendor.get_policy()
 
 
 @dataclass(frozen=True)
@@ -34,9 +45,9 @@ class ProposedLine:
 def _deadline_fields(solution: WarrantySolution, sent_at: datetime) -> dict:
     fields: dict = {"sent_at": sent_at, "remind_at": None, "expires_at": None}
     for deadline in solution.vendor.get_policy().solution_deadlines(sent_at):
-        if deadline.name == "confirm_remind_at":
+        if deadline.name == DeadlineName.CONFIRM_REMIND_AT:
             fields["remind_at"] = deadline.at
-        elif deadline.name == "confirm_expires_at":
+        elif deadline.name == DeadlineName.CONFIRM_EXPIRES_AT:
             fields["expires_at"] = deadline.at
     return fields
 
@@ -59,7 +70,7 @@ def solution_create(
 ) -> tuple[WarrantySolution, str]:
     """Propose a solution; returns it with the one-time password.
 
-    With ``notify`` the REO-1 email carrying the password is recorded in the outbox in this
+    With ``notify`` the email carrying the password is recorded in the outbox in this
     transaction; without it the vendor writes to its customer itself and the portal sends
     nothing, reminders included.
     """
@@ -79,6 +90,19 @@ def solution_create(
             f"{order.vendor.name}'s policy ({policy.name}) works with return requests, "
             "not warranty solutions."
         )
+    source = address or order.address_dict()
+    content = policy.check_solution_content(
+        {
+            "items": ", ".join(line.sku for line in lines),
+            "solution_kind": kind,
+            "amounts": f"{refund_amount}/{makeup_amount}",
+            "return_needed": return_required,
+            "payment_needed": makeup_payment_required or makeup_amount > 0,
+            "shipping_address": source.get("ship_line1", "") or source.get("ship_city", ""),
+        }
+    )
+    if not content.ok:
+        raise DomainError(content.message, findings=[content.to_dict()], code="incomplete")
     password = generate_password()
     solution = WarrantySolution(
         vendor_id=order.vendor_id,
@@ -94,7 +118,6 @@ def solution_create(
         password_issued_at=at,
         policy_version=policy.version,
     )
-    source = address or order.address_dict()
     for field in ShippingAddress.ADDRESS_FIELDS:
         setattr(solution, field, source.get(field, ""))
     for name, value in _deadline_fields(solution, at).items():
@@ -120,7 +143,7 @@ def solution_create(
         action="proposed",
         actor=actor,
         to_status=S.PENDING_CONFIRM,
-        rule_ids=["REO-1"],
+        rule_ids=policy.solution_rule_ids(SolutionStep.PROPOSE),
         data={
             "kind": kind,
             "refund": str(refund_amount),
@@ -139,7 +162,7 @@ def solution_issue_password(
 ) -> str:
     """A new password for an open solution; the old one stops working at once.
 
-    With ``notify`` the new password is emailed (REO-1); a queued email holding the old one
+    With ``notify`` the new password is emailed; a queued email holding the old one
     is cancelled when its turn comes.
     """
     at = at or timezone.now()
@@ -161,7 +184,7 @@ def solution_issue_password(
         subject=sol,
         action="password_reissued",
         actor=actor,
-        rule_ids=["REO-1"],
+        rule_ids=policy_of(sol).solution_rule_ids(SolutionStep.PROPOSE),
         data={"notify": "portal" if notify else "vendor"},
     )
     if notify:
@@ -181,7 +204,7 @@ def solution_agree(
         action="agreed",
         actor=actor,
         fields={"confirmed_at": at or timezone.now()},
-        rule_ids=["REO-4"],
+        rule_ids=policy_of(sol).solution_rule_ids(SolutionStep.AGREE),
     )
     return sol
 
@@ -190,7 +213,7 @@ def solution_agree(
 def solution_reject(
     *, solution: WarrantySolution, actor: Actor, comment: str, at: datetime | None = None
 ) -> WarrantySolution:
-    """Disagree with a comment naming the wanted solution; only while pending (REO-4, REO-5)."""
+    """Disagree with a comment naming the wanted solution; only while pending."""
     at = at or timezone.now()
     sol = lock(WarrantySolution, solution.pk)
     policy = sol.vendor.get_policy()
@@ -299,7 +322,7 @@ def solution_missing(solution: WarrantySolution) -> list[tuple[str, str]]:
 def solution_submit(
     *, solution: WarrantySolution, actor: Actor, at: datetime | None = None
 ) -> WarrantySolution:
-    """Submit once the policy's requirements hold (REO-6..REO-10)."""
+    """Submit once the policy's requirements hold."""
     sol = lock(WarrantySolution, solution.pk)
     guard(sol.can_submit(), sol, "submit")
     missing = solution_missing(sol)
@@ -315,7 +338,7 @@ def solution_submit(
         action="submitted",
         actor=actor,
         fields={"submitted_at": at or timezone.now()},
-        rule_ids=["REO-6"],
+        rule_ids=policy_of(sol).solution_rule_ids(SolutionStep.SUBMIT),
     )
     return sol
 
@@ -334,7 +357,7 @@ def solution_complete(
         actor=actor,
         fields={"completed_at": at, "closed_at": at, "password_hash": ""},
         note=note,
-        rule_ids=["REO-12"],
+        rule_ids=policy_of(sol).solution_rule_ids(SolutionStep.COMPLETE),
     )
     return sol
 
@@ -394,7 +417,7 @@ def solution_remind(
     rule_ids = [
         d.rule_id
         for d in sol.vendor.get_policy().solution_deadlines(sol.sent_at or at)
-        if d.name == "confirm_remind_at"
+        if d.name == DeadlineName.CONFIRM_REMIND_AT
     ]
     record_event(
         subject=sol,

@@ -29,8 +29,9 @@ from tests.policies import line, local, order, request
 POLICIES_DIR = Path(__file__).resolve().parents[2] / "policies"
 
 
-def test_registry_knows_the_three_vendors() -> None:
-    assert policy_keys() == ("reolink", "marketplace", "aqara")
+def test_registry_knows_the_vendors() -> None:
+    # The three real vendors, then the suite's test-only one (tests/policies/vendors/).
+    assert policy_keys() == ("reolink", "marketplace", "aqara", "brightline")
     for key, cls in POLICIES.items():
         policy = get_policy(key, timezone="Europe/Berlin", country="DE")
         assert isinstance(policy, cls) and isinstance(policy, Policy)
@@ -108,7 +109,14 @@ def test_decision_and_refund_serialise_to_json() -> None:
     req = request(local("UTC", 2026, 10, 2))
     payload = json.loads(json.dumps(policy.decide(order(), req).to_dict()))
     assert set(payload) == {"allowed", "findings", "policy_key", "policy_version"}
-    assert set(payload["findings"][0]) == {"rule_id", "ok", "message", "figures"}
+    for stored in payload["findings"]:
+        assert (
+            {"rule_id", "ok", "message", "figures"}
+            <= set(stored)
+            <= {"rule_id", "ok", "message", "figures", "text"}
+        )
+    window = next(f for f in payload["findings"] if f["rule_id"] == "MKT-3")
+    assert window["text"]["params"]["limit"] == 30 and window["text"]["count"] == "days"
     refund = json.loads(json.dumps(policy.refund(order(), req).to_dict()))
     assert refund["total"] == "75.00" and refund["lines"][0]["rule_id"] == "MKT-6"
     deadline = policy.deadlines(order(), req)[0].to_dict()

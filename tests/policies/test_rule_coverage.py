@@ -1,4 +1,5 @@
-"""Every rule id in docs/policies/*.md has a test whose name mentions it as a whole token."""
+"""Every rule of every registered policy, read from the rule document the policy names, has a
+test whose name mentions it as a whole token; vendors are discovered from the registry."""
 
 from __future__ import annotations
 
@@ -6,21 +7,25 @@ import ast
 import re
 from pathlib import Path
 
+import pytest
+
+from policies.registry import POLICIES
+
 ROOT = Path(__file__).resolve().parents[2]
-RULE_ID = re.compile(r"\b(REO|MKT|AQA)-(\d+)\b")
-RULE_LINE = re.compile(r"^- (REO|MKT|AQA)-(\d+) ", re.MULTILINE)
+ANY_RULE_ID = re.compile(r"\b([A-Z]{2,5})-(\d+)\b")
 
 
-def documented_rule_ids() -> set[str]:
-    ids: set[str] = set()
-    for doc in (ROOT / "docs" / "policies").glob("*.md"):
-        ids |= {f"{prefix}-{number}" for prefix, number in RULE_ID.findall(doc.read_text())}
-    return ids
+def rule_ids(text: str, prefix: str) -> set[str]:
+    return {f"{p}-{n}" for p, n in ANY_RULE_ID.findall(text) if p == prefix}
+
+
+def rule_lines(text: str, prefix: str) -> set[str]:
+    return {f"{prefix}-{n}" for n in re.findall(rf"^- {prefix}-(\d+) ", text, re.MULTILINE)}
 
 
 def collect_test_name_tokens() -> set[str]:
     tokens: set[str] = set()
-    for path in Path(__file__).parent.glob("test_*.py"):
+    for path in Path(__file__).parent.rglob("test_*.py"):
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name.startswith(
                 "test_"
@@ -29,25 +34,33 @@ def collect_test_name_tokens() -> set[str]:
     return tokens
 
 
-def test_every_documented_rule_has_a_named_test() -> None:
-    ids = documented_rule_ids()
-    assert len(ids) == 12 + 12 + 13, sorted(ids)
-    tokens = collect_test_name_tokens()
-    missing = untested(ids, tokens)
+def untested(ids: set[str], tokens: set[str]) -> list[str]:
+    return sorted(i for i in ids if i.replace("-", "").lower() not in tokens)
+
+
+@pytest.mark.parametrize("key", list(POLICIES))
+def test_every_documented_rule_has_a_named_test(key: str) -> None:
+    policy = POLICIES[key]
+    text = (ROOT / policy.rule_doc).read_text()
+    ids = rule_lines(text, policy.rule_prefix)
+    assert ids, f"{policy.rule_doc} lists no {policy.rule_prefix}-N rules"
+    missing = untested(ids, collect_test_name_tokens())
     assert not missing, f"rule ids without a test named after them: {missing}"
 
 
-def test_every_rule_has_its_own_line_in_the_docs() -> None:
+@pytest.mark.parametrize("key", list(POLICIES))
+def test_every_rule_has_its_own_line_in_the_docs(key: str) -> None:
+    policy = POLICIES[key]
+    text = (ROOT / policy.rule_doc).read_text()
+    mentioned = rule_ids(text, policy.rule_prefix)
+    assert rule_lines(text, policy.rule_prefix) == mentioned, policy.rule_doc
+
+
+def test_every_rule_doc_belongs_to_a_registered_policy() -> None:
+    docs = {p.rule_doc for p in POLICIES.values()}
     for doc in (ROOT / "docs" / "policies").glob("*.md"):
-        text = doc.read_text()
-        lines = {f"{p}-{n}" for p, n in RULE_LINE.findall(text)}
-        prefixes = {p for p, _ in RULE_ID.findall(text)}
-        assert lines == {f"{p}-{n}" for p, n in RULE_ID.findall(text)}, doc.name
-        assert len(prefixes) == 1, doc.name
-
-
-def untested(ids: set[str], tokens: set[str]) -> list[str]:
-    return sorted(i for i in ids if i.replace("-", "").lower() not in tokens)
+        assert str(doc.relative_to(ROOT)) in docs, doc.name
+    assert len({p.rule_prefix for p in POLICIES.values()}) == len(POLICIES)
 
 
 def test_tokens_match_whole_ids_only() -> None:

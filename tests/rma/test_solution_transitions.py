@@ -10,10 +10,11 @@ from django.conf import global_settings
 from django.core.files.base import ContentFile
 from django_scopes import scope
 
+from policies.base import PASSWORD_ALPHABET as ALPHABET
 from rma import services
 from rma.models import SOLUTION_TRANSITIONS, Evidence, SolutionStatus, WarrantySolution
 from rma.services import Actor, DomainError, IllegalTransition, PolicyRefusal
-from rma.services.passwords import ALPHABET, password_matches
+from rma.services.passwords import password_matches
 from rma.services.solutions import ProposedLine
 
 from ..factories import OrderLineFactory, VendorFactory, tiny_png

@@ -1,0 +1,186 @@
+"""The names every layer shares, declared once: deadlines, carriers, figures and event types.
+
+Pure Python (no Django): pages, services, emails and webhooks look these up instead of
+spelling the strings themselves, so a typo is an ``AttributeError`` instead of a silently
+dropped email or reminder.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+def msg(template: str) -> str:
+    """Mark a message template for extraction (``makemessages --keyword=msg``).
+
+    The template is stored with its parameters and translated where it is read, so this
+    marker returns it unchanged.
+    """
+    return template
+
+
+@dataclass(frozen=True)
+class Message:
+    """A text as data: a marked template (``%(name)s`` placeholders), its parameters and, for a
+    count, the plural template. Stored as it is and rendered in the reader's language at the
+    edge (``rma.messages.render``), so a later settings change never relabels it."""
+
+    id: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+    plural: str | None = None
+    count: str | None = None  # the parameter that picks the plural form
+    rule_id: str = ""  # the rule a page may cite quietly beside the text (a "why")
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"id": self.id, "params": dict(self.params)}
+        if self.plural:
+            out.update(plural=self.plural, count=self.count)
+        if self.rule_id:
+            out["rule_id"] = self.rule_id
+        return out
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Message:
+        return cls(
+            data["id"],
+            data.get("params", {}),
+            data.get("plural"),
+            data.get("count"),
+            data.get("rule_id", ""),
+        )
+
+    def english(self) -> str:
+        """The text untranslated (logs, tests, the API's ``message`` beside its id)."""
+        template = self.id
+        if self.plural and self.count and self.params.get(self.count) != 1:
+            template = self.plural
+        return template % dict(self.params) if self.params else template
+
+
+def plural_msg(singular: str, plural: str) -> tuple[str, str]:
+    """Mark a singular and plural template pair (``makemessages --keyword=plural_msg:1,2``)."""
+    return singular, plural
+
+
+def counted(forms: tuple[str, str], params: Mapping[str, Any], count: str, **kw: Any) -> Message:
+    """A message whose wording follows the number in ``params[count]`` (plural forms)."""
+    return Message(forms[0], params, plural=forms[1], count=count, **kw)
+
+
+class DeadlineName(StrEnum):
+    """Every deadline a policy can give; each is stored by this name in a case's decision."""
+
+    CONFIRM_REMIND_AT = "confirm_remind_at"
+    CONFIRM_EXPIRES_AT = "confirm_expires_at"
+    REPORT_BY = "report_by"
+    RETURN_BY = "return_by"
+    REVIEW_DUE = "review_due"
+    SHIP_BY = "ship_by"
+    REFUND_DUE = "refund_due"
+    WARRANTY_END = "warranty_end"
+    CANCEL_UNTIL = "cancel_until"
+    CHANGE_CLOSES_AT = "change_closes_at"
+    MONEY_BACK_UNTIL = "money_back_until"
+
+
+class CarrierCode(StrEnum):
+    """Carrier codes with a meaning of their own; a vendor's named carriers add their own codes."""
+
+    ANY = "any"  # the vendor takes any carrier; pages list no carrier choice for it
+
+
+class Figure(StrEnum):
+    """Figure keys that other layers read back from a finding."""
+
+    BEST_EFFORT = "best_effort"  # "true": the vendor only promises to try
+
+
+class WrongItemOption(StrEnum):
+    """What a customer chooses when they received the wrong item."""
+
+    KEEP = "keep"
+    RETURN = "return"
+
+
+class SolutionStep(StrEnum):
+    """The steps of a warranty solution whose audit events cite the vendor's rule for them."""
+
+    PROPOSE = "propose"
+    AGREE = "agree"
+    DISAGREE = "disagree"
+    FILL_IN = "fill_in"
+    RETURN = "return"
+    PAY = "pay"
+    UPLOAD = "upload"
+    ADDRESS = "address"
+    SUBMIT = "submit"
+    COMPLETE = "complete"
+    EXPIRE = "expire"
+
+
+class EventSubject(StrEnum):
+    SOLUTION = "solution"
+    RETURN = "return"
+    ORDER_CHANGE = "order_change"
+
+
+class EventType(StrEnum):
+    """Every audit event; the value is also the webhook's ``type``. What each one causes (its
+    label, emails and webhooks) is listed once in ``notifications.dispatch.EVENT_EFFECTS``."""
+
+    SOLUTION_PROPOSED = "solution.proposed"
+    SOLUTION_PASSWORD_REISSUED = "solution.password_reissued"
+    SOLUTION_REMINDER_SENT = "solution.reminder_sent"
+    SOLUTION_AGREED = "solution.agreed"
+    SOLUTION_DISAGREED = "solution.disagreed"
+    SOLUTION_DETAILS_SAVED = "solution.details_saved"
+    SOLUTION_SUBMITTED = "solution.submitted"
+    SOLUTION_COMPLETED = "solution.completed"
+    SOLUTION_EXPIRED = "solution.expired"
+    SOLUTION_CANCELLED = "solution.cancelled"
+    SOLUTION_EVIDENCE_ADDED = "solution.evidence_added"
+    SOLUTION_EVIDENCE_REMOVED = "solution.evidence_removed"
+    SOLUTION_ASSIGNED = "solution.assigned"
+    SOLUTION_UNASSIGNED = "solution.unassigned"
+    RETURN_REQUESTED = "return.requested"
+    RETURN_REVIEW_STARTED = "return.review_started"
+    RETURN_FLAGGED_COMPLEX = "return.flagged_complex"
+    RETURN_REVIEW_OVERDUE = "return.review_overdue"
+    RETURN_APPROVED = "return.approved"
+    RETURN_REJECTED = "return.rejected"
+    RETURN_SHIP_REMINDER_SENT = "return.ship_reminder_sent"
+    RETURN_SHIPPED = "return.shipped"
+    RETURN_RECEIVED = "return.received"
+    RETURN_INSPECTED = "return.inspected"
+    RETURN_REFUNDED = "return.refunded"
+    RETURN_REPLACED = "return.replaced"
+    RETURN_CLOSED = "return.closed"
+    RETURN_WAIVED = "return.waived"
+    RETURN_CANCELLED = "return.cancelled"
+    RETURN_EVIDENCE_ADDED = "return.evidence_added"
+    RETURN_EVIDENCE_REMOVED = "return.evidence_removed"
+    RETURN_ASSIGNED = "return.assigned"
+    RETURN_UNASSIGNED = "return.unassigned"
+    ORDER_CHANGE_REQUESTED = "order_change.requested"
+    ORDER_CHANGE_RESOLVED = "order_change.resolved"
+    ORDER_CHANGE_ASSIGNED = "order_change.assigned"
+    ORDER_CHANGE_UNASSIGNED = "order_change.unassigned"
+
+    @property
+    def subject(self) -> EventSubject:
+        return EventSubject(self.value.split(".", 1)[0])
+
+    @property
+    def action(self) -> str:
+        return self.value.split(".", 1)[1]
+
+    @classmethod
+    def of(cls, subject: EventSubject | str, action: str) -> EventType:
+        """The event type for ``action`` on a subject; an unknown pair is a programming error."""
+        try:
+            return cls(f"{EventSubject(subject)}.{action}")
+        except ValueError:
+            raise ValueError(f"Unknown event {action!r} for a {subject}") from None

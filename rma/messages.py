@@ -1,0 +1,45 @@
+"""Render a policy's stored messages in the reader's language, at the edge (pages, emails)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.utils import translation
+from django.utils.translation import gettext, ngettext
+
+from policies.vocabulary import Message
+
+
+def render(message: Message | Mapping[str, Any], language: str | None = None) -> str:
+    """The message in ``language`` (or the active one); its parameters fill the template."""
+    if not isinstance(message, Message):
+        message = Message.from_dict(message)
+    if language:
+        with translation.override(language):
+            return render(message)
+    params = dict(message.params)
+    if message.plural and message.count:
+        template = ngettext(message.id, message.plural, int(params.get(message.count, 0)))
+    else:
+        template = gettext(message.id)
+    return template % params if params else template
+
+
+def render_all(messages, language: str | None = None) -> list[str]:
+    return [render(m, language) for m in messages]
+
+
+def finding_text(stored: Mapping[str, Any], language: str | None = None) -> str:
+    """A stored finding's sentence in the reader's language, without its rule id (shown apart);
+    a finding stored before texts were data falls back to its English message."""
+    if stored.get("text"):
+        return render(stored["text"], language)
+    return str(stored.get("message", ""))
+
+
+def refund_line_label(stored: Mapping[str, Any], language: str | None = None) -> str:
+    """A stored refund line's label in the reader's language (English where it has no text)."""
+    if stored.get("text"):
+        return render(stored["text"], language)
+    return str(stored.get("label", ""))
