@@ -106,7 +106,6 @@ class OutboxMessageAdmin(ResendMixin, TenantAdmin):
     list_display = ("created_at", "kind", "to", "state", "attempts", "sent_at", "error")
     list_filter = ("state", "kind")
     search_fields = ("to", "key", "subject")
-    date_hierarchy = "created_at"
     actions = ("resend_selected",)
     change_form_template = CASE_TEMPLATE
     readonly_fields = (
@@ -261,7 +260,6 @@ class WebhookDeliveryAdmin(ResendMixin, TenantAdmin):
     list_filter = ("state", "event_type")
     search_fields = ("event_type", "endpoint__url", "key")
     list_select_related = ("endpoint",)
-    date_hierarchy = "created_at"
     actions = ("resend_selected",)
     inlines = (WebhookAttemptInline,)
     change_form_template = CASE_TEMPLATE
