@@ -1,4 +1,4 @@
-"""Admin return changelist and its searches at 1M rows of one vendor vs the same at 1k rows.
+"""Admin return changelist, searches and dashboard at 1M rows of one vendor vs at 1k rows.
 
 Server time of the whole request (middleware, scope, queries, template) through Django's test
 client in this process, the two vendors measured in turns. Goal: <= 2x (issues 10 and 14).
@@ -72,6 +72,29 @@ def main() -> None:
             ratio <= GOAL,
             f"{ms['large']:.0f} ms vs {ms['small']:.0f} ms",
         )
+
+    # The agents' dashboard: aggregates over the vendor's last 90 days, and the queue bar's
+    # bounded counts on the changelist above.
+    dashboard = reverse("admin:rma_dashboard")
+
+    def dashboard_page(vendor):
+        def call():
+            response = clients[vendor.slug].get(dashboard)
+            assert response.status_code == 200, response.status_code
+
+        return call
+
+    ms = interleaved_medians(
+        {v.slug: dashboard_page(v) for v in (small_vendor, large_vendor)}, rounds=5
+    )
+    ratio = ms["large"] / ms["small"]
+    report(
+        f"admin dashboard at {large:,} vs {SMALL:,} rows",
+        ratio,
+        f"<= {GOAL}x",
+        ratio <= GOAL,
+        f"{ms['large']:.0f} ms vs {ms['small']:.0f} ms",
+    )
 
 
 if __name__ == "__main__":
