@@ -4,6 +4,7 @@ not relabel it, and it reads the same in English and German (MKT-3's window find
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 from django_scopes import scope, scopes_disabled
 
 from rma import services
@@ -14,6 +15,13 @@ from rma.services import Actor
 from .factories import order_with_line
 from .helpers import url
 from .test_returns import signed_in, text_of
+
+
+@pytest.fixture(autouse=True)
+def _english_afterwards():
+    """A German page request leaves German active in this thread; later tests expect English."""
+    yield
+    translation.activate("en")
 
 
 @pytest.fixture
