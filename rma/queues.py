@@ -53,8 +53,8 @@ def _open(model: type[Model]) -> Q:
 
 
 def _due_between(model: type[Model], start: datetime | None, end: datetime) -> Q | None:
-    """The support deadline of each case kind: the review (MKT-9, AQA) for returns, the
-    proposal's expiry (REO-2) for solutions. Order changes carry no deadline column."""
+    """The support deadline of each case kind: the review deadline for returns, the
+    proposal's expiry for solutions. Order changes carry no deadline column."""
     if model is ReturnRequest:
         q = Q(status__in=[R.REQUESTED, R.UNDER_REVIEW], review_due__lt=end)
         return q & Q(review_due__gte=start) if start else q
@@ -67,7 +67,7 @@ def _due_between(model: type[Model], start: datetime | None, end: datetime) -> Q
 def _waiting(model: type[Model]) -> Q:
     asked = Q(awaiting_customer_since__isnull=False)
     if model is ReturnRequest:
-        # Approved with a return: the customer ships next (MKT-2).
+        # Approved with a return: the customer ships next.
         return _open(model) & (asked | Q(status=R.APPROVED, return_required=True))
     if model is WarrantySolution:
         return _open(model) & (asked | Q(status__in=[S.PENDING_CONFIRM, S.CONFIRMED]))

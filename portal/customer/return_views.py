@@ -273,7 +273,7 @@ def _slip_return(request: HttpRequest, vendor: Vendor, public_id) -> ReturnReque
 @vendor_view
 @case_view
 def return_slip(request: HttpRequest, vendor: Vendor, public_id) -> HttpResponse:
-    """MKT-1/MKT-6: the RMA number, large, for the parcel's recipient block."""
+    """The RMA number, large, for the parcel's recipient block, and the return address."""
     rr = _slip_return(request, vendor, public_id)
     context = slip_context(rr)
     context["pdf_url"] = reverse("portal:return_slip_pdf", args=[vendor.slug, rr.public_id])

@@ -4,7 +4,8 @@ stored only as a keyed hash.
 These are random secrets of about 79 bits, not passwords people choose, so a slow hash buys
 nothing: guessing one is out of reach however fast each check is. They are stored as
 HMAC-SHA256 keyed from SECRET_KEY (a database dump alone cannot test guesses) and compared in
-constant time; a check costs microseconds, so logins and the REO-1 worker never pay PBKDF2.
+constant time; a check costs microseconds, so logins and the worker sending a solution's email
+never pay PBKDF2.
 Staff passwords keep Django's slow hasher (settings.PASSWORD_HASHERS).
 
 Hashes stored by Django's hashers before this change (``pbkdf2_sha256$...``) are still

@@ -11,7 +11,17 @@ from pathlib import Path
 from policies.registry import POLICIES
 
 ROOT = Path(__file__).resolve().parents[2]
-ALLOWED_DIRS = ("policies", "docs/policies", "tests", ".venv", "var", "node_modules", ".git")
+# Benchmarks, like tests, drive a real vendor's policy on purpose.
+ALLOWED_DIRS = (
+    "policies",
+    "docs/policies",
+    "tests",
+    "bench",
+    ".venv",
+    "var",
+    "node_modules",
+    ".git",
+)
 ALLOWED_FILES = {"portal/demo/scenarios.py"}  # the hand-written demo cases, keyed by policy
 # Not yet moved: help texts, API schema descriptions and admin labels that cite a rule, owned
 # by other work in flight (the admin case pages, the API docs, the outbox). Each cites a rule
@@ -35,8 +45,6 @@ STILL_TO_MOVE = {
     "rma/admin/changes.py",
     "rma/admin/orders.py",
     "rma/admin/returns.py",
-    "rma/admin/simulator.py",
-    "rma/admin/solutions.py",
     "rma/models/changes.py",
     "rma/models/orders.py",
     "rma/models/returns.py",
