@@ -1,4 +1,5 @@
-"""An agent moves a standard case with one click per step on its change page."""
+"""Each admin case action dispatches to its domain service (test-client posts: a unit test of the
+wiring; the acceptance test of a person doing it is tests/browser/test_admin_journeys.py)."""
 
 from __future__ import annotations
 

@@ -50,6 +50,12 @@ class OrderChangeRequest(TenantModel, Assignable, ShippingAddress):
         ordering = ["-requested_at"]
         # The changelist's (and the API's) orderings within one vendor.
         indexes = [
+            # The agents' queues: "My cases" / "Unassigned" over open requests.
+            models.Index(
+                fields=["vendor", "assignee"],
+                name="orderchange_queue_assignee",
+                condition=models.Q(status="requested"),
+            ),
             models.Index(
                 fields=["vendor", "-requested_at", "-id"], name="orderchange_vendor_requested"
             ),

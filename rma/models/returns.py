@@ -134,6 +134,24 @@ class ReturnRequest(TenantModel, Assignable):
             # The changelist's and the API's orderings within one vendor (admin adds -pk).
             models.Index(fields=["vendor", "-requested_at", "-id"], name="return_vendor_requested"),
             models.Index(fields=["vendor", "-updated_at", "-id"], name="return_vendor_updated"),
+            # The agents' queues: "My cases" / "Unassigned" (NULL assignee), "Due today" /
+            # "Overdue" (the review deadline), "Waiting for customer"; each over open cases.
+            models.Index(
+                fields=["vendor", "assignee"],
+                name="return_queue_assignee",
+                condition=models.Q(status__in=sorted(RETURN_OPEN)),
+            ),
+            models.Index(
+                fields=["vendor", "review_due"],
+                name="return_queue_review_due",
+                condition=models.Q(status__in=["requested", "under_review"]),
+            ),
+            models.Index(
+                fields=["vendor", "status"],
+                name="return_queue_waiting",
+                condition=models.Q(awaiting_customer_since__isnull=False)
+                | models.Q(status="approved", return_required=True),
+            ),
             models.Index(
                 fields=["review_due"],
                 name="return_review_due",

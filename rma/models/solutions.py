@@ -90,6 +90,17 @@ class WarrantySolution(TenantModel, Assignable, ShippingAddress):
             # The changelist's and the API's orderings within one vendor (admin adds -pk).
             models.Index(fields=["vendor", "-created_at", "-id"], name="solution_vendor_created"),
             models.Index(fields=["vendor", "-updated_at", "-id"], name="solution_vendor_updated"),
+            # The agents' queues (see ReturnRequest): assignee, proposal expiry, waiting.
+            models.Index(
+                fields=["vendor", "assignee"],
+                name="solution_queue_assignee",
+                condition=models.Q(status__in=sorted(SOLUTION_OPEN)),
+            ),
+            models.Index(
+                fields=["vendor", "expires_at"],
+                name="solution_queue_expiry",
+                condition=models.Q(status="pending_confirm"),
+            ),
             models.Index(
                 fields=["remind_at"],
                 name="solution_remind_due",
