@@ -257,6 +257,23 @@ class AqaraPolicy(Policy):
             )
         return self._deadline("warranty_end", end, rule, label, sku=line.sku)
 
+    def unit_warranty_end(self, purchased_at: datetime, warranty_months: int | None) -> Deadline:
+        """AQA-7: the default warranty period, or the line's own, from the purchase date."""
+        s = self.settings
+        months = s.default_warranty_months if warranty_months is None else warranty_months
+        end = self.calendar.add_months_end(purchased_at, months)
+        return self._deadline("warranty_end", end, "AQA-7", f"{months} months from purchase")
+
+    def replacement_warranty_end(
+        self, original_end: datetime | None, replaced_at: datetime
+    ) -> Deadline:
+        """AQA-10: the original end or the replacement period after replacement, if later."""
+        months = self.settings.replacement_warranty_months
+        floor = self.calendar.add_months_end(replaced_at, months)
+        end = floor if original_end is None or is_after(floor, original_end) else original_end
+        label = f"The original end or {months} months after replacement, whichever is later"
+        return self._deadline("warranty_end", end, "AQA-10", label)
+
     # -- evidence, carriers, addresses -------------------------------------------------------
     def evidence_requirements(
         self, scenario: Scenario | None, kind: RequestKind = RequestKind.RETURN

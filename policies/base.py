@@ -195,6 +195,19 @@ class Policy(ABC):
     def funds_window(self, refunded_at: datetime) -> tuple[datetime, datetime] | None:
         return None
 
+    # -- units -------------------------------------------------------------------------------
+    def unit_warranty_end(
+        self, purchased_at: datetime, warranty_months: int | None
+    ) -> Deadline | None:
+        """The warranty end of a unit sold at ``purchased_at``; None: the policy gives none."""
+        return None
+
+    def replacement_warranty_end(
+        self, original_end: datetime | None, replaced_at: datetime
+    ) -> Deadline | None:
+        """The warranty a replacement unit carries; None: it keeps the original end."""
+        return None
+
     # -- money and notices -------------------------------------------------------------------
     def refund(
         self,
