@@ -13,6 +13,7 @@ from .solutions import (
     SolutionStatus,
     WarrantySolution,
 )
+from .units import Unit
 from .workspace import CaseMessage, CaseNote, MessageAttachment, MessageDirection
 
 __all__ = [
@@ -41,5 +42,6 @@ __all__ = [
     "SolutionKind",
     "SolutionLine",
     "SolutionStatus",
+    "Unit",
     "WarrantySolution",
 ]
