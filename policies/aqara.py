@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -187,7 +188,11 @@ class AqaraPolicy(Policy):
             text = "This product was fully refunded, so no warranty is left on it"
             findings.append(finding("AQA-11", False, text, fully_refunded=True))
         findings.append(self._country(order, request))
+        findings.extend(self._unit_findings(order, request))
+        judged = {unit.sku for unit in request.units}
         for line, _qty in requested_lines(order, request):
+            if line.sku in judged:
+                continue
             end = self.warranty_end(order, line, request)
             ok = not is_after(request.at, end.at)
             text = (
@@ -199,6 +204,43 @@ class AqaraPolicy(Policy):
         text = "Aqara pays all shipping in the warranty process"
         findings.append(finding("AQA-7", True, text, freight_paid_by="vendor"))
         findings.extend(self.evidence_findings(Scenario.WARRANTY_CLAIM, request))
+        return findings
+
+    def _unit_findings(self, order: OrderFacts, request: RequestFacts) -> list[Finding]:
+        """AQA-8, AQA-10 and AQA-11 judged on each named unit's own history."""
+        findings: list[Finding] = []
+        lines = {line.sku: line for line in order.lines}
+        for unit in request.units:
+            if unit.fully_refunded:
+                text = f"Unit {unit.serial} was fully refunded, so no warranty is left on it"
+                findings.append(finding("AQA-11", False, text, serial=unit.serial))
+            market = (unit.market or order.country_of_purchase).upper()
+            if request.current_country and unit.market:
+                now = request.current_country.upper()
+                text = (
+                    f"Unit {unit.serial} was sold for {market}, now in {now}; the warranty "
+                    "holds only in the country of purchase"
+                )
+                findings.append(
+                    finding("AQA-8", now == market, text, serial=unit.serial, market=market)
+                )
+            end, rule = unit.warranty_end, "AQA-10" if unit.replaced_at else "AQA-7"
+            if end is None and unit.sku in lines:
+                line = lines[unit.sku]
+                facts = dataclasses.replace(request, replaced_at=unit.replaced_at)
+                deadline = self.warranty_end(order, line, facts)
+                end, rule = deadline.at, deadline.rule_id
+            if end is None:
+                continue
+            ok = not is_after(request.at, end)
+            text = (
+                f"The warranty on unit {unit.serial} "
+                + ("runs through " if ok else "ended on ")
+                + end.date().isoformat()
+            )
+            findings.append(
+                finding(rule, ok, text, sku=unit.sku, serial=unit.serial, warranty_end=end)
+            )
         return findings
 
     def _channel(self, order: OrderFacts, what: str) -> Finding:

@@ -24,6 +24,7 @@ from policies.facts import (
     RequestFacts,
     RequestKind,
     Scenario,
+    UnitFacts,
 )
 from policies.results import (
     AttestationNeed,
@@ -311,6 +312,7 @@ __all__ = [
     "RequestFacts",
     "RequestKind",
     "Scenario",
+    "UnitFacts",
     "build_refund",
     "check_requirements",
     "figure",
