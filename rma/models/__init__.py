@@ -13,7 +13,7 @@ from .solutions import (
     SolutionStatus,
     WarrantySolution,
 )
-from .units import Unit
+from .units import ReturnUnit, Unit
 from .workspace import CaseMessage, CaseNote, MessageAttachment, MessageDirection
 
 __all__ = [
@@ -37,6 +37,7 @@ __all__ = [
     "ReturnLine",
     "ReturnRequest",
     "ReturnStatus",
+    "ReturnUnit",
     "Scenario",
     "ShippingAddress",
     "SolutionKind",

@@ -56,3 +56,21 @@ class Unit(TenantModel):
 
     def __str__(self) -> str:
         return self.serial
+
+
+class ReturnUnit(TenantModel):
+    """A unit a return or warranty claim names, typed or picked from the order."""
+
+    request = models.ForeignKey(
+        "rma.ReturnRequest", on_delete=models.CASCADE, related_name="claim_units"
+    )
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="claims")
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["request", "unit"], name="returnunit_unique_unit")
+        ]
+
+    def __str__(self) -> str:
+        return self.unit.serial if self.unit_id else ""

@@ -225,3 +225,34 @@ def replacement_chain(unit: Unit) -> Iterable[Unit]:
         current = Unit.objects.get(pk=current.replaces_id)
         seen.add(current.pk)
         yield current
+
+
+def claimed_units(
+    *, order: Order, lines: Sequence[OrderLine], serials: Sequence[str]
+) -> list[Unit]:
+    """The units a claim names, each a unit sold on one of the claimed order lines."""
+    wanted = [_clean_serial(s) for s in serials]
+    if len(set(wanted)) != len(wanted):
+        raise DomainError("A serial number is named twice in the claim.", code="invalid")
+    if not wanted:
+        return []
+    found = {
+        u.serial: u
+        for u in Unit.objects.filter(vendor_id=order.vendor_id, serial__in=wanted).select_related(
+            "order_line"
+        )
+    }
+    line_ids = {line.pk for line in lines}
+    for serial in wanted:
+        unit = found.get(serial)
+        if unit is None:
+            raise DomainError(
+                f"Serial {serial} is not a unit we know; check the label on the device.",
+                code="unknown_serial",
+            )
+        if unit.order_line_id not in line_ids:
+            raise DomainError(
+                f"Serial {serial} was not sold on the items of order {order.number} you picked.",
+                code="serial_not_on_order",
+            )
+    return [found[s] for s in wanted]

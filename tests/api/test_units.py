@@ -86,3 +86,34 @@ def test_a_line_with_units_cannot_be_dropped(api_b):
     payload["lines"] = payload["lines"][1:]
     error = assert_error(api_b.post("/api/v1/orders/", payload, format="json"), 422, "line_in_use")
     assert "CAM-4K" in error["message"]
+
+
+def _claim(units, country="DE"):
+    return {
+        "order": "SO-1",
+        "scenario": "warranty_claim",
+        "lines": [{"sku": "CAM-4K"}],
+        "units": units,
+        "current_country": country,
+    }
+
+
+def test_a_warranty_claim_names_units_and_is_judged_per_unit(api_b):
+    assert api_b.post("/api/v1/orders/", _with_units(), format="json").status_code == 201
+    created = api_b.post("/api/v1/returns/", _claim(["CAM-0001"]), format="json")
+    assert created.status_code == 201, created.content
+    body = created.json()
+    assert body["units"] == ["CAM-0001"]
+    per_unit = [f for f in body["decision"]["findings"] if "CAM-0001" in f["message"]]
+    assert {(f["rule_id"], f["ok"]) for f in per_unit} == {("AQA-7", True), ("AQA-8", True)}
+    # CAM-0002 was sold for France: a claim from Germany fails AQA-8 for that unit.
+    refused = api_b.post("/api/v1/returns/", _claim(["CAM-0002"]), format="json")
+    error = assert_error(refused, 422, "policy_refused")
+    assert any(f["rule_id"] == "AQA-8" and not f["ok"] for f in error["findings"])
+
+
+def test_a_claim_naming_an_unknown_serial_is_refused(api_a, api_b):
+    assert api_b.post("/api/v1/orders/", _with_units(), format="json").status_code == 201
+    assert api_a.post("/api/v1/orders/", _with_units(units=[{"serial": "A-ONLY"}]), format="json")
+    unknown = api_b.post("/api/v1/returns/", _claim(["A-ONLY"]), format="json")
+    assert "A-ONLY" in assert_error(unknown, 422, "unknown_serial")["message"]
