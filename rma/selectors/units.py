@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db.models import Count
 from django.utils import timezone
 
 from portal.models import Vendor
-from rma.models import Unit
+from rma.models import ReturnUnit, Unit
 
 
 @dataclass(frozen=True)
@@ -70,3 +71,27 @@ def unit_warranty_status(
         replaces=unit.replaces.serial if unit.replaces else None,
         replaced_by=replaced_by.serial if replaced_by else None,
     )
+
+
+@dataclass(frozen=True)
+class ClaimCount:
+    sku: str
+    batch: str
+    reason: str  # the claim's scenario, such as quality_defect or warranty_claim
+    claims: int
+
+
+def claims_by_sku_batch_reason(*, vendor: Vendor, since: datetime) -> list[ClaimCount]:
+    """Claimed units since ``since`` counted by SKU x production batch x scenario, most first.
+
+    One aggregate query over the units claims name; a claim counts once per unit it names.
+    """
+    rows = (
+        ReturnUnit.objects.filter(vendor=vendor, request__requested_at__gte=since)
+        .values("unit__sku", "unit__batch", "request__scenario")
+        .annotate(n=Count("request", distinct=True))
+        .order_by("-n", "unit__sku", "unit__batch", "request__scenario")
+    )
+    return [
+        ClaimCount(r["unit__sku"], r["unit__batch"], r["request__scenario"], r["n"]) for r in rows
+    ]

@@ -128,3 +128,29 @@ def test_csv_upload_is_all_or_nothing_and_idempotent(aqara):
         assert Unit.objects.filter(vendor=aqara).count() == 2
         with pytest.raises(DomainError, match="columns"):
             units_upload_csv(vendor=aqara, data=b"serial\nX\n")
+
+
+def test_claims_by_sku_batch_reason_in_one_query(aqara, django_assert_num_queries):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from rma.models import ReturnUnit
+    from rma.selectors.units import ClaimCount, claims_by_sku_batch_reason
+
+    graph, unit = _sold(aqara)
+    other_vendor = VendorFactory(slug="other-units", policy_key="aqara")
+    other = make_case_graph(other_vendor)
+    with scope(vendor=other_vendor):
+        ReturnUnit.objects.create(
+            vendor=other_vendor, request=other["returnrequest"], unit=other["unit"]
+        )
+    with scope(vendor=aqara):
+        Unit.objects.filter(pk=unit.pk).update(batch="B7")
+        ReturnUnit.objects.create(vendor=aqara, request=graph["returnrequest"], unit=unit)
+        since = timezone.now() - timedelta(days=30)
+        with django_assert_num_queries(1):
+            rows = claims_by_sku_batch_reason(vendor=aqara, since=since)
+    assert rows == [ClaimCount(unit.sku, "B7", "quality_defect", 1)]
+    with scope(vendor=aqara):
+        assert claims_by_sku_batch_reason(vendor=aqara, since=timezone.now()) == []
