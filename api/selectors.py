@@ -16,7 +16,11 @@ ORDER_STATUSES = ("placed", "shipped", "delivered")
 
 def order_list(*, vendor: Vendor, filters: Mapping[str, object] | None = None) -> QuerySet[Order]:
     filters = filters or {}
-    qs = Order.objects.filter(vendor=vendor).select_related("customer").prefetch_related("lines")
+    qs = (
+        Order.objects.filter(vendor=vendor)
+        .select_related("customer")
+        .prefetch_related("lines", "lines__units")
+    )
     qs = _common(qs, filters, email_field="customer__email")
     status = filters.get("status")
     if status == "delivered":

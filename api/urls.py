@@ -11,6 +11,7 @@ from .views.evidence import EvidenceDownloadView, EvidenceViewSet
 from .views.orders import OrderViewSet
 from .views.returns import ReturnViewSet
 from .views.solutions import SolutionViewSet
+from .views.units import UnitViewSet
 from .views.webhooks import WebhookEndpointViewSet
 
 app_name = "api"
@@ -20,6 +21,7 @@ router.register("orders", OrderViewSet, basename="order")
 router.register("solutions", SolutionViewSet, basename="solution")
 router.register("returns", ReturnViewSet, basename="return")
 router.register("evidence", EvidenceViewSet, basename="evidence")
+router.register("units", UnitViewSet, basename="unit")
 router.register("webhook-endpoints", WebhookEndpointViewSet, basename="webhook-endpoint")
 
 urlpatterns = [

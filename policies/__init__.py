@@ -20,6 +20,7 @@ from policies.base import (
     RequestFacts,
     RequestKind,
     Scenario,
+    UnitFacts,
 )
 from policies.calendar import WorkingCalendar
 from policies.registry import POLICIES, get_policy, policy_keys
@@ -43,6 +44,7 @@ __all__ = [
     "RequestFacts",
     "RequestKind",
     "Scenario",
+    "UnitFacts",
     "WorkingCalendar",
     "get_policy",
     "policy_keys",

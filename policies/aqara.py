@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -206,7 +207,11 @@ class AqaraPolicy(Policy):
             text = "This product was fully refunded, so no warranty is left on it"
             findings.append(finding("AQA-11", False, text, fully_refunded=True))
         findings.append(self._country(order, request))
+        findings.extend(self._unit_findings(order, request))
+        judged = {unit.sku for unit in request.units}
         for line, _qty in requested_lines(order, request):
+            if line.sku in judged:
+                continue
             end = self.warranty_end(order, line, request)
             ok = not is_after(request.at, end.at)
             text = (
@@ -218,6 +223,43 @@ class AqaraPolicy(Policy):
         text = "Aqara pays all shipping in the warranty process"
         findings.append(finding("AQA-7", True, text, freight_paid_by="vendor"))
         findings.extend(self.evidence_findings(Scenario.WARRANTY_CLAIM, request))
+        return findings
+
+    def _unit_findings(self, order: OrderFacts, request: RequestFacts) -> list[Finding]:
+        """AQA-8, AQA-10 and AQA-11 judged on each named unit's own history."""
+        findings: list[Finding] = []
+        lines = {line.sku: line for line in order.lines}
+        for unit in request.units:
+            if unit.fully_refunded:
+                text = f"Unit {unit.serial} was fully refunded, so no warranty is left on it"
+                findings.append(finding("AQA-11", False, text, serial=unit.serial))
+            market = (unit.market or order.country_of_purchase).upper()
+            if request.current_country and unit.market:
+                now = request.current_country.upper()
+                text = (
+                    f"Unit {unit.serial} was sold for {market}, now in {now}; the warranty "
+                    "holds only in the country of purchase"
+                )
+                findings.append(
+                    finding("AQA-8", now == market, text, serial=unit.serial, market=market)
+                )
+            end, rule = unit.warranty_end, "AQA-10" if unit.replaced_at else "AQA-7"
+            if end is None and unit.sku in lines:
+                line = lines[unit.sku]
+                facts = dataclasses.replace(request, replaced_at=unit.replaced_at)
+                deadline = self.warranty_end(order, line, facts)
+                end, rule = deadline.at, deadline.rule_id
+            if end is None:
+                continue
+            ok = not is_after(request.at, end)
+            text = (
+                f"The warranty on unit {unit.serial} "
+                + ("runs through " if ok else "ended on ")
+                + end.date().isoformat()
+            )
+            findings.append(
+                finding(rule, ok, text, sku=unit.sku, serial=unit.serial, warranty_end=end)
+            )
         return findings
 
     def _channel(self, order: OrderFacts, what: str) -> Finding:
@@ -275,6 +317,23 @@ class AqaraPolicy(Policy):
                 f"{s.replacement_warranty_months} months after replacement, whichever is later"
             )
         return self._deadline(DeadlineName.WARRANTY_END, end, rule, label, sku=line.sku)
+
+    def unit_warranty_end(self, purchased_at: datetime, warranty_months: int | None) -> Deadline:
+        """AQA-7: the default warranty period, or the line's own, from the purchase date."""
+        s = self.settings
+        months = s.default_warranty_months if warranty_months is None else warranty_months
+        end = self.calendar.add_months_end(purchased_at, months)
+        return self._deadline("warranty_end", end, "AQA-7", f"{months} months from purchase")
+
+    def replacement_warranty_end(
+        self, original_end: datetime | None, replaced_at: datetime
+    ) -> Deadline:
+        """AQA-10: the original end or the replacement period after replacement, if later."""
+        months = self.settings.replacement_warranty_months
+        floor = self.calendar.add_months_end(replaced_at, months)
+        end = floor if original_end is None or is_after(floor, original_end) else original_end
+        label = f"The original end or {months} months after replacement, whichever is later"
+        return self._deadline("warranty_end", end, "AQA-10", label)
 
     # -- evidence, carriers, addresses -------------------------------------------------------
     def evidence_requirements(

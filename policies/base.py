@@ -26,6 +26,7 @@ from policies.facts import (
     RequestFacts,
     RequestKind,
     Scenario,
+    UnitFacts,
 )
 from policies.results import (
     AttestationNeed,
@@ -315,6 +316,19 @@ class Policy(ABC):
     def funds_window(self, refunded_at: datetime) -> tuple[datetime, datetime] | None:
         return None
 
+    # -- units -------------------------------------------------------------------------------
+    def unit_warranty_end(
+        self, purchased_at: datetime, warranty_months: int | None
+    ) -> Deadline | None:
+        """The warranty end of a unit sold at ``purchased_at``; None: the policy gives none."""
+        return None
+
+    def replacement_warranty_end(
+        self, original_end: datetime | None, replaced_at: datetime
+    ) -> Deadline | None:
+        """The warranty a replacement unit carries; None: it keeps the original end."""
+        return None
+
     # -- money and notices -------------------------------------------------------------------
     def refund(
         self,
@@ -423,6 +437,7 @@ __all__ = [
     "RequestKind",
     "Scenario",
     "SolutionStep",
+    "UnitFacts",
     "WrongItemOption",
     "build_refund",
     "check_requirements",

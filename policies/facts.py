@@ -86,6 +86,23 @@ class OrderFacts:
 
 
 @dataclass(frozen=True)
+class UnitFacts:
+    """One unit a claim names, with its own history (warranty end through replacements)."""
+
+    serial: str
+    sku: str
+    market: str = ""  # the country it was sold for; empty: the order's country of purchase
+    warranty_end: datetime | None = None  # set by the policy when sold or replaced (AQA-7/10)
+    fully_refunded: bool = False  # AQA-11
+    replaced_at: datetime | None = None  # when this unit was sent as a replacement (AQA-10)
+
+    def __post_init__(self) -> None:
+        for name in ("warranty_end", "replaced_at"):
+            if (value := getattr(self, name)) is not None:
+                require_aware(value, f"UnitFacts.{name}")
+
+
+@dataclass(frozen=True)
 class RequestFacts:
     kind: RequestKind
     at: datetime
@@ -104,6 +121,8 @@ class RequestFacts:
     # True when a request is opened before its evidence is uploaded (the portal's checklist);
     # missing evidence is then reported as still to come rather than refused.
     evidence_due_later: bool = False
+    # The units the claim names; when given, the policy judges each unit's own history.
+    units: tuple[UnitFacts, ...] = ()
 
     def __post_init__(self) -> None:
         require_aware(self.at, "RequestFacts.at")

@@ -176,7 +176,13 @@ def make_case_graph(vendor: Vendor) -> dict:
         policy_version="test",
         requested_at=timezone.now(),
     )
+    from rma.models import Unit
+
+    unit = Unit.objects.create(
+        vendor=vendor, serial=f"SN-{uuid.uuid4().hex[:12]}", sku=line.sku, order_line=line
+    )
     return {
+        "unit": unit,
         "customer": order.customer,
         "order": order,
         "orderline": line,

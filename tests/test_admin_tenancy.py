@@ -36,6 +36,7 @@ def test_every_registered_tenant_model_is_walked():
         "event",
         "returnaccess",
         "orderchangerequest",
+        "unit",
     }
 
 

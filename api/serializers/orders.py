@@ -10,6 +10,7 @@ from rest_framework import serializers
 
 from rma.models import Order, OrderLine
 from rma.services.order_sync import CustomerData, LineData, OrderData
+from rma.services.units import UnitData
 
 from .common import (
     CountryCodeField,
@@ -43,6 +44,19 @@ class CustomerSerializer(serializers.Serializer):
     )
 
 
+class UnitInLineSerializer(serializers.Serializer):
+    serial = serializers.CharField(max_length=64, help_text="Unique per vendor.")
+    batch = serializers.CharField(
+        max_length=64, required=False, allow_blank=True, default="", help_text="Production batch."
+    )
+    market = CountryCodeField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="The country it was sold for; empty: the order's country of purchase.",
+    )
+
+
 class OrderLineSerializer(serializers.ModelSerializer):
     sku = serializers.CharField(max_length=64)
     name = serializers.CharField(max_length=200)
@@ -62,6 +76,13 @@ class OrderLineSerializer(serializers.ModelSerializer):
         default=None,
         help_text="Empty: the vendor policy's default (AQA-7).",
     )
+    units = UnitInLineSerializer(
+        many=True,
+        required=False,
+        max_length=1000,
+        help_text="The serial numbers sold on this line (at most its quantity); "
+        "left out: the line's units stay as they are.",
+    )
 
     class Meta:
         model = OrderLine
@@ -73,7 +94,28 @@ class OrderLineSerializer(serializers.ModelSerializer):
             "purchase_cost",
             "export_postage",
             "warranty_months",
+            "units",
         )
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["units"] = [
+            {"serial": u.serial, "batch": u.batch, "market": str(u.market or "")}
+            for u in instance.units.all()
+        ]
+        return data
+
+    def validate(self, attrs: dict) -> dict:
+        units = attrs.get("units")
+        if units is not None:
+            if len(units) > attrs["quantity"]:
+                raise serializers.ValidationError(
+                    {"units": _("More serial numbers than the line's quantity.")}
+                )
+            serials = [u["serial"].strip() for u in units]
+            if len(set(serials)) != len(serials):
+                raise serializers.ValidationError({"units": _("A serial number appears twice.")})
+        return attrs
 
 
 class OrderSerializer(serializers.ModelSerializer):
@@ -167,9 +209,17 @@ class OrderSerializer(serializers.ModelSerializer):
             customer=CustomerData(**attrs["customer"]),
             placed_at=attrs["placed_at"],
             country_of_purchase=attrs["country_of_purchase"],
-            lines=[LineData(**line) for line in attrs["lines"]],
+            lines=[_line_data(line) for line in attrs["lines"]],
             fields={name: attrs[name] for name in UPSERT_FIELDS},
             address=address_fields(attrs["shipping_address"])
             if "shipping_address" in attrs
             else {},
         )
+
+
+def _line_data(line: dict) -> LineData:
+    units = line.pop("units", None)
+    return LineData(
+        **line,
+        units=None if units is None else [UnitData(**u) for u in units],
+    )

@@ -26,6 +26,13 @@ class ReturnCreateSerializer(serializers.Serializer):
     order = serializers.CharField(max_length=64, help_text="The order's number.")
     scenario = serializers.ChoiceField(choices=Scenario.choices)
     lines = ReturnLineInputSerializer(many=True, min_length=1, max_length=100)
+    units = serializers.ListField(
+        child=serializers.CharField(max_length=64),
+        required=False,
+        default=list,
+        max_length=100,
+        help_text="Serial numbers of the units claimed, each sold on one of the lines.",
+    )
     reason = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
     attestations = serializers.ListField(
         child=serializers.ChoiceField(choices=[a.value for a in Attestation]),
@@ -185,10 +192,15 @@ class ReturnDetailSerializer(ReturnSerializer):
 
     events = EventSerializer(many=True, read_only=True)
     evidence = EvidenceSerializer(many=True, read_only=True)
+    units = serializers.SerializerMethodField(help_text="Serial numbers of the claimed units.")
 
     class Meta(ReturnSerializer.Meta):
-        fields = (*ReturnSerializer.Meta.fields, "events", "evidence")
+        fields = (*ReturnSerializer.Meta.fields, "units", "events", "evidence")
         read_only_fields = fields
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_units(self, obj: ReturnRequest) -> list[str]:
+        return [cu.unit.serial for cu in obj.claim_units.select_related("unit")]
 
     @extend_schema_field(RefundSerializer(allow_null=True))
     def get_refund(self, obj: ReturnRequest) -> dict | None:

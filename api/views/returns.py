@@ -127,6 +127,7 @@ class ReturnViewSet(VendorAPIMixin, mixins.ListModelMixin, viewsets.GenericViewS
             wrong_item_option=data["wrong_item_option"],
             received_item_price=data["received_item_price"],
             follows=follows,
+            serials=data["units"],
         )
         return self._detail(return_request, status.HTTP_201_CREATED)
 

@@ -13,6 +13,7 @@ from . import (
     message_views,
     return_views,
     solution_views,
+    unit_views,
 )
 
 app_name = "portal"
@@ -54,6 +55,7 @@ vendor_patterns = [
     ),
     # self-service returns (MKT, AQA)
     path("returns/start/", return_views.return_start, name="return_start"),
+    path("warranty/", unit_views.warranty_lookup, name="warranty_lookup"),
     path("access/<str:token>/", access.access_login, name="access_login"),
     path("order/", return_views.order_overview, name="order_overview"),
     path("order/returns/new/", return_views.return_new, name="return_new"),

@@ -63,6 +63,28 @@ class CaseAction:
 
 
 NOTE = ActionInput("note", "Note", placeholder="Optional; goes into the audit trail")
+SERIALS = ActionInput(
+    "replacement_serials",
+    "Replacement serials",
+    kind="textarea",
+    help="One per line: the replaced unit's serial = the new unit's serial.",
+    placeholder="OLD-SERIAL = NEW-SERIAL",
+)
+
+
+def parse_serials(raw: str) -> dict[str, str]:
+    """``OLD = NEW`` lines into a mapping; a malformed line is a clear error."""
+    from rma.services import DomainError
+
+    pairs: dict[str, str] = {}
+    for number, line in enumerate((raw or "").splitlines(), start=1):
+        if not line.strip():
+            continue
+        old, sep, new = line.partition("=")
+        if not sep or not old.strip() or not new.strip():
+            raise DomainError(f"Line {number} of the serials is not OLD = NEW: {line.strip()!r}.")
+        pairs[old.strip()] = new.strip()
+    return pairs
 
 
 class TenantAdmin(admin.ModelAdmin):

@@ -19,11 +19,13 @@ from rma.services.return_handling import refund_preview
 
 from .base import (
     NOTE,
+    SERIALS,
     ActionInput,
     CaseAction,
     CaseAdmin,
     breakdown_html,
     findings_html,
+    parse_serials,
 )
 from .dashboard import dashboard_view
 from .evidence import evidence_items
@@ -83,7 +85,9 @@ RETURN_ACTIONS: tuple[CaseAction, ...] = (
         style="default",
     ),
     CaseAction("refund", "Issue refund", "can_refund", style="default"),
-    CaseAction("replace", "Replacement sent", "can_replace", inputs=(NOTE,), style="default"),
+    CaseAction(
+        "replace", "Replacement sent", "can_replace", inputs=(NOTE, SERIALS), style="default"
+    ),
     CaseAction("close", "Close", "can_close", inputs=(NOTE,)),
     CaseAction("cancel", "Cancel request", "can_cancel", inputs=(NOTE,), style="danger"),
 )
@@ -122,7 +126,12 @@ def run_return_action(rr: ReturnRequest, name: str, actor: Actor, data) -> None:
     elif name == "refund":
         services.return_refund(return_request=rr, actor=actor)
     elif name == "replace":
-        services.return_replace(return_request=rr, actor=actor, note=note)
+        services.return_replace(
+            return_request=rr,
+            actor=actor,
+            note=note,
+            replacement_serials=parse_serials(data.get("replacement_serials") or ""),
+        )
     elif name == "close":
         services.return_close(return_request=rr, actor=actor, note=note)
     elif name == "cancel":

@@ -12,7 +12,7 @@ from rma import services
 from rma.models import SolutionStatus, WarrantySolution
 from rma.services import Actor
 
-from .base import NOTE, CaseAction, CaseAdmin
+from .base import NOTE, SERIALS, CaseAction, CaseAdmin, parse_serials
 from .evidence import evidence_items
 from .export import ExportAdminMixin
 from .presentation import CaseHeader, deadline_line, quantity_line, status_label, vendor_time
@@ -24,7 +24,7 @@ SOLUTION_ACTIONS = (
         "complete",
         "Mark completed",
         "can_complete",
-        inputs=(NOTE,),
+        inputs=(NOTE, SERIALS),
         style="default",
         help="The replacement, repair or refund has been sent.",
     ),
@@ -195,7 +195,12 @@ class WarrantySolutionAdmin(WorkspaceAdminMixin, QueueAdminMixin, ExportAdminMix
             services.solution_issue_password(solution=obj, actor=actor)
             return f"A new password was emailed to {obj.order.customer.email}."
         if name == "complete":
-            services.solution_complete(solution=obj, actor=actor, note=note)
+            services.solution_complete(
+                solution=obj,
+                actor=actor,
+                note=note,
+                replacement_serials=parse_serials(data.get("replacement_serials") or ""),
+            )
         else:
             services.solution_cancel(solution=obj, actor=actor, note=note)
         return ""

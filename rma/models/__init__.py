@@ -13,6 +13,7 @@ from .solutions import (
     SolutionStatus,
     WarrantySolution,
 )
+from .units import ReturnUnit, Unit
 from .workspace import CaseMessage, CaseNote, MessageAttachment, MessageDirection
 
 __all__ = [
@@ -36,10 +37,12 @@ __all__ = [
     "ReturnLine",
     "ReturnRequest",
     "ReturnStatus",
+    "ReturnUnit",
     "Scenario",
     "ShippingAddress",
     "SolutionKind",
     "SolutionLine",
     "SolutionStatus",
+    "Unit",
     "WarrantySolution",
 ]

@@ -36,6 +36,7 @@ from .solutions import (
     solution_save_details,
     solution_submit,
 )
+from .units import unit_replace, units_for_line, units_replace, units_upload_csv
 
 __all__ = [
     "Actor",
@@ -73,4 +74,8 @@ __all__ = [
     "solution_remind",
     "solution_save_details",
     "solution_submit",
+    "unit_replace",
+    "units_for_line",
+    "units_replace",
+    "units_upload_csv",
 ]

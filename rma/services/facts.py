@@ -14,8 +14,9 @@ from policies.base import (
     RequestFacts,
     RequestKind,
     Scenario,
+    UnitFacts,
 )
-from rma.models import Order, ReturnRequest
+from rma.models import Order, ReturnRequest, ReturnUnit, Unit
 
 
 def order_facts(order: Order) -> OrderFacts:
@@ -57,6 +58,7 @@ def return_facts(
     follows: ReturnRequest | None = None,
     comment: str = "",
     evidence_due_later: bool = False,
+    units: Iterable[UnitFacts] = (),
 ) -> RequestFacts:
     replaced_at = original_end = None
     fully_refunded = False
@@ -74,6 +76,7 @@ def return_facts(
         current_country=current_country or None,
         complex_case=complex_case,
         received_item_price=received_item_price,
+        units=tuple(units),
         replaced_at=replaced_at,
         original_warranty_end=original_end,
         fully_refunded=fully_refunded,
@@ -100,6 +103,25 @@ def request_facts_for(rr: ReturnRequest, *, at: datetime) -> RequestFacts:
         received_item_price=rr.received_item_price,
         follows=rr.follows,
         comment=rr.reason,
+        units=[unit_facts(cu.unit) for cu in rr.claim_units.select_related("unit")],
+    )
+
+
+def unit_facts(unit: Unit) -> UnitFacts:
+    """A unit's own history: its warranty end (set through replacements), refund, market."""
+    # A refund without an inspection ratio below one is a full refund of the unit.
+    refunded = (
+        ReturnUnit.objects.filter(unit=unit, request__refunded_at__isnull=False)
+        .exclude(request__inspection_ratio__lt=1)
+        .exists()
+    )
+    return UnitFacts(
+        serial=unit.serial,
+        sku=unit.sku,
+        market=str(unit.market or ""),
+        warranty_end=unit.warranty_end,
+        fully_refunded=refunded,
+        replaced_at=unit.warranty_start if unit.replaces_id else None,
     )
 
 

@@ -10,10 +10,11 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 
 from portal.models import Vendor
-from rma.models import Customer, Order, OrderLine, ReturnLine, SolutionLine
+from rma.models import Customer, Order, OrderLine, ReturnLine, SolutionLine, Unit
 from rma.models.orders import ShippingAddress
 
 from .base import DomainError
+from .units import UnitData, units_for_line
 
 LINE_FIELDS = (
     "name",
@@ -52,6 +53,8 @@ class LineData:
     purchase_cost: Decimal = Decimal("0")
     export_postage: Decimal = Decimal("0")
     warranty_months: int | None = None
+    # The serial numbers sold on the line; None leaves the line's units as they are.
+    units: Sequence[UnitData] | None = None
 
 
 @dataclass(frozen=True)
@@ -178,18 +181,26 @@ def _sync_lines(vendor: Vendor, order: Order, lines: Sequence[LineData]) -> bool
     gone = [line for sku, line in existing.items() if sku not in wanted]
     if gone:
         ids = [line.pk for line in gone]
-        used = set(
-            ReturnLine.objects.filter(order_line_id__in=ids).values_list("order_line_id", flat=True)
-        ) | set(
-            SolutionLine.objects.filter(order_line_id__in=ids).values_list(
-                "order_line_id", flat=True
+        used = (
+            set(
+                ReturnLine.objects.filter(order_line_id__in=ids).values_list(
+                    "order_line_id", flat=True
+                )
+            )
+            | set(
+                SolutionLine.objects.filter(order_line_id__in=ids).values_list(
+                    "order_line_id", flat=True
+                )
+            )
+            | set(
+                Unit.objects.filter(order_line_id__in=ids).values_list("order_line_id", flat=True)
             )
         )
         in_use = sorted(line.sku for line in gone if line.pk in used)
         if in_use:
             raise DomainError(
                 f"SKU {', '.join(in_use)} cannot be removed from order {order.number}: a return "
-                "or warranty solution refers to it. Send the line again.",
+                "warranty solution or a unit's serial number refers to it. Send the line again.",
                 code="line_in_use",
             )
         OrderLine.objects.filter(pk__in=ids).delete()
@@ -206,4 +217,6 @@ def _sync_lines(vendor: Vendor, order: Order, lines: Sequence[LineData]) -> bool
         if dirty:
             line.save()
             changed = True
+        if data.units is not None:
+            units_for_line(vendor=vendor, line=line, units=data.units)
     return changed

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
 
@@ -13,6 +14,7 @@ from rma.models import ReturnRequest, ReturnStatus
 
 from .base import Actor, DomainError, guard, lock, record_event, transition
 from .facts import order_facts, request_facts_for
+from .units import units_replace
 
 R = ReturnStatus
 
@@ -137,16 +139,25 @@ def return_refund(
 
 @transaction.atomic
 def return_replace(
-    *, return_request: ReturnRequest, actor: Actor, note: str = "", at: datetime | None = None
+    *,
+    return_request: ReturnRequest,
+    actor: Actor,
+    note: str = "",
+    at: datetime | None = None,
+    replacement_serials: Mapping[str, str] | None = None,
 ) -> ReturnRequest:
+    """Mark the replacement sent; ``replacement_serials`` maps each replaced unit to the new one."""
     rr = lock(ReturnRequest, return_request.pk)
     guard(rr.can_replace(), rr, "send a replacement")
+    at = at or timezone.now()
+    if replacement_serials:
+        units_replace(vendor=rr.vendor, order=rr.order, serials=replacement_serials, at=at)
     transition(
         rr,
         R.REPLACED,
         action="replaced",
         actor=actor,
-        fields={"replaced_at": at or timezone.now()},
+        fields={"replaced_at": at},
         note=note,
     )
     return rr

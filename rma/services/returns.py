@@ -11,12 +11,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from policies.base import Scenario as PolicyScenario
-from rma.models import Order, OrderLine, ReturnLine, ReturnRequest, ReturnStatus
+from rma.models import Order, OrderLine, ReturnLine, ReturnRequest, ReturnStatus, ReturnUnit
 from rma.models.returns import Scenario
 
 from .base import Actor, DomainError, PolicyRefusal, guard, lock, record_event, transition
-from .facts import order_facts, request_facts_for, return_facts
+from .facts import order_facts, request_facts_for, return_facts, unit_facts
 from .return_handling import ship_deadline
+from .units import claimed_units
 
 R = ReturnStatus
 
@@ -39,8 +40,12 @@ def return_create(
     received_item_price: Decimal | None = None,
     follows: ReturnRequest | None = None,
     at: datetime | None = None,
+    serials: Sequence[str] = (),
 ) -> ReturnRequest:
-    """Open a request if the policy allows it now; a refusal raises and saves nothing."""
+    """Open a request if the policy allows it now; a refusal raises and saves nothing.
+
+    ``serials`` name the units claimed; each must be a unit sold on one of the claimed lines.
+    """
     at = at or timezone.now()
     if scenario not in Scenario.values:
         raise DomainError(f"Unknown scenario {scenario!r}; choose one of {Scenario.values}.")
@@ -56,6 +61,7 @@ def return_create(
     if follows is not None and follows.order_id != order.pk:
         raise DomainError("A follow-up claim must be about the same order.")
     attestations = sorted(set(attestations))
+    units = claimed_units(order=order, lines=[ol for ol, _qty in lines], serials=serials)
     policy = order.vendor.get_policy()
     facts = return_facts(
         scenario=scenario,
@@ -67,6 +73,7 @@ def return_create(
         follows=follows,
         comment=reason,
         evidence_due_later=True,
+        units=[unit_facts(unit) for unit in units],
     )
     ofacts = order_facts(order)
     decision = policy.decide(ofacts, facts)
@@ -101,6 +108,9 @@ def return_create(
     ReturnLine.objects.bulk_create(
         ReturnLine(vendor_id=order.vendor_id, request=rr, order_line=ol, quantity=qty)
         for ol, qty in lines
+    )
+    ReturnUnit.objects.bulk_create(
+        ReturnUnit(vendor_id=order.vendor_id, request=rr, unit=unit) for unit in units
     )
     record_event(
         subject=rr,

@@ -19,12 +19,20 @@ from policies.base import (
     RequestKind,
     SolutionStep,
 )
-from rma.models import Order, OrderLine, SolutionLine, SolutionStatus, WarrantySolution
+from rma.models import (
+    Order,
+    OrderLine,
+    SolutionKind,
+    SolutionLine,
+    SolutionStatus,
+    WarrantySolution,
+)
 from rma.models.orders import ShippingAddress
 
 from .base import Actor, DomainError, PolicyRefusal, guard, lock, record_event, transition
 from .facts import order_facts
 from .passwords import generate_password, hash_password
+from .units import units_replace
 
 S = SolutionStatus
 
@@ -345,11 +353,21 @@ def solution_submit(
 
 @transaction.atomic
 def solution_complete(
-    *, solution: WarrantySolution, actor: Actor, note: str = "", at: datetime | None = None
+    *,
+    solution: WarrantySolution,
+    actor: Actor,
+    note: str = "",
+    at: datetime | None = None,
+    replacement_serials: Mapping[str, str] | None = None,
 ) -> WarrantySolution:
+    """Complete the solution; for a replacement, ``replacement_serials`` maps old to new units."""
     sol = lock(WarrantySolution, solution.pk)
     guard(sol.can_complete(), sol, "complete")
     at = at or timezone.now()
+    if replacement_serials:
+        if sol.kind != SolutionKind.REPLACEMENT:
+            raise DomainError("Only a replacement solution sends new units.", code="invalid")
+        units_replace(vendor=sol.vendor, order=sol.order, serials=replacement_serials, at=at)
     transition(
         sol,
         S.COMPLETED,

@@ -38,6 +38,7 @@ def test_create_then_upsert_by_number(api_a, vendor_a):
             "purchase_cost": "0.00",
             "export_postage": "0.00",
             "warranty_months": None,
+            "units": [],
         }
     ]
     with scopes_disabled():

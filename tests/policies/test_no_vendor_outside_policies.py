@@ -36,6 +36,7 @@ STILL_TO_MOVE = {
     "api/serializers/solutions.py",
     "api/views/returns.py",
     "api/views/solutions.py",
+    "api/views/units.py",
     "deploy/gunicorn.conf.py",
     "notifications/models.py",
     "notifications/outbox.py",
@@ -49,6 +50,7 @@ STILL_TO_MOVE = {
     "rma/models/orders.py",
     "rma/models/returns.py",
     "rma/models/solutions.py",
+    "rma/models/units.py",
     "rma/tasks.py",
     "templates/admin/rma/propose_solution.html",
 }

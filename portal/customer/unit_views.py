@@ -1,0 +1,56 @@
+"""Public warranty lookup by serial: start, end, replaced by or for; nothing personal."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from portal.models import Vendor
+from rma.selectors.units import unit_warranty_status
+
+from .access import client_ip, setting
+from .branding import vendor_view
+
+LOOKUP_LIMIT_PER_IP = 30
+LOOKUP_WINDOW_SECONDS = 60 * 60
+
+
+class WarrantyLookupForm(forms.Form):
+    serial = forms.CharField(
+        label=gettext_lazy("Serial number"),
+        max_length=64,
+        help_text=gettext_lazy("On the label on the device or its box."),
+    )
+
+
+def _lookup_allowed(request: HttpRequest) -> bool:
+    """Serials are guessable, so one network may not walk through them."""
+    key = f"{setting('PORTAL_THROTTLE_NAMESPACE')}:warranty-lookup:{client_ip(request)}"
+    cache.add(key, 0, timeout=LOOKUP_WINDOW_SECONDS)
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, timeout=LOOKUP_WINDOW_SECONDS)
+        count = 1
+    return count <= LOOKUP_LIMIT_PER_IP
+
+
+@vendor_view
+def warranty_lookup(request: HttpRequest, vendor: Vendor) -> HttpResponse:
+    form = WarrantyLookupForm(request.POST if request.method == "POST" else None)
+    context: dict = {"vendor": vendor, "form": form, "status": None, "searched": False}
+    code = 200
+    if request.method == "POST" and form.is_valid():
+        if not _lookup_allowed(request):
+            form.add_error(None, _("Too many lookups from your network. Please try again later."))
+            code = 429
+        else:
+            context["searched"] = True
+            context["status"] = unit_warranty_status(
+                vendor=vendor, serial=form.cleaned_data["serial"]
+            )
+    return TemplateResponse(request, "portal/units/warranty.html", context, status=code)

@@ -1,0 +1,1 @@
+"""Reads of the RMA domain, each scoped to one vendor."""

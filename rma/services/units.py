@@ -1,0 +1,259 @@
+"""Units by serial number: sent with order lines, uploaded in bulk, and replaced (with the
+warranty the vendor's policy gives a replacement)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django_countries import countries
+
+from portal.models import Vendor
+from rma.models import Order, OrderLine, Unit
+
+from .base import DomainError
+
+MAX_UPLOAD_ROWS = 20_000
+CSV_COLUMNS = ("order_number", "sku", "serial", "batch", "market")
+
+
+@dataclass(frozen=True)
+class UnitData:
+    serial: str
+    batch: str = ""
+    market: str = ""
+
+
+def _clean_serial(serial: str) -> str:
+    serial = (serial or "").strip()
+    if not serial:
+        raise DomainError("A unit needs a serial number.", code="invalid")
+    if len(serial) > 64:
+        raise DomainError(f"Serial {serial[:64]}… is longer than 64 characters.", code="invalid")
+    return serial
+
+
+def _warranty(vendor: Vendor, line: OrderLine) -> tuple[datetime, datetime | None, str]:
+    start = line.order.placed_at
+    deadline = vendor.get_policy().unit_warranty_end(start, line.warranty_months)
+    return start, (deadline.at if deadline else None), (deadline.rule_id if deadline else "")
+
+
+def units_for_line(
+    *, vendor: Vendor, line: OrderLine, units: Sequence[UnitData], source: str = Unit.Source.SHOP
+) -> list[Unit]:
+    """Create or update the units sold on ``line``, by serial (a resend changes nothing).
+
+    A serial already sold on another order of this vendor is refused: the shop must say which
+    order it belongs to, not move it silently.
+    """
+    if len(units) > line.quantity:
+        raise DomainError(
+            f"SKU {line.sku}: {len(units)} serial numbers for a quantity of {line.quantity}.",
+            code="invalid",
+        )
+    serials = [_clean_serial(u.serial) for u in units]
+    duplicates = sorted({s for s in serials if serials.count(s) > 1})
+    if duplicates:
+        raise DomainError(f"Serial {', '.join(duplicates)} is sent twice.", code="invalid")
+    existing = {
+        u.serial: u
+        for u in Unit.objects.select_for_update(of=("self",))
+        .select_related("order_line__order")
+        .filter(vendor=vendor, serial__in=serials)
+    }
+    start, end, rule = _warranty(vendor, line)
+    saved = []
+    for data, serial in zip(units, serials, strict=True):
+        unit = existing.get(serial)
+        if unit is not None and unit.order_line_id not in (None, line.pk):
+            other = unit.order_line.order.number
+            if unit.order_line.order_id != line.order_id:
+                raise DomainError(
+                    f"Serial {serial} was sold on order {other}; it cannot be on "
+                    f"order {line.order.number} too.",
+                    code="serial_taken",
+                )
+        values = {
+            "order_line": line,
+            "sku": line.sku,
+            "batch": data.batch or (unit.batch if unit else ""),
+            "market": data.market
+            or (unit.market if unit else "")
+            or line.order.country_of_purchase,
+            "warranty_start": start,
+            "warranty_end": end,
+            "warranty_rule_id": rule,
+        }
+        if unit is None:
+            unit = Unit(vendor=vendor, serial=serial, source=source, **values)
+            unit.save()
+        else:
+            changed = [k for k, v in values.items() if getattr(unit, k) != v]
+            if unit.replaces_id is not None:  # a replacement keeps the warranty its policy gave it
+                changed = [k for k in changed if not k.startswith("warranty")]
+            for name in changed:
+                setattr(unit, name, values[name])
+            if changed:
+                unit.save(update_fields=[*changed, "updated_at"])
+        saved.append(unit)
+    return saved
+
+
+@dataclass(frozen=True)
+class UploadResult:
+    created: int
+    updated: int
+    errors: list[str]
+
+
+def units_upload_csv(*, vendor: Vendor, data: bytes) -> UploadResult:
+    """Bulk units from a CSV with columns order_number, sku, serial[, batch, market].
+
+    All or nothing: any bad row refuses the whole file, each error naming its row.
+    """
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise DomainError("The file is not UTF-8 text; save the CSV as UTF-8.") from None
+    reader = csv.DictReader(io.StringIO(text))
+    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    missing = [c for c in CSV_COLUMNS[:3] if c not in header]
+    if missing:
+        raise DomainError(
+            f"The CSV needs the columns {', '.join(CSV_COLUMNS[:3])}; "
+            f"missing: {', '.join(missing)}."
+        )
+    reader.fieldnames = header
+    by_line: dict[tuple[str, str], list[UnitData]] = {}
+    errors: list[str] = []
+    for number, row in enumerate(reader, start=2):
+        if number - 1 > MAX_UPLOAD_ROWS:
+            raise DomainError(f"At most {MAX_UPLOAD_ROWS} rows per file; split the file.")
+        cells = {k: (v or "").strip() for k, v in row.items() if isinstance(k, str)}
+        get = cells.get
+        market = cells.get("market", "").upper()
+        if market and market not in dict(countries):
+            errors.append(f"Row {number}: market {market} is not an ISO country code.")
+            continue
+        if not get("serial", ""):
+            errors.append(f"Row {number}: no serial number.")
+            continue
+        by_line.setdefault((get("order_number", ""), get("sku", "")), []).append(
+            UnitData(serial=get("serial", ""), batch=get("batch", "")[:64], market=market)
+        )
+    lines = {
+        (line.order.number, line.sku): line
+        for line in OrderLine.objects.select_related("order").filter(
+            vendor=vendor, order__number__in={k[0] for k in by_line}
+        )
+    }
+    for key in by_line:
+        if key not in lines:
+            errors.append(f"Order {key[0]} has no line with SKU {key[1]}.")
+    if errors:
+        raise DomainError(" ".join(errors[:20]), code="invalid")
+    known = set(
+        Unit.objects.filter(
+            vendor=vendor, serial__in=[u.serial for us in by_line.values() for u in us]
+        ).values_list("serial", flat=True)
+    )
+    total = 0
+    try:
+        with transaction.atomic():
+            for key, units in by_line.items():
+                total += len(
+                    units_for_line(
+                        vendor=vendor, line=lines[key], units=units, source=Unit.Source.UPLOAD
+                    )
+                )
+    except IntegrityError:
+        raise DomainError(
+            "A serial in the file was saved at the same moment elsewhere; upload again."
+        ) from None
+    return UploadResult(created=total - len(known), updated=len(known), errors=[])
+
+
+def unit_replace(*, unit: Unit, serial: str, at: datetime) -> Unit:
+    """A new unit sent in place of ``unit``, carrying the warranty the policy gives it."""
+    serial = _clean_serial(serial)
+    if Unit.objects.filter(replaces=unit).exists():
+        raise DomainError(f"Unit {unit.serial} has already been replaced.", code="invalid")
+    if Unit.objects.filter(vendor_id=unit.vendor_id, serial=serial).exists():
+        raise DomainError(f"Serial {serial} is already known; use a new unit's serial.")
+    deadline = unit.vendor.get_policy().replacement_warranty_end(unit.warranty_end, at)
+    return Unit.objects.create(
+        vendor_id=unit.vendor_id,
+        serial=serial,
+        sku=unit.sku,
+        market=unit.market,
+        order_line=unit.order_line,
+        warranty_start=at,
+        warranty_end=deadline.at if deadline else unit.warranty_end,
+        warranty_rule_id=deadline.rule_id if deadline else unit.warranty_rule_id,
+        replaces=unit,
+        source=Unit.Source.REPLACEMENT,
+    )
+
+
+def units_replace(
+    *, vendor: Vendor, order: Order, serials: Mapping[str, str], at: datetime
+) -> list[Unit]:
+    """Replace units of ``order``: ``serials`` maps each replaced serial to the new one."""
+    units = {
+        u.serial: u
+        for u in Unit.objects.select_for_update(of=("self",))
+        .select_related("vendor")
+        .filter(vendor=vendor, order_line__order=order, serial__in=list(serials))
+    }
+    unknown = sorted(set(serials) - set(units))
+    if unknown:
+        raise DomainError(
+            f"Serial {', '.join(unknown)} is not a unit of order {order.number}.", code="invalid"
+        )
+    return [unit_replace(unit=units[old], serial=new, at=at) for old, new in serials.items()]
+
+
+def replacement_chain(unit: Unit) -> Iterable[Unit]:
+    """The units ``unit`` replaced, newest first."""
+    seen = {unit.pk}
+    current = unit
+    while current.replaces_id is not None and current.replaces_id not in seen:
+        current = Unit.objects.get(pk=current.replaces_id)
+        seen.add(current.pk)
+        yield current
+
+
+def claimed_units(
+    *, order: Order, lines: Sequence[OrderLine], serials: Sequence[str]
+) -> list[Unit]:
+    """The units a claim names, each a unit sold on one of the claimed order lines."""
+    wanted = [_clean_serial(s) for s in serials]
+    if len(set(wanted)) != len(wanted):
+        raise DomainError("A serial number is named twice in the claim.", code="invalid")
+    if not wanted:
+        return []
+    found = {
+        u.serial: u
+        for u in Unit.objects.filter(vendor_id=order.vendor_id, serial__in=wanted).select_related(
+            "order_line"
+        )
+    }
+    line_ids = {line.pk for line in lines}
+    for serial in wanted:
+        unit = found.get(serial)
+        if unit is None:
+            raise DomainError(
+                f"Serial {serial} is not a unit we know; check the label on the device.",
+                code="unknown_serial",
+            )
+        if unit.order_line_id not in line_ids:
+            raise DomainError(
+                f"Serial {serial} was not sold on the items of order {order.number} you picked.",
+                code="serial_not_on_order",
+            )
+    return [found[s] for s in wanted]

@@ -1,0 +1,119 @@
+"""Units: serials sent with order lines (idempotent upsert), and the warranty status by serial."""
+
+from __future__ import annotations
+
+from django_scopes import scope, scopes_disabled
+
+from rma.models import Unit
+
+from .factories import order_payload
+from .test_keys_and_errors import assert_error
+
+
+def _with_units(number="SO-1", units=None, **kw):
+    payload = order_payload(number, **kw)
+    payload["lines"][0]["quantity"] = 2
+    payload["lines"][0]["units"] = units or [
+        {"serial": "CAM-0001", "batch": "B7"},
+        {"serial": "CAM-0002", "batch": "B7", "market": "fr"},
+    ]
+    return payload
+
+
+def test_units_are_sent_with_lines_and_replays_change_nothing(api_b, vendor_b):
+    payload = _with_units()
+    first = api_b.post("/api/v1/orders/", payload, format="json")
+    assert first.status_code == 201, first.content
+    assert first.json()["lines"][0]["units"] == [
+        {"serial": "CAM-0001", "batch": "B7", "market": "DE"},
+        {"serial": "CAM-0002", "batch": "B7", "market": "FR"},
+    ]
+    with scopes_disabled():
+        before = {u.serial: u.updated_at for u in Unit.objects.filter(vendor=vendor_b)}
+    again = api_b.post("/api/v1/orders/", payload, format="json")
+    assert again.status_code == 200
+    assert again.json()["updated_at"] == first.json()["updated_at"]
+    with scopes_disabled():
+        after = {u.serial: u.updated_at for u in Unit.objects.filter(vendor=vendor_b)}
+    assert after == before and len(after) == 2
+
+
+def test_a_serial_of_another_order_is_refused(api_b):
+    assert api_b.post("/api/v1/orders/", _with_units(), format="json").status_code == 201
+    error = assert_error(
+        api_b.post("/api/v1/orders/", _with_units("SO-2"), format="json"), 422, "serial_taken"
+    )
+    assert "SO-1" in error["message"]
+
+
+def test_more_serials_than_the_quantity_is_a_field_error(api_b):
+    payload = _with_units()
+    payload["lines"][0]["quantity"] = 1
+    error = assert_error(api_b.post("/api/v1/orders/", payload, format="json"), 400, "invalid")
+    assert error["fields"]
+
+
+def test_serials_are_per_vendor_and_lookup_is_scoped(api_a, api_b, vendor_a, vendor_b):
+    assert api_b.post("/api/v1/orders/", _with_units(), format="json").status_code == 201
+    # Another vendor may use the same serial for its own unit.
+    assert api_a.post("/api/v1/orders/", _with_units(), format="json").status_code == 201
+    status = api_b.get("/api/v1/units/CAM-0001/")
+    assert status.status_code == 200
+    body = status.json()
+    assert body["serial"] == "CAM-0001" and body["rule_id"] == "AQA-7"
+    assert body["in_warranty"] is True and body["replaced_by"] is None
+    assert set(body) == {
+        "serial",
+        "sku",
+        "market",
+        "warranty_start",
+        "warranty_end",
+        "rule_id",
+        "in_warranty",
+        "replaces",
+        "replaced_by",
+    }
+    assert_error(api_b.get("/api/v1/units/NOPE-1/"), 404, "not_found")
+    with scope(vendor=vendor_a):
+        Unit.objects.filter(vendor=vendor_a).delete()
+    assert_error(api_a.get("/api/v1/units/CAM-0001/"), 404, "not_found")
+    assert api_b.get("/api/v1/units/CAM-0001/").status_code == 200
+
+
+def test_a_line_with_units_cannot_be_dropped(api_b):
+    assert api_b.post("/api/v1/orders/", _with_units(), format="json").status_code == 201
+    payload = order_payload()
+    payload["lines"] = payload["lines"][1:]
+    error = assert_error(api_b.post("/api/v1/orders/", payload, format="json"), 422, "line_in_use")
+    assert "CAM-4K" in error["message"]
+
+
+def _claim(units, country="DE"):
+    return {
+        "order": "SO-1",
+        "scenario": "warranty_claim",
+        "lines": [{"sku": "CAM-4K"}],
+        "units": units,
+        "current_country": country,
+    }
+
+
+def test_a_warranty_claim_names_units_and_is_judged_per_unit(api_b):
+    assert api_b.post("/api/v1/orders/", _with_units(), format="json").status_code == 201
+    created = api_b.post("/api/v1/returns/", _claim(["CAM-0001"]), format="json")
+    assert created.status_code == 201, created.content
+    body = created.json()
+    assert body["units"] == ["CAM-0001"]
+    per_unit = [f for f in body["decision"]["findings"] if "CAM-0001" in f["message"]]
+    assert {(f["rule_id"], f["ok"]) for f in per_unit} == {("AQA-7", True), ("AQA-8", True)}
+    # CAM-0002 was sold for France: a claim from Germany fails AQA-8 for that unit.
+    refused = api_b.post("/api/v1/returns/", _claim(["CAM-0002"]), format="json")
+    error = assert_error(refused, 422, "policy_refused")
+    assert any(f["rule_id"] == "AQA-8" and not f["ok"] for f in error["findings"])
+
+
+def test_a_claim_naming_an_unknown_serial_is_refused(api_a, api_b):
+    assert api_b.post("/api/v1/orders/", _with_units(), format="json").status_code == 201
+    assert api_a.post("/api/v1/orders/", _with_units(units=[{"serial": "A-ONLY"}]), format="json")
+    unknown = api_b.post("/api/v1/returns/", _claim(["A-ONLY"]), format="json")
+    assert "A-ONLY" in assert_error(unknown, 422, "unknown_serial")["message"]
