@@ -17,7 +17,14 @@ import sys
 import threading
 import time
 
-from _bench_env import REPO, drop_database, free_port, portal_env, recreate_database, setup_django
+from bench._bench_env import (
+    REPO,
+    drop_database,
+    free_port,
+    portal_env,
+    recreate_database,
+    setup_django,
+)
 
 DB = "rma_bench_email"
 EMAILS = int(os.environ.get("BENCH_EMAILS", "2000"))

@@ -19,7 +19,7 @@ import sys
 import threading
 import time
 
-from _bench_env import (
+from bench._bench_env import (
     REPO,
     drop_database,
     free_port,
