@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.http import HttpRequest
-from django.urls import reverse
-from django.utils.html import format_html
 
 from rma.models import ChangeStatus, OrderChangeRequest, ReturnAccess
 from rma.services import Actor
@@ -13,7 +11,7 @@ from rma.services.changes import order_change_resolve
 
 from .base import NOTE, ActionInput, CaseAction, CaseAdmin, TenantAdmin, findings_html
 from .export import ExportAdminMixin
-from .presentation import CaseHeader, status_label, vendor_time
+from .presentation import CaseHeader, customer_and_order_facts, status_label, vendor_time
 from .queues import QueueAdminMixin, QueueFilter
 from .workspace import WorkspaceAdminMixin
 
@@ -78,18 +76,9 @@ class OrderChangeRequestAdmin(WorkspaceAdminMixin, QueueAdminMixin, ExportAdminM
 
     def case_header(self, request, obj: OrderChangeRequest, now) -> CaseHeader:
         tz = obj.vendor.time_zone
-        order_url = reverse("admin:rma_order_change", args=[obj.order_id])
         facts = [
             ("Request", obj.get_kind_display()),
-            (
-                "Customer",
-                format_html(
-                    "{}<br><span class='quiet'>{}</span>",
-                    obj.customer.name or "—",
-                    obj.customer.email,
-                ),
-            ),
-            ("Order", format_html("<a href='{}'>{}</a>", order_url, obj.order.number)),
+            *customer_and_order_facts(obj.customer, obj.order),
             (
                 "Order placed",
                 vendor_time(obj.order.placed_at, tz) if obj.order.placed_at else "—",

@@ -138,6 +138,23 @@ class TimelineEntry:
     rule_ids: list[str]
 
 
+def customer_and_order_facts(customer, order) -> list[tuple[str, str]]:
+    """The two facts every case header starts from: who, and which order (linked)."""
+    from django.urls import reverse
+    from django.utils.html import format_html
+
+    url = reverse("admin:rma_order_change", args=[order.pk])
+    return [
+        (
+            _("Customer"),
+            format_html(
+                "{}<br><span class='quiet'>{}</span>", customer.name or "—", customer.email
+            ),
+        ),
+        (_("Order"), format_html("<a href='{}'>{}</a>", url, order.number)),
+    ]
+
+
 def status_label(model_name: str, status: str, choices: dict[str, str]) -> str:
     return str(AGENT_STATUS_LABELS.get((model_name, status), choices.get(status, status)))
 

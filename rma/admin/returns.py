@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 from django.contrib import admin, messages
 from django.db.models import Q
 from django.http import HttpRequest
-from django.urls import path, reverse
+from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html
 
@@ -30,7 +30,14 @@ from .base import (
 from .dashboard import dashboard_view
 from .evidence import evidence_items
 from .export import ExportAdminMixin
-from .presentation import CaseHeader, deadline_line, quantity_line, status_label, vendor_time
+from .presentation import (
+    CaseHeader,
+    customer_and_order_facts,
+    deadline_line,
+    quantity_line,
+    status_label,
+    vendor_time,
+)
 from .queues import QueueAdminMixin, QueueFilter
 from .search import IndexedSearchMixin
 from .simulator import simulator_view
@@ -254,21 +261,12 @@ class ReturnRequestAdmin(
 
     def case_header(self, request, obj: ReturnRequest, now) -> CaseHeader:
         tz = obj.vendor.time_zone
-        order_url = reverse("admin:rma_order_change", args=[obj.order_id])
         lines = ", ".join(
             quantity_line(line.quantity, line.order_line.name) for line in obj.lines.all()
         )
         facts = [
             ("Scenario", obj.get_scenario_display()),
-            (
-                "Customer",
-                format_html(
-                    "{}<br><span class='quiet'>{}</span>",
-                    obj.customer.name or "—",
-                    obj.customer.email,
-                ),
-            ),
-            ("Order", format_html("<a href='{}'>{}</a>", order_url, obj.order.number)),
+            *customer_and_order_facts(obj.customer, obj.order),
             ("RMA number", obj.rma_number or "not issued yet"),
             ("Items", lines or "—"),
             ("Requested", vendor_time(obj.requested_at, tz, with_zone=False)),

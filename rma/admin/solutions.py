@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.http import HttpRequest
-from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
@@ -15,7 +14,14 @@ from rma.services import Actor
 from .base import NOTE, SERIALS, CaseAction, CaseAdmin, parse_serials
 from .evidence import evidence_items
 from .export import ExportAdminMixin
-from .presentation import CaseHeader, deadline_line, quantity_line, status_label, vendor_time
+from .presentation import (
+    CaseHeader,
+    customer_and_order_facts,
+    deadline_line,
+    quantity_line,
+    status_label,
+    vendor_time,
+)
 from .queues import QueueAdminMixin, QueueFilter
 from .workspace import WorkspaceAdminMixin
 
@@ -80,7 +86,6 @@ class WarrantySolutionAdmin(WorkspaceAdminMixin, QueueAdminMixin, ExportAdminMix
     def case_header(self, request, obj: WarrantySolution, now) -> CaseHeader:
         tz = obj.vendor.time_zone
         customer = obj.order.customer
-        order_url = reverse("admin:rma_order_change", args=[obj.order_id])
         money = []
         if obj.refund_amount:
             money.append(f"refund {obj.refund_amount} {obj.currency}")
@@ -88,13 +93,7 @@ class WarrantySolutionAdmin(WorkspaceAdminMixin, QueueAdminMixin, ExportAdminMix
             money.append(f"customer pays {obj.makeup_amount} {obj.currency}")
         facts = [
             ("Solution", obj.get_kind_display()),
-            (
-                "Customer",
-                format_html(
-                    "{}<br><span class='quiet'>{}</span>", customer.name or "—", customer.email
-                ),
-            ),
-            ("Order", format_html("<a href='{}'>{}</a>", order_url, obj.order.number)),
+            *customer_and_order_facts(customer, obj.order),
             ("Amounts", ", ".join(money) or "none"),
             ("Return of the item", "required" if obj.return_required else "not needed"),
             ("Sent", vendor_time(obj.sent_at, tz, with_zone=False)),
