@@ -185,7 +185,10 @@ class CaseAdmin(TenantAdmin):
 
     # -- what a concrete case admin provides --------------------------------------------------
     def case_header(self, request: HttpRequest, obj, now) -> CaseHeader:
-        raise NotImplementedError
+        """What the case is and where it stands; concrete admins add facts and deadlines."""
+        return CaseHeader(
+            title=self.case_title(obj), status=obj.get_status_display(), status_key=obj.status
+        )
 
     def case_sections(self, request: HttpRequest, obj) -> list[tuple[str, list[tuple[str, str]]]]:
         """The details below the timeline: (section title, [(label, html)])."""
