@@ -51,6 +51,23 @@ def client_ip(request: HttpRequest) -> str:
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
+def count_in_window(key: str, window_seconds: int) -> int:
+    """Add one to a counter that starts when first counted and ends after ``window_seconds``;
+    returns the new count. Shared by every per-address and per-case limit of the portal."""
+    cache.add(key, 0, timeout=window_seconds)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=window_seconds)
+        return 1
+
+
+def within_limit(request: HttpRequest, name: str, limit: int, window_seconds: int) -> bool:
+    """Whether this client address may do ``name`` once more in the window (and count it)."""
+    key = f"{setting('PORTAL_THROTTLE_NAMESPACE')}:{name}:{client_ip(request)}"
+    return count_in_window(key, window_seconds) <= limit
+
+
 class LoginThrottle:
     """Failed passwords counted per case and per address; at the limit, a timed lock.
 
@@ -80,13 +97,7 @@ class LoginThrottle:
 
     def failed(self) -> None:
         for key, limit in self.keys.values():
-            cache.add(key, 0, timeout=self.lockout)
-            try:
-                count = cache.incr(key)
-            except ValueError:  # expired between add and incr
-                cache.set(key, 1, timeout=self.lockout)
-                count = 1
-            if count >= limit:
+            if count_in_window(key, self.lockout) >= limit:
                 cache.set(f"{key}:lock", time.time() + self.lockout, timeout=self.lockout)
                 cache.delete(key)
 

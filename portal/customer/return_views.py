@@ -7,7 +7,6 @@ from decimal import Decimal, InvalidOperation
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -31,7 +30,7 @@ from rma.services.return_options import (
     wrong_item_amounts,
 )
 
-from .access import access_for, case_view, client_ip, setting
+from .access import access_for, case_view, within_limit
 from .branding import vendor_view
 from .evidence_views import checklist_for, evidence_file_response, upload_response
 from .forms import ReturnChooseForm, ReturnConfirmForm, ReturnStartForm, TrackingForm
@@ -49,14 +48,7 @@ def _actor(access) -> Actor:
 
 def _start_allowed(request: HttpRequest) -> bool:
     """Each start may send an email, so one address may not send many."""
-    key = f"{setting('PORTAL_THROTTLE_NAMESPACE')}:return-start:{client_ip(request)}"
-    cache.add(key, 0, timeout=START_WINDOW_SECONDS)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, timeout=START_WINDOW_SECONDS)
-        count = 1
-    return count <= START_LIMIT_PER_IP
+    return within_limit(request, "return-start", START_LIMIT_PER_IP, START_WINDOW_SECONDS)
 
 
 @vendor_view

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django import forms
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
@@ -12,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from portal.models import Vendor
 from rma.selectors.units import unit_warranty_status
 
-from .access import client_ip, setting
+from .access import within_limit
 from .branding import vendor_view
 
 LOOKUP_LIMIT_PER_IP = 30
@@ -29,14 +28,7 @@ class WarrantyLookupForm(forms.Form):
 
 def _lookup_allowed(request: HttpRequest) -> bool:
     """Serials are guessable, so one network may not walk through them."""
-    key = f"{setting('PORTAL_THROTTLE_NAMESPACE')}:warranty-lookup:{client_ip(request)}"
-    cache.add(key, 0, timeout=LOOKUP_WINDOW_SECONDS)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, timeout=LOOKUP_WINDOW_SECONDS)
-        count = 1
-    return count <= LOOKUP_LIMIT_PER_IP
+    return within_limit(request, "warranty-lookup", LOOKUP_LIMIT_PER_IP, LOOKUP_WINDOW_SECONDS)
 
 
 @vendor_view
