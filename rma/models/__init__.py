@@ -5,6 +5,7 @@ from .changes import ChangeKind, ChangeStatus, OrderChangeRequest
 from .events import ActorKind, Event
 from .evidence import Evidence, EvidenceKind
 from .orders import Customer, Order, OrderLine, ShippingAddress
+from .rollups import CaseKind, ClaimDay, RefundDay, ResolutionDay, ReturnDay, SkuDay, StatusCount
 from .returns import RETURN_TRANSITIONS, ReturnLine, ReturnRequest, ReturnStatus, Scenario
 from .solutions import (
     SOLUTION_TRANSITIONS,
