@@ -139,9 +139,12 @@ def on_event(event: Event, subject: Any) -> None:
         bump(StatusCount, vendor_id, moves)
     if isinstance(subject, ReturnRequest):
         _return_event(event, subject)
-    elif isinstance(subject, WarrantySolution):
-        if event.to_status == SolutionStatus.COMPLETED and subject.refund_amount > 0:
-            _refund(subject, subject.completed_at, subject.currency, subject.refund_amount)
+    elif (
+        isinstance(subject, WarrantySolution)
+        and event.to_status == SolutionStatus.COMPLETED
+        and subject.refund_amount > 0
+    ):
+        _refund(subject, subject.completed_at, subject.currency, subject.refund_amount)
 
 
 def _return_event(event: Event, rr: ReturnRequest) -> None:

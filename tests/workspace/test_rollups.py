@@ -237,7 +237,7 @@ def test_concurrent_service_calls_keep_the_counts():
             with scope(vendor=market):
                 for order in chunk:
                     _return(order)
-        except Exception as exc:  # noqa: BLE001 - reported below
+        except Exception as exc:
             errors.append(exc)
         finally:
             connection.close()
