@@ -6,6 +6,7 @@ from .events import ActorKind, Event
 from .evidence import Evidence, EvidenceKind
 from .orders import Customer, Order, OrderLine, ShippingAddress
 from .returns import RETURN_TRANSITIONS, ReturnLine, ReturnRequest, ReturnStatus, Scenario
+from .rollups import CaseKind, ClaimDay, RefundDay, ResolutionDay, ReturnDay, SkuDay, StatusCount
 from .solutions import (
     SOLUTION_TRANSITIONS,
     SolutionKind,
@@ -20,10 +21,12 @@ __all__ = [
     "RETURN_TRANSITIONS",
     "SOLUTION_TRANSITIONS",
     "ActorKind",
+    "CaseKind",
     "CaseMessage",
     "CaseNote",
     "ChangeKind",
     "ChangeStatus",
+    "ClaimDay",
     "Customer",
     "Event",
     "Evidence",
@@ -33,16 +36,21 @@ __all__ = [
     "Order",
     "OrderChangeRequest",
     "OrderLine",
+    "RefundDay",
+    "ResolutionDay",
     "ReturnAccess",
+    "ReturnDay",
     "ReturnLine",
     "ReturnRequest",
     "ReturnStatus",
     "ReturnUnit",
     "Scenario",
     "ShippingAddress",
+    "SkuDay",
     "SolutionKind",
     "SolutionLine",
     "SolutionStatus",
+    "StatusCount",
     "Unit",
     "WarrantySolution",
 ]
