@@ -4,6 +4,7 @@ from .access import ReturnAccess
 from .changes import ChangeKind, ChangeStatus, OrderChangeRequest
 from .events import ActorKind, Event
 from .evidence import Evidence, EvidenceKind
+from .integrity import ClaimFlag, FlagKind
 from .orders import Customer, Order, OrderLine, ShippingAddress
 from .returns import RETURN_TRANSITIONS, ReturnLine, ReturnRequest, ReturnStatus, Scenario
 from .solutions import (
@@ -13,7 +14,7 @@ from .solutions import (
     SolutionStatus,
     WarrantySolution,
 )
-from .units import ReturnUnit, Unit
+from .units import ReturnUnit, Unit, UnitRegistration
 from .workspace import CaseMessage, CaseNote, MessageAttachment, MessageDirection
 
 __all__ = [
@@ -24,10 +25,12 @@ __all__ = [
     "CaseNote",
     "ChangeKind",
     "ChangeStatus",
+    "ClaimFlag",
     "Customer",
     "Event",
     "Evidence",
     "EvidenceKind",
+    "FlagKind",
     "MessageAttachment",
     "MessageDirection",
     "Order",
@@ -44,5 +47,6 @@ __all__ = [
     "SolutionLine",
     "SolutionStatus",
     "Unit",
+    "UnitRegistration",
     "WarrantySolution",
 ]
