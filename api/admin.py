@@ -11,9 +11,9 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from portal.models import Membership, Vendor
 from rma.admin.base import TenantAdmin, is_member
 from rma.models import WarrantySolution
+from tenancy.models import Membership, Vendor
 
 from .embedding import (
     solution_button_html,

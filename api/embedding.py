@@ -17,8 +17,8 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
 
-from portal.models import Vendor
 from rma.models import WarrantySolution
+from tenancy.models import Vendor
 
 from .models import VendorDomain
 

@@ -20,7 +20,7 @@ from django.template import TemplateDoesNotExist
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
-from portal.models import Vendor
+from tenancy.models import Vendor
 
 from .models import OutboxMessage, OutboxState
 from .sealing import SealBroken, seal, unseal

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "csp",
     # Admin sign-in throttling and lockout (settings under "security" below).
     "axes",
+    "tenancy",
     "portal",
     "rma",
     "api",
@@ -88,7 +89,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "portal.security.PortalHeadersMiddleware",
-    "portal.tenancy.VendorScopeMiddleware",
+    "tenancy.middleware.VendorScopeMiddleware",
     # Staff sessions end after ADMIN_IDLE_SECONDS without a request.
     "portal.security.StaffIdleTimeoutMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into its lockout answer.

@@ -8,8 +8,8 @@ from django.core.management import call_command
 from django_scopes import scopes_disabled
 
 from policies.registry import POLICIES
-from portal.models import Membership, Vendor
 from rma.models import Event, Order, ReturnRequest, WarrantySolution
+from tenancy.models import Membership, Vendor
 
 
 @pytest.mark.django_db

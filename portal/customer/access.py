@@ -22,10 +22,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from portal.models import Vendor
 from rma.models import ReturnAccess, WarrantySolution
 from rma.services.access import return_access_sign_in
 from rma.services.passwords import password_matches
+from tenancy.models import Vendor
 
 from .branding import vendor_view
 from .forms import PasswordForm

@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from policies.base import Scenario as PolicyScenario
-from portal.models import Vendor
 from rma.messages import render as render_message
 from rma.models import Evidence, ReturnRequest, ReturnStatus, Scenario
 from rma.services import Actor, DomainError, return_create, return_mark_shipped
@@ -29,6 +28,7 @@ from rma.services.return_options import (
     standing_findings,
     wrong_item_amounts,
 )
+from tenancy.models import Vendor
 
 from .access import access_for, case_view, within_limit
 from .branding import vendor_view

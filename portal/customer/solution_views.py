@@ -9,12 +9,12 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from portal.models import Vendor
 from rma.messages import render_all
 from rma.models import Evidence, SolutionStatus, WarrantySolution
 from rma.services import Actor, DomainError, solution_agree, solution_reject
 from rma.services.evidence import evidence_checklist, evidence_remove
 from rma.services.solutions import solution_missing, solution_save_details, solution_submit
+from tenancy.models import Vendor
 
 from .access import case_view, solution_for
 from .branding import vendor_view

@@ -8,8 +8,8 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from portal.models import Vendor
 from rma.selectors.units import unit_warranty_status
+from tenancy.models import Vendor
 
 from .access import within_limit
 from .branding import vendor_view

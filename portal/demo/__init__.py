@@ -12,8 +12,8 @@ from django.db import transaction
 from django_scopes import scope
 
 from policies.registry import POLICIES
-from portal.models import Membership, Vendor
 from rma.services import Actor
+from tenancy.models import Membership, Vendor
 
 from .builder import logo_png
 from .scenarios import seeder_for

@@ -11,8 +11,8 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFont
 
-from portal.models import Vendor
 from rma.models import Customer, Evidence, Order, OrderLine, ReturnRequest
+from tenancy.models import Vendor
 
 
 def logo_png(name: str, colour: str) -> bytes:

@@ -15,9 +15,9 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from portal.models import Vendor
 from rma.messages import finding_text, refund_line_label
 from rma.services import DomainError
+from tenancy.models import Vendor
 
 from .paging import NextPagePaginator, page_number
 from .presentation import CaseHeader, timeline

@@ -16,7 +16,6 @@ from django.http import Http404, HttpRequest
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
-from portal.models import Vendor
 from rma.models import (
     ChangeStatus,
     OrderChangeRequest,
@@ -30,6 +29,7 @@ from rma.models import (
 )
 from rma.models.returns import RETURN_OPEN
 from rma.models.solutions import SOLUTION_OPEN
+from tenancy.models import Vendor
 
 from .base import vendor_queryset
 

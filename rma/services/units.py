@@ -12,8 +12,8 @@ from datetime import datetime
 from django.db import IntegrityError, transaction
 from django_countries import countries
 
-from portal.models import Vendor
 from rma.models import Order, OrderLine, Unit
+from tenancy.models import Vendor
 
 from .base import DomainError
 

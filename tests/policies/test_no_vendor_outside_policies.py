@@ -42,7 +42,6 @@ STILL_TO_MOVE = {
     "notifications/outbox.py",
     "portal/customer/access.py",
     "portal/management/commands/run_portal.py",
-    "portal/models.py",
     "rma/admin/changes.py",
     "rma/admin/orders.py",
     "rma/admin/returns.py",
@@ -53,6 +52,7 @@ STILL_TO_MOVE = {
     "rma/models/units.py",
     "rma/tasks.py",
     "templates/admin/rma/propose_solution.html",
+    "tenancy/models.py",
 }
 
 

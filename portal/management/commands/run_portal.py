@@ -11,7 +11,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from portal.models import Vendor
+from tenancy.models import Vendor
 
 
 class Command(BaseCommand):
