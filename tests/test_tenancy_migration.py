@@ -15,13 +15,24 @@ from api.models import ApiKey
 from rma.models import Customer
 from tenancy.models import Membership, Vendor
 
-# The last migrations before the move, as main had them.
-BEFORE_MOVE = [
-    ("portal", "0002_vendor_slug_help"),
-    ("rma", "0007_merge_units_and_queue_indexes"),
-    ("api", "0001_initial"),
-    ("notifications", "0002_outbox_sending_since"),
+# The migrations that move the two models; what each app had before them is the state main
+# databases are in.
+MOVE = [
+    ("api", "0002_vendor_in_tenancy"),
+    ("notifications", "0003_vendor_in_tenancy"),
+    ("rma", "0010_vendor_in_tenancy"),
+    ("portal", "0003_tenancy_moved_out"),
 ]
+
+
+def _before_move() -> list[tuple[str, str]]:
+    graph = MigrationExecutor(connection).loader.graph
+    return [
+        parent.key
+        for node in MOVE
+        for parent in graph.node_map[node].parents
+        if parent.key[0] == node[0]
+    ]
 
 
 def _migrate(targets) -> MigrationExecutor:
@@ -41,8 +52,9 @@ def test_vendor_rows_survive_the_move_to_tenancy() -> None:
 
 
 def _check_the_move() -> None:
-    executor = _migrate([("tenancy", None), *BEFORE_MOVE])
-    old = executor.loader.project_state(BEFORE_MOVE).apps
+    before = _before_move()
+    executor = _migrate([("tenancy", None), *before])
+    old = executor.loader.project_state(before).apps
     assert "portal_vendor" in connection.introspection.table_names()
     assert "tenancy_vendor" not in connection.introspection.table_names()
 

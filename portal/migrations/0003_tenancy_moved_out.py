@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
         ('api', '0002_vendor_in_tenancy'),
         ('notifications', '0003_vendor_in_tenancy'),
         ('portal', '0002_vendor_slug_help'),
-        ('rma', '0008_vendor_in_tenancy'),
+        ('rma', '0010_vendor_in_tenancy'),
     ]
 
     operations = [

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('rma', '0007_merge_units_and_queue_indexes'),
+        ('rma', '0009_merge_20261202_0050'),
         ('tenancy', '0001_initial'),
     ]
 
@@ -22,6 +22,16 @@ class Migration(migrations.Migration):
                 ),
                 migrations.AlterField(
                     model_name='casenote',
+                    name='vendor',
+                    field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.vendor'),
+                ),
+                migrations.AlterField(
+                    model_name='claimday',
+                    name='vendor',
+                    field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.vendor'),
+                ),
+                migrations.AlterField(
+                    model_name='claimflag',
                     name='vendor',
                     field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.vendor'),
                 ),
@@ -61,7 +71,22 @@ class Migration(migrations.Migration):
                     field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.vendor'),
                 ),
                 migrations.AlterField(
+                    model_name='refundday',
+                    name='vendor',
+                    field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.vendor'),
+                ),
+                migrations.AlterField(
+                    model_name='resolutionday',
+                    name='vendor',
+                    field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.vendor'),
+                ),
+                migrations.AlterField(
                     model_name='returnaccess',
+                    name='vendor',
+                    field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.vendor'),
+                ),
+                migrations.AlterField(
+                    model_name='returnday',
                     name='vendor',
                     field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.vendor'),
                 ),
@@ -81,7 +106,17 @@ class Migration(migrations.Migration):
                     field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.vendor'),
                 ),
                 migrations.AlterField(
+                    model_name='skuday',
+                    name='vendor',
+                    field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.vendor'),
+                ),
+                migrations.AlterField(
                     model_name='solutionline',
+                    name='vendor',
+                    field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.vendor'),
+                ),
+                migrations.AlterField(
+                    model_name='statuscount',
                     name='vendor',
                     field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.vendor'),
                 ),
@@ -91,11 +126,15 @@ class Migration(migrations.Migration):
                     field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.vendor'),
                 ),
                 migrations.AlterField(
+                    model_name='unitregistration',
+                    name='vendor',
+                    field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.vendor'),
+                ),
+                migrations.AlterField(
                     model_name='warrantysolution',
                     name='vendor',
                     field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.vendor'),
                 ),
             ],
-            database_operations=[],
         ),
     ]
