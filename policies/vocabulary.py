@@ -184,3 +184,11 @@ class EventType(StrEnum):
             return cls(f"{EventSubject(subject)}.{action}")
         except ValueError:
             raise ValueError(f"Unknown event {action!r} for a {subject}") from None
+
+
+class PurchaseChannel(StrEnum):
+    """Where an order was bought: policies read it from ``OrderFacts.purchase_channel``."""
+
+    OWN_STORE = "own_store"
+    MARKETPLACE = "marketplace"
+    RETAILER = "retailer"

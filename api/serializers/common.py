@@ -127,7 +127,9 @@ def address_fields(data: dict[str, str]) -> dict[str, str]:
 
 
 class FindingSerializer(serializers.Serializer):
-    rule_id = serializers.CharField(help_text="The vendor policy rule, e.g. MKT-3.")
+    rule_id = serializers.CharField(
+        help_text="The id of the vendor's policy rule, PREFIX-N (see the vendor's rules)."
+    )
     ok = serializers.BooleanField()
     message = serializers.CharField()
 

@@ -152,7 +152,7 @@ def solution_for(request: HttpRequest, vendor: Vendor, public_id) -> WarrantySol
 
 
 def _signed_in_before_reissue(request: HttpRequest, solution: WarrantySolution) -> bool:
-    """A session opened with a password that has since been replaced (REO-1 re-issue) ends."""
+    """A session opened with a password that has since been re-issued ends."""
     issued = solution.password_issued_at
     signed_in_at = float(request.session.get(SESSION_KEY, {}).get("at", 0))
     return bool(issued) and signed_in_at < issued.timestamp()
@@ -239,7 +239,7 @@ def _password_page(
 
 @vendor_view
 def solution_login(request: HttpRequest, vendor: Vendor, public_id) -> HttpResponse:
-    """REO-2: the password from the email opens this one solution."""
+    """The password from the email opens this one solution."""
     solution = get_object_or_404(WarrantySolution, public_id=public_id)
 
     def success() -> HttpResponse:

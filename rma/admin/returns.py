@@ -55,7 +55,7 @@ RETURN_ACTIONS: tuple[CaseAction, ...] = (
         inputs=(
             ActionInput("reason", "Reason (the customer reads it)", "textarea", required=True),
             ActionInput(
-                "rule_ids", "Rule ids", placeholder="e.g. MKT-3", help="Comma-separated, optional."
+                "rule_ids", "Rule ids", placeholder="PREFIX-N", help="Comma-separated, optional."
             ),
         ),
         style="danger",
@@ -153,7 +153,7 @@ class OverdueFilter(admin.SimpleListFilter):
     parameter_name = "overdue"
 
     def lookups(self, request, model_admin):
-        return [("review", "Review overdue (MKT-9)"), ("shipping", "Not shipped by ship-by date")]
+        return [("review", "Review overdue"), ("shipping", "Not shipped by ship-by date")]
 
     def queryset(self, request, queryset):
         now = timezone.now()
@@ -349,7 +349,7 @@ class ReturnRequestAdmin(
         return format_html(
             "<p><strong>{}</strong>{}</p>{}{}",
             verdict,
-            format_html(" <span class='quiet'>Marked complex (MKT-9): longer review.</span>")
+            format_html(" <span class='quiet'>Marked complex: longer review.</span>")
             if obj.complex_case
             else "",
             findings_html(obj.decision.get("findings", [])),

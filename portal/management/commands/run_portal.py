@@ -98,8 +98,8 @@ class Command(BaseCommand):
         ]
         if settings.EMAIL_BACKEND.endswith("filebased.EmailBackend"):
             lines.append(
-                f"  Sent emails      {settings.EMAIL_FILE_PATH}/ (the REO-1 emails hold the demo "
-                "solutions' passwords)"
+                f"  Sent emails      {settings.EMAIL_FILE_PATH}/ (the solution emails hold "
+                "the demo solutions' passwords)"
             )
         lines.append(f"  Celery broker    {broker}")
         self.stdout.write("\n".join(lines) + "\n")
