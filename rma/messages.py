@@ -52,3 +52,34 @@ def finding_text(stored: Mapping[str, Any], language: str | None = None) -> str:
 def refund_line_label(stored: Mapping[str, Any], language: str | None = None) -> str:
     """A stored refund line's label in the reader's language (English where it has no text)."""
     return stored_text(stored, "label", language)
+
+
+def wrong_item_choice(return_request: Any, language: str | None = None) -> str:
+    """The wrong-item option the customer chose, in the words the policy gave it that day
+    (a keep option names its share); the generic choice label where none was stored."""
+    stored = (return_request.decision or {}).get("wrong_item_option_text")
+    if stored:
+        return render(stored, language)
+    if language:
+        with translation.override(language):
+            return str(return_request.get_wrong_item_option_display())
+    return str(return_request.get_wrong_item_option_display())
+
+
+def refusal_texts(findings: Iterable[Mapping[str, Any]], language: str | None = None) -> list[str]:
+    """The refused findings of a ``DomainError`` in the reader's language, each with its rule."""
+    out = []
+    for stored in findings:
+        if stored.get("ok"):
+            continue
+        text = finding_text(stored, language)
+        rule = stored.get("rule_id", "")
+        out.append(f"{text} ({rule})" if rule and rule not in text else text)
+    return out
+
+
+def error_text(exc: Any, language: str | None = None) -> str:
+    """What a refused action says to the reader: its policy findings rendered in their
+    language, else the error's own message."""
+    texts = refusal_texts(getattr(exc, "findings", ()) or (), language)
+    return " ".join(texts) if texts else str(exc.message)

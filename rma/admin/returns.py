@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from rma import services
+from rma.messages import error_text, wrong_item_choice
 from rma.models import ReturnRequest, ReturnStatus
 from rma.services import Actor, DomainError
 from rma.services.return_handling import refund_preview
@@ -195,7 +196,7 @@ def _bulk(service_name: str, label: str, guard: str):
                 done += 1
             except DomainError as exc:
                 skipped += 1
-                modeladmin.message_user(request, f"{rr}: {exc.message}", messages.WARNING)
+                modeladmin.message_user(request, f"{rr}: {error_text(exc)}", messages.WARNING)
         modeladmin.message_user(
             request, f"{label}: {done} done, {skipped} skipped (not allowed in their status)."
         )
@@ -272,7 +273,7 @@ class ReturnRequestAdmin(
             ("Requested", vendor_time(obj.requested_at, tz, with_zone=False)),
         ]
         if obj.wrong_item_option:
-            facts.append(("Customer's choice", obj.get_wrong_item_option_display()))
+            facts.append(("Customer's choice", wrong_item_choice(obj)))
         if obj.tracking_number:
             facts.append(("Return tracking", f"{obj.carrier.upper()} {obj.tracking_number}"))
         if obj.refund_amount is not None:
