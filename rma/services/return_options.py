@@ -149,6 +149,9 @@ class ExpectedDate:
     at: datetime
     until: datetime | None = None
     passed: bool = False
+    # A deadline to the minute (ship by, review by) prints its time; a day range (refund,
+    # funds) prints days, as the emails print the same deadline.
+    precise: bool = False
 
 
 def expected_dates(rr: ReturnRequest, *, now: datetime | None = None) -> list[ExpectedDate]:
@@ -164,7 +167,8 @@ def expected_dates(rr: ReturnRequest, *, now: datetime | None = None) -> list[Ex
         if name in seen:
             return
         seen.add(name)
-        found.append(ExpectedDate(label, rule_id, at, until, passed=(until or at) < now))
+        precise = name in ("ship_by", "review_due")
+        found.append(ExpectedDate(label, rule_id, at, until, (until or at) < now, precise))
 
     def kept(name: str, at: datetime, fallback: str) -> tuple[Message, str]:
         """The stored label of the deadline ``name`` set at ``at``, else generic words."""
