@@ -12,8 +12,9 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html
 
+from policies.vocabulary import DeadlineName
 from rma import services
-from rma.messages import error_text, wrong_item_choice
+from rma.messages import deadline_label, error_text, wrong_item_choice
 from rma.models import ReturnRequest, ReturnStatus
 from rma.services import Actor, DomainError
 from rma.services.return_handling import refund_preview
@@ -309,11 +310,11 @@ class ReturnRequestAdmin(
                 )
             )
         for d in obj.decision.get("deadlines", []):
-            if d.get("name") in ("review_due", "ship_by"):
+            if d.get("name") in (DeadlineName.REVIEW_DUE, DeadlineName.SHIP_BY):
                 continue
             deadlines.append(
                 deadline_line(
-                    str(d.get("label", d.get("name", ""))).capitalize(),
+                    deadline_label(d) or str(d.get("name", "")),
                     _parse_instant(d.get("at")),
                     tz,
                     now=now,

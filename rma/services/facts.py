@@ -10,6 +10,7 @@ from django.db.models import Q, Sum
 
 from policies.base import (
     Attestation,
+    DeadlineName,
     EvidenceKind,
     LineFacts,
     OrderFacts,
@@ -167,6 +168,6 @@ def unit_facts(unit: Unit) -> UnitFacts:
 
 def _warranty_end_of(rr: ReturnRequest) -> datetime | None:
     for deadline in rr.decision.get("deadlines", []):
-        if deadline.get("name") == "warranty_end":
+        if deadline.get("name") == DeadlineName.WARRANTY_END:
             return datetime.fromisoformat(deadline["at"])
     return None

@@ -167,7 +167,7 @@ def expected_dates(rr: ReturnRequest, *, now: datetime | None = None) -> list[Ex
         if name in seen:
             return
         seen.add(name)
-        precise = name in ("ship_by", "review_due")
+        precise = name in (DeadlineName.SHIP_BY, DeadlineName.REVIEW_DUE)
         found.append(ExpectedDate(label, rule_id, at, until, (until or at) < now, precise))
 
     def kept(name: str, at: datetime, fallback: str) -> tuple[Message, str]:
