@@ -14,7 +14,7 @@ from policies.base import Deadline, DeadlineName
 from rma.models import ReturnRequest, ReturnStatus
 
 from .base import Actor, DomainError, guard, lock, record_event, transition
-from .facts import order_facts, request_facts_for
+from .facts import case_policy, order_facts, request_facts_for
 from .units import units_replace
 
 R = ReturnStatus
@@ -81,7 +81,7 @@ def return_record_inspection(
     rr = lock(ReturnRequest, return_request.pk)
     guard(rr.can_inspect(), rr, "record the inspection")
     at = at or timezone.now()
-    refund_due = rr.vendor.get_policy().refund_due(at)
+    refund_due = case_policy(rr).refund_due(at)
     transition(
         rr,
         R.INSPECTED,
@@ -102,7 +102,7 @@ def return_record_inspection(
 def refund_preview(rr: ReturnRequest, *, at: datetime | None = None):
     """The itemised refund the policy would pay now, without changing anything."""
     at = at or timezone.now()
-    policy = rr.vendor.get_policy()
+    policy = case_policy(rr)
     return policy.refund(
         order_facts(rr.order),
         request_facts_for(rr, at=at),

@@ -28,7 +28,7 @@ from policies.base import Scenario as PolicyScenario
 from rma.models import Order, OrderLine, ReturnRequest
 from rma.models.returns import Scenario
 
-from .facts import order_facts, return_facts
+from .facts import case_policy, order_facts, return_facts
 
 
 def _decide(
@@ -158,7 +158,7 @@ def expected_dates(rr: ReturnRequest, *, now: datetime | None = None) -> list[Ex
     """The dates a customer waits for or must meet, labelled as the policy worded them when
     each was set (stored with the case), never re-worded from today's settings."""
     now = now or timezone.now()
-    policy = rr.vendor.get_policy()
+    policy = case_policy(rr)
     stored = {d.get("name"): d for d in rr.decision.get("deadlines", [])}
     found: list[ExpectedDate] = []
     seen: set[str] = set()

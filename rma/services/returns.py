@@ -16,7 +16,7 @@ from rma.models import Order, OrderLine, ReturnLine, ReturnRequest, ReturnStatus
 from rma.models.returns import Scenario
 
 from .base import Actor, DomainError, PolicyRefusal, guard, lock, record_event, transition
-from .facts import order_facts, request_facts_for, return_facts, unit_facts
+from .facts import case_policy, order_facts, request_facts_for, return_facts, unit_facts
 from .integrity import claim_flags_record, claim_integrity
 from .return_handling import ship_deadline, with_deadline
 from .units import claimed_units, line_history
@@ -96,6 +96,8 @@ def return_create(
     review = policy.review_due(at)
     stored = decision.to_dict()
     stored["deadlines"] = [d.to_dict() for d in deadlines]
+    # The readings this request was decided under: later steps keep to them (case_policy).
+    stored["settings"] = policy.settings.to_dict()
     keep = policy.keep_option_label() if wrong_item_option == WrongItemOption.KEEP else None
     if keep is not None:
         # The option as the customer chose it, in the words (and figures) of that day.
@@ -156,7 +158,7 @@ def return_flag_complex(*, return_request: ReturnRequest, actor: Actor) -> Retur
     """Mark a case complex, which gives the review more working days."""
     rr = lock(ReturnRequest, return_request.pk)
     guard(rr.can_flag_complex(), rr, "flag the case complex")
-    review = rr.vendor.get_policy().review_due(rr.requested_at, complex_case=True)
+    review = case_policy(rr).review_due(rr.requested_at, complex_case=True)
     rr.complex_case = True
     rr.review_due = review.at if review else None
     rr.decision = with_deadline(rr.decision, review)
@@ -179,7 +181,7 @@ def return_approve(
     at = at or timezone.now()
     rr = lock(ReturnRequest, return_request.pk)
     guard(rr.can_approve(), rr, "approve")
-    policy = rr.vendor.get_policy()
+    policy = case_policy(rr)
     evidence = request_facts_for(rr, at=at).evidence
     findings = policy.check_evidence(rr.scenario, evidence)
     missing = [f for f in findings if not f.ok]

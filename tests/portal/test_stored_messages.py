@@ -199,3 +199,49 @@ def test_stored_rows_from_before_texts_were_data_still_render(client, market, de
     signed_in(client, market, order)
     page = text_of(client.get(url("return_detail", market, rr.public_id)))
     assert "Delivered long ago" in page and "Send it back in time" in page and "Goodwill" in page
+
+
+def test_mkt7_keep_share_promised_at_the_decision_is_what_the_refund_pays(market):
+    """The keep option told the customer 50%; a later change to 30% does not cut their
+    refund, and the refund line says 50% (the case keeps the readings it was decided under)."""
+    with scope(vendor=market):
+        order = order_with_line(market, delivered_days_ago=1)
+        line = order.lines.get()
+        rr = services.return_create(
+            order=order,
+            scenario="wrong_item",
+            lines=[(line, 1)],
+            actor=Actor.customer(order.customer.email),
+            reason="A different sensor came in the box.",
+            attestations=[a.value for a in Attestation],
+            wrong_item_option="keep",
+            received_item_price=Decimal("80.00"),
+        )
+        satisfy_evidence(rr)
+    market.policy_settings = {**market.policy_settings, "wrong_item_compensation": "0.3"}
+    market.save()
+    with scope(vendor=market):
+        rr = ReturnRequest.objects.get(pk=rr.pk)
+        services.return_approve(return_request=rr, actor=Actor.system("agent"))
+        rr = services.return_refund(return_request=rr, actor=Actor.system("agent"))
+    assert rr.refund_amount == Decimal("20.00")  # 50% of the 40.00 difference, not 30%
+    assert render(rr.refund_breakdown["lines"][0]["text"], "en") == LINE_EN
+    # A request decided after the change is told, and paid, the new share.
+    with scope(vendor=market):
+        order = order_with_line(market, delivered_days_ago=1)
+        line = order.lines.get()
+        later = services.return_create(
+            order=order,
+            scenario="wrong_item",
+            lines=[(line, 1)],
+            actor=Actor.customer(order.customer.email),
+            reason="Wrong colour.",
+            attestations=[a.value for a in Attestation],
+            wrong_item_option="keep",
+            received_item_price=Decimal("80.00"),
+        )
+        satisfy_evidence(later)
+        services.return_approve(return_request=later, actor=Actor.system("agent"))
+        later = services.return_refund(return_request=later, actor=Actor.system("agent"))
+    assert later.refund_amount == Decimal("12.00")
+    assert "30%" in render(later.decision["wrong_item_option_text"], "en")
