@@ -244,7 +244,9 @@ def solution_login(request: HttpRequest, vendor: Vendor, public_id) -> HttpRespo
 
     def success() -> HttpResponse:
         sign_in(request, kind="solution", case_id=solution.pk, vendor=vendor)
-        return redirect("portal:solution_content", vendor_slug=vendor.slug, public_id=public_id)
+        # A case past its proposal opens where it stands (a closed one shows how it ended).
+        page = "portal:solution_content" if solution.is_open else "portal:solution_status"
+        return redirect(page, vendor_slug=vendor.slug, public_id=public_id)
 
     return _password_page(
         request,

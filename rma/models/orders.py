@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.core.validators import MinValueValidator
+from django.core.validators import MinValueValidator, URLValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -124,6 +124,13 @@ class OrderLine(TenantModel):
     export_postage = money_field(default=Decimal("0"), help_text=_("Deducted under MKT-6."))
     warranty_months = models.PositiveIntegerField(
         null=True, blank=True, help_text=_("Empty: the policy's default (AQA-7).")
+    )
+    # Shown beside the product's name to the customer, loaded from the vendor's own CDN.
+    image_url = models.URLField(
+        max_length=500,
+        blank=True,
+        validators=[URLValidator(schemes=["https"])],
+        help_text=_("A picture of the product on the vendor's CDN (https)."),
     )
 
     class Meta:

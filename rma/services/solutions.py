@@ -373,7 +373,9 @@ def solution_complete(
         S.COMPLETED,
         action="completed",
         actor=actor,
-        fields={"completed_at": at, "closed_at": at, "password_hash": ""},
+        # The password keeps opening the closed case (read-only): the closing email points
+        # there, and a customer who comes back must see how it ended, not a wrong password.
+        fields={"completed_at": at, "closed_at": at},
         note=note,
         rule_ids=policy_of(sol).solution_rule_ids(SolutionStep.COMPLETE),
     )
@@ -391,7 +393,7 @@ def solution_cancel(
         S.CANCELLED,
         action="cancelled",
         actor=actor,
-        fields={"closed_at": at or timezone.now(), "password_hash": ""},
+        fields={"closed_at": at or timezone.now()},
         note=note,
     )
     return sol
@@ -412,7 +414,7 @@ def solution_expire(
         S.EXPIRED,
         action="expired",
         actor=actor,
-        fields={"closed_at": at, "password_hash": ""},
+        fields={"closed_at": at},
     )
     return sol
 

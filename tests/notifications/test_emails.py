@@ -202,6 +202,8 @@ def _walk_every_kind(vendor_r, vendor_m) -> None:
         services.return_reject(
             return_request=rejected, actor=AGENT, reason="Opened and used.", rule_ids=["MKT-4"]
         )
+        # A case that closes emails its customer (case_closed).
+        services.return_cancel(return_request=requested_return(vendor_m), actor=AGENT)
         services.return_ship_reminder(return_request=rr, actor=Actor.system(), at=rr.ship_by)
         services.return_mark_received(return_request=rr, actor=AGENT)
         services.return_record_inspection(return_request=rr, actor=AGENT, note="As new.")
