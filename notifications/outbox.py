@@ -28,7 +28,7 @@ from .sealing import SealBroken, seal, unseal
 logger = logging.getLogger(__name__)
 
 # Context keys whose values must never be stored in clear; they travel sealed instead.
-SECRET_KEYS = frozenset({"password"})
+SECRET_KEYS = frozenset({"password", "access_url"})  # a self-service link signs in by itself
 RETRY_CAP_SECONDS = 3600
 
 

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST
 
 from portal.models import Vendor
 from rma.models import ReturnAccess, WarrantySolution
-from rma.services.access import return_access_sign_in
+from rma.services.access import return_access_open, return_access_sign_in
 from rma.services.passwords import password_matches
 
 from .branding import vendor_view
@@ -273,6 +273,9 @@ def access_login(request: HttpRequest, vendor: Vendor, token: str) -> HttpRespon
         sign_in(request, kind="access", case_id=access.pk, vendor=vendor)
         return redirect("portal:order_overview", vendor_slug=vendor.slug)
 
+    # By default the link is the secret (256 bits, to the order's own mailbox): one click in.
+    if return_access_open(access=access):
+        return success()
     return _password_page(
         request,
         vendor,
