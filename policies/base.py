@@ -23,10 +23,18 @@ from policies.facts import (
     EvidenceKind,
     LineFacts,
     OrderFacts,
+    PurchaseFacts,
     RequestFacts,
     RequestKind,
     Scenario,
     UnitFacts,
+)
+from policies.integrity import (
+    IntegrityCheck,
+    IntegrityFacts,
+    IntegrityFlag,
+    integrity_flags,
+    parse_checks,
 )
 from policies.results import (
     AttestationNeed,
@@ -94,6 +102,8 @@ class Policy(ABC):
     rma_number_digits: ClassVar[int] = 9
     rma_number_rule: ClassVar[str | None] = None
     wrong_item_rule: ClassVar[str | None] = None  # cited beside the keep-or-return choice
+    # The vendor rule each claim-integrity flag cites; a check not listed cites scope_rule.
+    integrity_rules: ClassVar[Mapping[IntegrityCheck, str]] = {}
 
     def __init__(
         self,
@@ -377,6 +387,33 @@ class Policy(ABC):
         """The warranty a replacement unit carries; None: it keeps the original end."""
         return None
 
+    def accepts_unit_bought_elsewhere(self, purchase: PurchaseFacts) -> Decision:
+        """Whether a customer may register a unit bought outside the vendor's store for
+        warranty; by default the vendor does not accept it."""
+        text = Message(
+            msg("%(vendor)s registers only products it sold; please ask %(seller)s about warranty"),
+            {"vendor": self.name, "seller": purchase.seller},
+            rule_id=self.scope_rule,
+        )
+        return self._decision([finding(self.scope_rule, False, text, seller=purchase.seller)])
+
+    def proof_of_purchase(self) -> EvidenceRequirement | None:
+        """The file a registration of a unit bought elsewhere needs; None: not accepted."""
+        return None
+
+    def check_integrity(self, facts: IntegrityFacts) -> tuple[IntegrityFlag, ...]:
+        """Claim integrity flags with this vendor's rule ids; they refuse only where the
+        settings' ``integrity_refuses`` lists their check."""
+        s = self.settings
+        return integrity_flags(
+            facts,
+            rules=self.integrity_rules,
+            default_rule=self.scope_rule,
+            claims_flag_count=s.claims_flag_count,
+            claims_flag_days=s.claims_flag_days,
+            refuses=parse_checks(s.integrity_refuses),
+        )
+
     # -- money and notices -------------------------------------------------------------------
     def refund(
         self,
@@ -406,7 +443,7 @@ class Policy(ABC):
         """A requirement whose formats and size limit follow from its kind and the settings."""
         if kind is EvidenceKind.VIDEO:
             formats, size = VIDEO_FORMATS, self.settings.video_max_bytes
-        elif kind is EvidenceKind.FAULT_STATEMENT:
+        elif kind in (EvidenceKind.FAULT_STATEMENT, EvidenceKind.PROOF_OF_PURCHASE):
             formats, size = DOCUMENT_FORMATS, self.settings.max_upload_bytes
         else:
             formats, size = IMAGE_FORMATS, self.settings.max_upload_bytes
@@ -478,10 +515,14 @@ __all__ = [
     "EvidenceRequirement",
     "Figure",
     "Finding",
+    "IntegrityCheck",
+    "IntegrityFacts",
+    "IntegrityFlag",
     "LineFacts",
     "Message",
     "OrderFacts",
     "Policy",
+    "PurchaseFacts",
     "RefundBreakdown",
     "RefundLine",
     "RequestFacts",
