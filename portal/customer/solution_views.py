@@ -207,6 +207,7 @@ def solution_details(request: HttpRequest, vendor: Vendor, public_id) -> HttpRes
         request.POST if request.method == "POST" else None, initial=initial, solution=solution
     )
     errors: list[str] = []
+    address_error = ""
     status = 200
     if request.method == "POST":
         actor = _actor(solution)
@@ -222,7 +223,13 @@ def solution_details(request: HttpRequest, vendor: Vendor, public_id) -> HttpRes
                     transaction_id=form.cleaned_data.get("transaction_id"),
                 )
             except DomainError as exc:
-                errors.append(exc.message)
+                # Said beside the detail it is about, not only at the top of the page.
+                about = getattr(exc, "field", "")
+                if about in ("tracking_number", "transaction_id") and about in form.fields:
+                    form.add_error(about, exc.message)
+                else:
+                    address_error = exc.message
+                errors.append(_("Please correct the fields marked below."))
         else:
             errors.append(_("Please correct the fields marked below."))
         if not errors and request.POST.get("action") == "submit" and solution.can_submit():
@@ -247,6 +254,9 @@ def solution_details(request: HttpRequest, vendor: Vendor, public_id) -> HttpRes
         solution,
         form=form,
         errors=errors,
+        address_error=address_error,
+        # The address editor stays open while anything in it needs fixing.
+        address_open=bool(address_error) or any(name.startswith("ship_") for name in form.errors),
         checklist=checklist_for(vendor.slug, solution),
         missing=solution_missing(solution),
         notices=vendor.get_policy().return_notice(),
