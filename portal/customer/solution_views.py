@@ -37,11 +37,12 @@ def _actor(solution: WarrantySolution) -> Actor:
 
 
 def next_steps(solution: WarrantySolution) -> list[tuple[str, str]]:
-    """What the customer does, in order, for this solution, as the vendor's policy lists it."""
+    """What the customer does after agreeing, in order, as the vendor's policy lists it (the
+    pages say "if you agree, you then", so the answer itself is not a step here)."""
     steps = solution.vendor.get_policy().solution_steps(
         return_needed=solution.return_required,
         payment_needed=solution.makeup_payment_required,
-        awaiting_confirmation=solution.status == S.PENDING_CONFIRM,
+        awaiting_confirmation=False,
         amount=str(solution.makeup_amount),
         currency=solution.currency,
     )

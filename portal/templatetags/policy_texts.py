@@ -36,3 +36,13 @@ def wrong_item_rule(vendor) -> str:
 def message(stored) -> str:
     """One stored message (``{"id": ..., "params": ...}``) in the page's language."""
     return render(stored)
+
+
+@register.simple_tag
+def rule_ids_of(entries) -> list[str]:
+    """The rule ids a list of timeline entries cites, once each, in order of first mention."""
+    seen: dict[str, None] = {}
+    for entry in entries or ():
+        for rule_id in getattr(entry, "rule_ids", ()):
+            seen.setdefault(rule_id, None)
+    return list(seen)

@@ -11,7 +11,7 @@ from ..factories import OrderLineFactory
 from .factories import order_with_line, png_bytes
 from .helpers import upload, url
 from .test_returns import signed_in, submit, text_of
-from .test_solution_flow import agreed, details_post
+from .test_solution_flow import agreed, details_data
 
 
 def test_a_product_picture_shows_beside_its_name(client, market):
@@ -82,7 +82,7 @@ def test_a_refused_tracking_number_shows_beside_its_field(client, reolink_soluti
     solution = agreed(client, solution, password)
     response = client.post(
         url("solution_details", solution.vendor, solution.public_id),
-        details_post(solution, tracking_number="12"),
+        details_data(solution, tracking_number="12"),
     )
     assert response.status_code == 400
     assert 'id="id_tracking_number_error"' in response.text
