@@ -20,6 +20,7 @@ from rma.services import Actor
 from tests.portal.factories import (
     aqara_vendor,
     marketplace_vendor,
+    mp4_bytes,
     order_with_line,
     png_bytes,
     propose_solution,
@@ -235,16 +236,20 @@ def approve_with_evidence(rr) -> ReturnRequest:
                 services.evidence_add(
                     return_request=rr,
                     kind=requirement.kind.value,
-                    upload=_png(f"{requirement.kind.value}-{number}.png"),
+                    upload=_file(requirement.kind.value, number),
                     actor=AGENT,
                 )
         return services.return_approve(return_request=rr, actor=AGENT)
 
 
-def _png(name: str):
+def _file(kind: str, number: int):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    return SimpleUploadedFile(name, png_bytes(colour=(len(name), 40, 90)), "image/png")
+    if kind == "video":
+        return SimpleUploadedFile(f"{kind}-{number}.mp4", mp4_bytes(), "video/mp4")
+    return SimpleUploadedFile(
+        f"{kind}-{number}.png", png_bytes(colour=(number, 40, 90)), "image/png"
+    )
 
 
 def approved_page_matches_email(page, rr, width: int, name: str) -> None:
