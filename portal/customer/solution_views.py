@@ -131,8 +131,8 @@ def _commitments(solution: WarrantySolution) -> list[str]:
 @vendor_view
 @case_view
 def solution_agree_view(request: HttpRequest, vendor: Vendor, public_id) -> HttpResponse:
-    """Agreeing is final (REO-5), so it takes a confirm step that says what it commits to;
-    the step is a page, so it works without a script."""
+    """Agreeing is final (the policy allows no disagreement after it), so it takes a confirm
+    step that says what it commits to; the step is a page, so it works without a script."""
     solution = solution_for(request, vendor, public_id)
     if not solution.can_confirm():
         messages.info(request, what_happened(solution))

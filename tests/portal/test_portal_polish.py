@@ -82,7 +82,7 @@ def test_a_refused_tracking_number_shows_beside_its_field(client, reolink_soluti
     solution = agreed(client, solution, password)
     response = client.post(
         url("solution_details", solution.vendor, solution.public_id),
-        details_data(solution, tracking_number="12"),
+        details_data(solution, tracking_number="NO BLANKS ALLOWED!"),
     )
     assert response.status_code == 400
     assert 'id="id_tracking_number_error"' in response.text
