@@ -5,6 +5,7 @@ is the one in the email. Every page is saved as a screenshot."""
 from __future__ import annotations
 
 import re
+import uuid
 from datetime import timedelta
 from decimal import Decimal
 
@@ -32,6 +33,12 @@ from .conftest import delivered_email, link_and_password, screenshot
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 AGENT = Actor.system("agent")
 WIDTHS = [pytest.param(1280, id="1280"), pytest.param(390, id="390")]
+
+
+@pytest.fixture(autouse=True)
+def _own_throttle_namespace(settings):
+    # Every journey starts from the same address; each counts its starts on its own.
+    settings.PORTAL_THROTTLE_NAMESPACE = f"journey-{uuid.uuid4().hex}"
 
 
 @pytest.fixture
