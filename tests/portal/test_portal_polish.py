@@ -9,7 +9,7 @@ from rma import services
 
 from ..factories import OrderLineFactory
 from .factories import order_with_line, png_bytes
-from .helpers import upload, url
+from .helpers import sign_in_solution, upload, url
 from .test_returns import signed_in, submit, text_of
 from .test_solution_flow import agreed, details_data
 
@@ -86,3 +86,35 @@ def test_a_refused_tracking_number_shows_beside_its_field(client, reolink_soluti
     )
     assert response.status_code == 400
     assert 'id="id_tracking_number_error"' in response.text
+
+
+def test_customer_page_types_are_valid_html_without_nested_forms(client, market, reolink_solution):
+    from tests.test_admin_html import assert_valid_page, nested_forms
+
+    solution, password = reolink_solution
+    sign_in_solution(client, solution, password)
+    before = [
+        url("solution_content", solution.vendor, solution.public_id),
+        url("solution_agree", solution.vendor, solution.public_id),
+        url("solution_disagree", solution.vendor, solution.public_id),
+    ]
+    for page_url in before:
+        assert nested_forms(assert_valid_page(client, page_url)) == [], page_url
+    client.post(url("solution_agree", solution.vendor, solution.public_id), {"confirmed": "yes"})
+    pages = [
+        url("solution_details", solution.vendor, solution.public_id),
+        url("solution_status", solution.vendor, solution.public_id),
+        url("solution_disagree", solution.vendor, solution.public_id),  # after the race
+    ]
+    for page_url in pages:
+        html = assert_valid_page(client, page_url)
+        assert nested_forms(html) == [], page_url
+    with scope(vendor=market):
+        order = order_with_line(market, delivered_days_ago=3)
+    signed_in(client, market, order)
+    submit(client, market, order, "quality_defect", reason="Dead on arrival")
+    with scopes_disabled():
+        rr = order.returns.get()
+    for page_url in (url("order_overview", market), url("return_detail", market, rr.public_id)):
+        html = assert_valid_page(client, page_url)
+        assert nested_forms(html) == [], page_url
