@@ -39,7 +39,8 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 # Context keys whose values must never be stored in clear; they travel sealed instead.
-SECRET_KEYS = frozenset({"password"})
+SECRET_KEYS = frozenset({"password", "access_url"})  # a self-service link signs in by itself
+RETRY_CAP_SECONDS = 3600
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from rma.services.access import return_access_request
 from rma.services.evidence import evidence_remove
 from rma.services.return_options import (
     expected_dates,
+    refund_estimate,
     required_attestations,
     return_eligibility,
     standing_findings,
@@ -36,6 +37,7 @@ from .branding import vendor_view
 from .evidence_views import checklist_for, evidence_file_response, upload_response
 from .forms import ReturnChooseForm, ReturnConfirmForm, ReturnStartForm, TrackingForm
 from .home_views import self_service_offers
+from .progress import return_progress
 from .slip import slip_context, slip_key_matches, slip_pdf
 from .timeline import customer_events
 
@@ -149,6 +151,8 @@ def return_new(request: HttpRequest, vendor: Vendor) -> HttpResponse:
         findings=standing_findings(order=order, scenario=scenario, lines=lines),
         requirements=policy.evidence_requirements(PolicyScenario(scenario)),
     )
+    if scenario != "wrong_item":
+        context["estimate"] = refund_estimate(order=order, scenario=scenario, lines=lines)
     if scenario == "wrong_item":
         context["amounts"] = wrong_item_amounts(
             order=order,
@@ -209,6 +213,7 @@ def _detail_context(request, vendor: Vendor, rr: ReturnRequest, **extra) -> dict
         "events": customer_events(rr.events.all()),
         "notices": policy.return_notice(),
         "rejection": rejection,
+        "stepper": return_progress(rr),
         **extra,
     }
 

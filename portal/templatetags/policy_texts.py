@@ -68,3 +68,13 @@ def deadline_label(stored) -> str:
 def wrong_item_choice(return_request) -> str:
     """The wrong-item option the customer chose, as it was worded when they chose it."""
     return texts.wrong_item_choice(return_request)
+
+
+@register.simple_tag
+def rule_ids_of(entries) -> list[str]:
+    """The rule ids a list of timeline entries cites, once each, in order of first mention."""
+    seen: dict[str, None] = {}
+    for entry in entries or ():
+        for rule_id in getattr(entry, "rule_ids", ()):
+            seen.setdefault(rule_id, None)
+    return list(seen)

@@ -48,7 +48,9 @@ class ChecklistItem:
 
     @property
     def done(self) -> bool:
-        return self.counted >= self.requirement.min_count
+        """Ticked once what it asks for is there; an optional item with no file is not a tick
+        ("0 received" next to a green check reads as done)."""
+        return self.counted >= max(self.requirement.min_count, 1)
 
     @property
     def maximum(self) -> int:
@@ -234,6 +236,7 @@ def _event_data(evidence: Evidence) -> dict[str, Any]:
     return {
         "evidence_id": evidence.pk,
         "kind": evidence.kind,
+        "name": evidence.original_name,
         "content_type": evidence.content_type,
         "size": evidence.size,
         "sha256": evidence.sha256,

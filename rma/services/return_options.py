@@ -6,6 +6,7 @@ answers come from the same policy calls, so what the form promises is what the d
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -115,6 +116,50 @@ def required_attestations(
         return []
     needs = order.vendor.get_policy().required_attestations(PolicyScenario(scenario))
     return [AttestationAsked(need.attestation, (need.rule_id,)) for need in needs]
+
+
+@dataclass(frozen=True)
+class EstimateLine:
+    label: str
+    amount: Decimal
+    rule_id: str
+
+
+@dataclass(frozen=True)
+class RefundEstimate:
+    currency: str
+    lines: tuple[EstimateLine, ...]
+    total: Decimal
+    paid: Decimal
+
+
+def refund_estimate(
+    *,
+    order: Order,
+    scenario: str,
+    lines: Sequence[tuple[OrderLine, int]],
+    at: datetime | None = None,
+) -> RefundEstimate | None:
+    """The refund the policy would pay for these items if the inspection finds them as
+    described, itemised (deductions included); None where the vendor computes none."""
+    from rma.messages import refund_line_label
+
+    policy = order.vendor.get_policy()
+    facts = return_facts(
+        scenario=scenario,
+        at=at or timezone.now(),
+        lines=[(line.sku, qty) for line, qty in lines],
+        evidence_due_later=True,
+    )
+    try:
+        breakdown = policy.refund(order_facts(order), facts)
+    except ValueError:
+        return None
+    rows = tuple(
+        EstimateLine(refund_line_label(dataclasses.asdict(line)), line.amount, line.rule_id)
+        for line in breakdown.lines
+    )
+    return RefundEstimate(breakdown.currency, rows, breakdown.total, breakdown.paid)
 
 
 def wrong_item_amounts(
