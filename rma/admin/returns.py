@@ -31,6 +31,7 @@ from .columns import vendor_time_column
 from .dashboard import dashboard_view
 from .evidence import evidence_items
 from .export import ExportAdminMixin
+from .integrity import IntegrityFlagFilter, integrity_section
 from .presentation import (
     CaseHeader,
     customer_and_order_facts,
@@ -225,7 +226,7 @@ class ReturnRequestAdmin(
     requested_at_local = vendor_time_column("requested_at", "Requested")
     review_due_local = vendor_time_column("review_due", "Review due")
     ship_by_local = vendor_time_column("ship_by", "Ship by")
-    list_filter = (QueueFilter, "status", "scenario", OverdueFilter)
+    list_filter = (QueueFilter, "status", "scenario", OverdueFilter, IntegrityFlagFilter)
     search_fields = ("rma_number", "order__number", "customer__email", "tracking_number")
     list_select_related = ("order", "customer", "assignee")
     actions = (
@@ -395,6 +396,8 @@ class ReturnRequestAdmin(
                 ],
             ),
         ]
+        if (flags := integrity_section(obj)) is not None:
+            sections.insert(0, flags)
         return sections
 
     def action_context(self, request, obj: ReturnRequest, action) -> dict:

@@ -4,6 +4,7 @@ from .access import ReturnAccess
 from .changes import ChangeKind, ChangeStatus, OrderChangeRequest
 from .events import ActorKind, Event
 from .evidence import Evidence, EvidenceKind
+from .integrity import ClaimFlag, FlagKind
 from .orders import Customer, Order, OrderLine, ShippingAddress
 from .returns import RETURN_TRANSITIONS, ReturnLine, ReturnRequest, ReturnStatus, Scenario
 from .rollups import CaseKind, ClaimDay, RefundDay, ResolutionDay, ReturnDay, SkuDay, StatusCount
@@ -14,7 +15,7 @@ from .solutions import (
     SolutionStatus,
     WarrantySolution,
 )
-from .units import ReturnUnit, Unit
+from .units import ReturnUnit, Unit, UnitRegistration
 from .workspace import CaseMessage, CaseNote, MessageAttachment, MessageDirection
 
 __all__ = [
@@ -27,10 +28,12 @@ __all__ = [
     "ChangeKind",
     "ChangeStatus",
     "ClaimDay",
+    "ClaimFlag",
     "Customer",
     "Event",
     "Evidence",
     "EvidenceKind",
+    "FlagKind",
     "MessageAttachment",
     "MessageDirection",
     "Order",
@@ -52,5 +55,6 @@ __all__ = [
     "SolutionStatus",
     "StatusCount",
     "Unit",
+    "UnitRegistration",
     "WarrantySolution",
 ]

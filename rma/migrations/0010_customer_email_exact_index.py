@@ -21,6 +21,6 @@ def drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("rma", "0008_dashboard_rollups")]
+    dependencies = [("rma", "0009_merge_20261202_0050")]
 
     operations = [migrations.RunPython(create, drop)]
