@@ -192,7 +192,10 @@ def dashboard_data(vendor: Vendor, *, now: datetime | None = None) -> dict[str, 
         .filter(units__gt=0)
         .order_by("-units", "sku")[:TOP_SKUS]
     )
-    sku_rows = [(row["sku"], row["units"], f"{row['units']} units") for row in returned]
+    sku_rows = [
+        (row["sku"], row["units"], f"{row['units']} unit{'' if row['units'] == 1 else 's'}")
+        for row in returned
+    ]
     rate_rows = []
     for row in returned:
         total = row["sold"] or 0
@@ -239,6 +242,7 @@ def dashboard_data(vendor: Vendor, *, now: datetime | None = None) -> dict[str, 
         "rate_chart": bar_chart(rate_rows),
         "refunds": refunds,
         "claims": claims_by_batch(vendor, since=since),
+        "top_batches": TOP_BATCHES,
     }
 
 
