@@ -17,7 +17,7 @@ from django_scopes import scope, scopes_disabled
 
 from rma import services
 from rma.admin.dashboard import dashboard_data, median_minutes
-from rma.models import ReturnRequest, StatusCount
+from rma.models import ClaimDay, ReturnRequest, StatusCount
 from rma.services import Actor
 from rma.services import rollups as rollup_service
 from rma.services.rollups import (
@@ -66,11 +66,12 @@ def test_rollups_equal_a_direct_aggregate_after_a_mix_of_service_calls(agent_a):
         ):
             step(return_request=refunded, actor=agent)
             _clean(market)
-        cancelled = return_via_services(
-            order_via_sync(market, "M-2", skus=[("CAM-1", 1), ("HUB-2", 3)])
-        )
+        # a serial the vendor does not know is kept as typed and counted without SKU or batch
+        two_skus = order_via_sync(market, "M-2", skus=[("CAM-1", 1), ("HUB-2", 3)])
+        cancelled = return_via_services(two_skus, serials=["SN-TYPED-9"])
         services.return_cancel(return_request=cancelled, actor=agent)
         _clean(market)
+        assert ClaimDay.objects.filter(vendor=market, sku="", batch="").get().claims == 1
         rejected = return_via_services(order_via_sync(market, "M-3"), scenario="non_quality")
         services.return_reject(return_request=rejected, actor=agent, reason="Used.")
         _clean(market)
