@@ -8,7 +8,7 @@ import zoneinfo
 from collections.abc import Callable
 
 from django.contrib import admin
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.html import format_html
 
 from rma.formatting import vendor_time, zone_label
@@ -31,10 +31,13 @@ def vendor_time_column(field: str, description: str) -> Callable:
         if moment is None:
             return "—"
         zone, name = _zone(obj.vendor.time_zone)
+        local = timezone.localtime(moment, zone)
+        # Shorter than the case page's (no weekday), the zone under it: a column, not a line.
         return format_html(
-            '{} <span class="ws-muted">({})</span>',
-            vendor_time(moment, name, with_zone=False),
-            zone_label(timezone.localtime(moment, zone), name),
+            '<span class="nowrap" title="{}">{}</span> <br><small class="ws-muted">({})</small>',
+            vendor_time(moment, name),
+            formats.date_format(local, "j M Y, H:i"),
+            zone_label(local, name),
         )
 
     column.__name__ = f"{field}_local"
