@@ -1,6 +1,6 @@
-"""Changelist date columns on the vendor's clock, with the zone named (``rma.formatting``),
-as the case page shows them: an agent in Berlin reading a Shanghai vendor's queue sees the
-deadlines the customer was told."""
+"""Changelist date columns on the vendor's clock with the zone (``rma.formatting``), as the
+case page shows them: an agent in Berlin reading a Shanghai vendor's queue sees the deadlines
+the customer was told. The cell shows the offset; its title the zone's name too."""
 
 from __future__ import annotations
 
@@ -32,12 +32,15 @@ def vendor_time_column(field: str, description: str) -> Callable:
             return "—"
         zone, name = _zone(obj.vendor.time_zone)
         local = timezone.localtime(moment, zone)
-        # Shorter than the case page's (no weekday), the zone under it: a column, not a line.
+        # Shorter than the case page's (no weekday) and the zone by its offset, which names
+        # the instant's clock unambiguously; the full vendor time with the zone's name is the
+        # cell's title. A column, not a line.
+        full = vendor_time(moment, name)
         return format_html(
-            '<span class="nowrap" title="{}">{}</span> <br><small class="ws-muted">({})</small>',
-            vendor_time(moment, name),
+            '<span class="nowrap" title="{}">{} <small class="ws-muted">{}</small></span>',
+            full,
             formats.date_format(local, "j M Y, H:i"),
-            zone_label(local, name),
+            zone_label(local, name).rsplit(", ", 1)[-1] if name != "UTC" else "UTC",
         )
 
     column.__name__ = f"{field}_local"

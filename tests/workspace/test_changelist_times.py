@@ -33,8 +33,7 @@ def test_changelist_dates_are_in_vendor_time_with_the_zone(client, vendor_a, mod
     client.force_login(agent)
     response = client.get(reverse(f"admin:rma_{model._meta.model_name}_changelist"))
     page = response.content.decode()
-    assert ">2 Dec 2026, 17:05</span>" in page
-    assert "(Asia/Shanghai, UTC+8)</small>" in page
+    assert '>2 Dec 2026, 17:05 <small class="ws-muted">UTC+8</small></span>' in page
     assert 'title="Wed 2 Dec 2026, 17:05 (Asia/Shanghai, UTC+8)"' in page
     assert f">{header}</a>" in page  # the column still sorts
 
@@ -45,4 +44,4 @@ def test_export_reads_the_date_with_its_zone(client, vendor_a, agent_a):
         ReturnRequest.objects.filter(pk=graph["returnrequest"].pk).update(requested_at=AT)
     client.force_login(agent_a)
     response = client.get(reverse("admin:rma_returnrequest_export", args=["csv"]))
-    assert "2 Dec 2026, 10:05 (Europe/Berlin, UTC+1)" in response.content.decode()
+    assert "2 Dec 2026, 10:05 UTC+1" in response.content.decode()
