@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from api.embedding import portal_link
 from policies.vocabulary import DeadlineName
-from portal.models import Membership, Vendor
+from tenancy.models import Membership, Vendor
 
 from .models import OutboxMessage
 from .outbox import decode_context, message_id_for, queue_email

@@ -8,9 +8,9 @@ from django.core.management import call_command
 from django_scopes import scopes_disabled
 
 from policies.registry import POLICIES
-from portal.models import Membership, Vendor
 from rma.models import Event, Order, ReturnRequest, StatusCount, WarrantySolution
 from rma.services.rollups import rollups_drift
+from tenancy.models import Membership, Vendor
 
 
 @pytest.mark.django_db

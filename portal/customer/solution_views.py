@@ -9,12 +9,12 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from portal.models import Vendor
-from rma.messages import render_all
+from rma.messages import error_text, refusal_texts, render_all
 from rma.models import Evidence, SolutionStatus, WarrantySolution
 from rma.services import Actor, DomainError, solution_agree, solution_reject
 from rma.services.evidence import evidence_checklist, evidence_remove
 from rma.services.solutions import solution_missing, solution_save_details, solution_submit
+from tenancy.models import Vendor
 
 from .access import case_view, solution_for
 from .branding import vendor_view
@@ -79,7 +79,7 @@ def solution_agree_view(request: HttpRequest, vendor: Vendor, public_id) -> Http
     try:
         solution_agree(solution=solution, actor=_actor(solution))
     except DomainError as exc:
-        messages.error(request, exc.message)
+        messages.error(request, error_text(exc))
         return redirect("portal:solution_status", vendor.slug, public_id)
     messages.success(request, _("Thank you. Now fill in what the solution needs and submit."))
     return redirect("portal:solution_details", vendor.slug, public_id)
@@ -147,14 +147,14 @@ def solution_details(request: HttpRequest, vendor: Vendor, public_id) -> HttpRes
                     transaction_id=form.cleaned_data.get("transaction_id"),
                 )
             except DomainError as exc:
-                errors.append(exc.message)
+                errors.append(error_text(exc))
         else:
             errors.append(_("Please correct the fields marked below."))
         if not errors and request.POST.get("action") == "submit" and solution.can_submit():
             try:
                 solution_submit(solution=solution, actor=actor)
             except DomainError as exc:
-                errors.extend([f["message"] for f in exc.findings] or [exc.message])
+                errors.extend(refusal_texts(exc.findings) or [exc.message])
             else:
                 messages.success(request, _("Submitted. We will keep you posted by email."))
                 return redirect("portal:solution_status", vendor.slug, public_id)
@@ -231,7 +231,7 @@ def solution_evidence_remove(request: HttpRequest, vendor: Vendor, public_id, pk
     try:
         evidence_remove(evidence=_own_evidence(solution, pk), actor=_actor(solution))
     except DomainError as exc:
-        messages.error(request, exc.message)
+        messages.error(request, error_text(exc))
     else:
         messages.success(request, _("The file was removed."))
     return redirect("portal:solution_details", vendor.slug, public_id)

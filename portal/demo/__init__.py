@@ -12,9 +12,9 @@ from django.db import transaction
 from django_scopes import scope
 
 from policies.registry import POLICIES
-from portal.models import Membership, Vendor
 from rma.services import Actor
 from rma.services.rollups import rollups_rebuild
+from tenancy.models import Membership, Vendor
 
 from .builder import logo_png
 from .scenarios import seeder_for

@@ -45,7 +45,7 @@ CHANGE_ACTIONS = (
         "Could not be done",
         "can_resolve",
         inputs=(ActionInput("note", "Why (the customer reads it)", "textarea", required=True),),
-        help="Say why, e.g. the parcel had left: refuse it with the courier (AQA-2).",
+        help="Say why, e.g. the parcel had left: refuse it with the courier.",
         style="danger",
     ),
 )

@@ -18,7 +18,6 @@ from django.http import Http404, HttpRequest
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
-from portal.models import Vendor
 from rma.models import (
     ChangeStatus,
     ClaimDay,
@@ -33,6 +32,7 @@ from rma.models import (
 )
 from rma.models.rollups import CaseKind
 from rma.services.rollups import RESOLUTION_PRECISION, bucket_minutes, open_statuses
+from tenancy.models import Vendor
 
 from .base import vendor_queryset
 

@@ -30,7 +30,7 @@ def is_email_address(term: str) -> bool:
     return EMAIL.fullmatch(term) is not None
 
 
-# column -> when a term is a whole value of it, to be matched exactly (indexed in migration 0010)
+# column -> when a term is a whole value of it, to be matched exactly (indexed in migration 0012)
 WHOLE_VALUE: dict[str, Callable[[str], bool]] = {"email": is_email_address}
 
 

@@ -27,7 +27,6 @@ from typing import Any
 from django.db import connection
 from django.utils import timezone
 
-from portal.models import Vendor
 from rma.models import (
     ChangeStatus,
     Event,
@@ -50,6 +49,7 @@ from rma.models.rollups import (
     SkuDay,
     StatusCount,
 )
+from tenancy.models import Vendor
 
 R = ReturnStatus
 # A return is resolved when it first leaves the open statuses with an outcome and a time stamp

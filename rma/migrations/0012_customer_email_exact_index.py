@@ -21,6 +21,6 @@ def drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("rma", "0009_merge_20261202_0050")]
+    dependencies = [("rma", "0011_help_texts_without_rule_ids")]
 
     operations = [migrations.RunPython(create, drop)]
