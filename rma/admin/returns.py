@@ -29,6 +29,7 @@ from .base import (
     findings_html,
     parse_serials,
 )
+from .columns import vendor_time_column
 from .dashboard import dashboard_view
 from .evidence import evidence_items
 from .export import ExportAdminMixin
@@ -218,12 +219,15 @@ class ReturnRequestAdmin(
         "scenario",
         "order_number",
         "customer_email",
-        "requested_at",
-        "review_due",
-        "ship_by",
+        "requested_at_local",
+        "review_due_local",
+        "ship_by_local",
         "overdue",
         "assignee",
     )
+    requested_at_local = vendor_time_column("requested_at", "Requested")
+    review_due_local = vendor_time_column("review_due", "Review due")
+    ship_by_local = vendor_time_column("ship_by", "Ship by")
     list_filter = (QueueFilter, "status", "scenario", OverdueFilter, IntegrityFlagFilter)
     search_fields = ("rma_number", "order__number", "customer__email", "tracking_number")
     list_select_related = ("order", "customer", "assignee")
