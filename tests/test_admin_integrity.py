@@ -27,6 +27,8 @@ def test_case_page_shows_the_flags_with_reason_and_rule(client, agent_a, vendor_
     assert "Integrity flags" in html
     assert f"Serial {mine['unit'].serial} is already in 1 open and 0 completed claim(s)" in html
     assert "<code>TST-1</code>" in html
+    # At a glance in the header too, with the serials the claim names.
+    assert "⚑ Serial already in another claim" in html and mine["unit"].serial in html
 
 
 def test_changelist_filters_by_flag_and_kind(client, agent_a, vendor_a, vendor_b):

@@ -30,7 +30,7 @@ from .base import (
 from .dashboard import dashboard_view
 from .evidence import evidence_items
 from .export import ExportAdminMixin
-from .integrity import IntegrityFlagFilter, integrity_section
+from .integrity import IntegrityFlagFilter, integrity_section, unit_facts
 from .presentation import (
     CaseHeader,
     customer_and_order_facts,
@@ -271,6 +271,7 @@ class ReturnRequestAdmin(
             ("RMA number", obj.rma_number or "not issued yet"),
             ("Items", lines or "—"),
             ("Requested", vendor_time(obj.requested_at, tz, with_zone=False)),
+            *unit_facts(obj),
         ]
         if obj.wrong_item_option:
             facts.append(("Customer's choice", obj.get_wrong_item_option_display()))
