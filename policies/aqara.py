@@ -104,7 +104,7 @@ class AqaraPolicy(Policy):
         return scenario is not Scenario.NON_QUALITY  # AQA-4: money back without a reason
 
     # -- decisions -------------------------------------------------------------------------
-    def decide(self, order: OrderFacts, request: RequestFacts) -> Decision:
+    def decide_request(self, order: OrderFacts, request: RequestFacts) -> Decision:
         if request.kind in (RequestKind.CANCELLATION, RequestKind.ADDRESS_CHANGE):
             return self._decision(self._order_change(order, request))
         if request.kind is RequestKind.RETURN and request.scenario is Scenario.NON_QUALITY:

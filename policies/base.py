@@ -11,7 +11,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, ClassVar
 
-from policies.calendar import WorkingCalendar
+from policies.calendar import WorkingCalendar, zone_label
 from policies.facts import (
     CENT,
     DOCUMENT_FORMATS,
@@ -129,8 +129,56 @@ class Policy(ABC):
         return cls.Settings().to_dict()
 
     # -- decisions -------------------------------------------------------------------------
+    def decide(self, order: OrderFacts, request: RequestFacts) -> Decision:
+        """The vendor's decision on a request, after the checks every vendor shares: a return
+        needs a delivered order, and no more units than the order still holds unclaimed."""
+        shared = self._shared_return_findings(order, request)
+        decision = self.decide_request(order, request)
+        if not shared:
+            return decision
+        findings = (*shared, *decision.findings)
+        allowed = decision.allowed and all(f.ok for f in shared)
+        return Decision(allowed, findings, decision.policy_key, decision.policy_version)
+
     @abstractmethod
-    def decide(self, order: OrderFacts, request: RequestFacts) -> Decision: ...
+    def decide_request(self, order: OrderFacts, request: RequestFacts) -> Decision:
+        """This vendor's own rules on a request (``decide`` adds the shared checks)."""
+
+    def _shared_return_findings(self, order: OrderFacts, request: RequestFacts) -> list[Finding]:
+        """Refusals that hold for any vendor; cited by the vendor's scope rule. Nothing is
+        said when they pass, so a vendor's findings read as before."""
+        if request.kind is not RequestKind.RETURN:
+            return []
+        found: list[Finding] = []
+        if order.delivered_at is None:
+            text = Message(
+                msg(
+                    "Order %(order)s has not been delivered yet; a return can be requested once "
+                    "it has arrived"
+                ),
+                {"order": order.number},
+            )
+            found.append(finding(self.scope_rule, False, text, delivered=False))
+        asked: dict[str, int] = {}
+        # No lines named means the whole order, as ``requested_lines`` reads it.
+        for sku, quantity in request.lines or tuple((ln.sku, ln.quantity) for ln in order.lines):
+            asked[sku] = asked.get(sku, 0) + quantity
+        for sku, quantity in asked.items():
+            matching = [line for line in order.lines if line.sku == sku]
+            bought = sum(line.quantity for line in matching)
+            claimed = sum(line.already_claimed for line in matching)
+            if matching and quantity + claimed > bought:
+                left = max(bought - claimed, 0)
+                text = Message(
+                    msg(
+                        "%(name)s: %(claimed)s of the %(bought)s you bought are already in "
+                        "other return requests, so at most %(left)s can be returned now"
+                    ),
+                    {"name": matching[0].name, "claimed": claimed, "bought": bought, "left": left},
+                )
+                figures = {"sku": sku, "bought": bought, "claimed": claimed, "asked": quantity}
+                found.append(finding(self.scope_rule, False, text, **figures))
+        return found
 
     def _decision(self, findings: Sequence[Finding]) -> Decision:
         allowed = bool(findings) and all(f.ok for f in findings)
@@ -407,8 +455,11 @@ class Policy(ABC):
         return Deadline(name, self.calendar.local(at), rule_id, label, **kw)
 
     def _when(self, moment: datetime) -> str:
-        """A local date-time the customer reads, with the zone's abbreviation."""
-        return self.calendar.local(moment).strftime("%Y-%m-%d %H:%M %Z")
+        """A local date-time the customer reads, as rma.formatting.vendor_time prints it in
+        English: ``Wed 2 Dec 2026, 05:05 (Asia/Shanghai, UTC+8)``."""
+        local = self.calendar.local(moment)
+        zone = zone_label(local, self.calendar.timezone)
+        return f"{local:%a} {local.day} {local:%b %Y, %H:%M} ({zone})"
 
     def _day(self, moment: datetime) -> str:
         return self.calendar.local_date(moment).isoformat()

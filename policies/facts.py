@@ -65,6 +65,9 @@ class LineFacts:
     purchase_cost: Decimal = ZERO
     export_postage: Decimal = ZERO
     warranty_months: int | None = None
+    # Units of this line in other return requests that still hold them: open ones, and closed
+    # ones that refunded or waived them (a replacement or a rejection gives them back).
+    already_claimed: int = 0
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ def seed_reolink(vendor: Vendor, agent: Actor) -> None:
     nvr = ("RLN8-410", "RLN8-410 NVR", 1, "249.99", "120.00", "0")
     cases = [
         ("Emma Stone", "emma@example.com", "refund", dict(refund_amount=Decimal("129.99")), None),
-        ("Liam Park", "liam@example.com", "replacement", dict(return_required=True), None),
+        ("Léa Martin", "lea@example.fr", "replacement", dict(return_required=True), None),
         (
             "Olivia Chen",
             "olivia@example.com",
@@ -41,7 +41,9 @@ def seed_reolink(vendor: Vendor, agent: Actor) -> None:
         ("Lucas Silva", "lucas@example.com", "refurbished", {}, "completed"),
     ]
     for name, email, kind, amounts, state in cases:
-        customer = b.customer(email, name, "de" if email.endswith(".de") else "en")
+        # The address's country domain picks the customer's language (de, fr), else English.
+        language = {"de": "de", "fr": "fr"}.get(email.rsplit(".", 1)[-1], "en")
+        customer = b.customer(email, name, language)
         order = b.order(customer, placed_days_ago=60, delivered_days_ago=55, lines=[camera, nvr])
         line = order.lines.first()
         solution, _password = services.solution_create(

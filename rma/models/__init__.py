@@ -7,6 +7,7 @@ from .evidence import Evidence, EvidenceKind
 from .integrity import ClaimFlag, FlagKind
 from .orders import Customer, Order, OrderLine, ShippingAddress
 from .returns import RETURN_TRANSITIONS, ReturnLine, ReturnRequest, ReturnStatus, Scenario
+from .rollups import CaseKind, ClaimDay, RefundDay, ResolutionDay, ReturnDay, SkuDay, StatusCount
 from .solutions import (
     SOLUTION_TRANSITIONS,
     SolutionKind,
@@ -21,10 +22,12 @@ __all__ = [
     "RETURN_TRANSITIONS",
     "SOLUTION_TRANSITIONS",
     "ActorKind",
+    "CaseKind",
     "CaseMessage",
     "CaseNote",
     "ChangeKind",
     "ChangeStatus",
+    "ClaimDay",
     "ClaimFlag",
     "Customer",
     "Event",
@@ -36,16 +39,21 @@ __all__ = [
     "Order",
     "OrderChangeRequest",
     "OrderLine",
+    "RefundDay",
+    "ResolutionDay",
     "ReturnAccess",
+    "ReturnDay",
     "ReturnLine",
     "ReturnRequest",
     "ReturnStatus",
     "ReturnUnit",
     "Scenario",
     "ShippingAddress",
+    "SkuDay",
     "SolutionKind",
     "SolutionLine",
     "SolutionStatus",
+    "StatusCount",
     "Unit",
     "UnitRegistration",
     "WarrantySolution",

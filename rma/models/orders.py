@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -55,7 +56,12 @@ class Customer(TenantModel):
     email = models.EmailField()
     name = models.CharField(max_length=120, blank=True)
     phone = models.CharField(max_length=40, blank=True)
-    language = models.CharField(max_length=8, default="en", help_text=_("For emails: en or de."))
+    language = models.CharField(
+        max_length=8,
+        default="en",
+        choices=settings.LANGUAGES,
+        help_text=_("The language of the emails the portal sends to this customer."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

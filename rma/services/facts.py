@@ -6,6 +6,8 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from decimal import Decimal
 
+from django.db.models import Q, Sum
+
 from policies.base import (
     Attestation,
     EvidenceKind,
@@ -16,10 +18,26 @@ from policies.base import (
     Scenario,
     UnitFacts,
 )
-from rma.models import Order, ReturnLine, ReturnRequest, ReturnUnit, Unit
+from rma.models import Order, ReturnLine, ReturnRequest, ReturnStatus, ReturnUnit, Unit
+from rma.models.returns import RETURN_OPEN
+
+
+def claimed_quantities(order: Order) -> dict[int, int]:
+    """Units per order line that return requests still hold: open requests, and closed ones
+    that refunded the units or lost the return right (waived). A rejected or cancelled
+    request, or one closed with a replacement, leaves the customer holding a unit again."""
+    held = Q(request__status__in=sorted(RETURN_OPEN)) | Q(request__status=ReturnStatus.WAIVED)
+    held |= Q(request__refunded_at__isnull=False)
+    rows = (
+        ReturnLine.objects.filter(held, order_line__order=order)
+        .values("order_line_id")
+        .annotate(total=Sum("quantity"))
+    )
+    return {row["order_line_id"]: int(row["total"]) for row in rows}
 
 
 def order_facts(order: Order) -> OrderFacts:
+    claimed = claimed_quantities(order) if order.pk else {}
     return OrderFacts(
         number=order.number,
         currency=order.currency,
@@ -38,6 +56,7 @@ def order_facts(order: Order) -> OrderFacts:
                 purchase_cost=line.purchase_cost,
                 export_postage=line.export_postage,
                 warranty_months=line.warranty_months,
+                already_claimed=claimed.get(line.pk, 0),
             )
             for line in order.lines.all()
         ),

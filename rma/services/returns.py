@@ -62,6 +62,9 @@ def return_create(
     if follows is not None and follows.order_id != order.pk:
         raise DomainError("A follow-up claim must be about the same order.")
     attestations = sorted(set(attestations))
+    # Two requests sent at once for the same order queue here, so the second one counts the
+    # units the first one holds (the policy refuses more units than the order has left).
+    Order.objects.select_for_update(of=("self",)).filter(pk=order.pk).first()
     claimed = claimed_units(order=order, lines=lines, serials=serials)
     units = claimed.units
     policy = order.vendor.get_policy()
