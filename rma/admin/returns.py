@@ -33,7 +33,7 @@ from .columns import vendor_time_column
 from .dashboard import dashboard_view
 from .evidence import evidence_items
 from .export import ExportAdminMixin
-from .integrity import IntegrityFlagFilter, integrity_section
+from .integrity import IntegrityFlagFilter, integrity_section, unit_facts
 from .presentation import (
     CaseHeader,
     customer_and_order_facts,
@@ -277,6 +277,7 @@ class ReturnRequestAdmin(
             ("RMA number", obj.rma_number or "not issued yet"),
             ("Items", lines or "—"),
             ("Requested", vendor_time(obj.requested_at, tz, with_zone=False)),
+            *unit_facts(obj),
         ]
         if obj.wrong_item_option:
             facts.append(("Customer's choice", wrong_item_choice(obj)))

@@ -300,7 +300,8 @@ def claimed_units(
                 "name one per unit claimed.",
                 code="invalid",
             )
-        if line_id not in named:
+        # A typed serial we do not know may be this line's unit: guess nothing then.
+        if line_id not in named and not unknown:
             held = current_units(line)
             if held and len(held) == qty:
                 units.extend(u for u in held if u.serial not in found)
