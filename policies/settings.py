@@ -17,6 +17,10 @@ class BaseSettings:
     max_upload_bytes: int = 10 * MEBIBYTE
     video_max_bytes: int = 200 * MEBIBYTE
     reminder_hours_before: int = 24
+    # Email subjects in the customer's language (the default), or in the vendor's own English
+    # wording for every customer: for a vendor whose published guide tells customers to look
+    # for an email by its English title (the body stays in the customer's language).
+    english_email_subjects: bool = False
 
     @classmethod
     def from_mapping(cls, mapping: Mapping[str, object], *, policy_key: str) -> BaseSettings:
