@@ -24,9 +24,12 @@ from policies.base import (
     EvidenceRequirement,
     Figure,
     Finding,
+    IntegrityCheck,
     LineFacts,
+    Message,
     OrderFacts,
     Policy,
+    PurchaseFacts,
     RefundBreakdown,
     RefundLine,
     RequestFacts,
@@ -34,6 +37,7 @@ from policies.base import (
     Scenario,
     build_refund,
     finding,
+    msg,
     plural,
     requested_lines,
 )
@@ -88,12 +92,19 @@ class AqaraPolicy(Policy):
         "return_address": "Aqara Returns Center\n45 Harbor Way\nNewark, NJ 07114\nUSA",
     }
     settings: AqaraSettings
+    integrity_rules = {
+        IntegrityCheck.SERIAL_CLAIMED: "AQA-11",  # a refunded or replaced unit claimed again
+        IntegrityCheck.SERIAL_NOT_SOLD: "AQA-5",  # warranty for the own store's units
+        IntegrityCheck.OTHER_MARKET: "AQA-8",
+        IntegrityCheck.TWO_CUSTOMERS: "AQA-12",
+        IntegrityCheck.FREQUENT_CLAIMANT: "AQA-12",
+    }
 
     def reason_required(self, scenario: Scenario | None) -> bool:
         return scenario is not Scenario.NON_QUALITY  # AQA-4: money back without a reason
 
     # -- decisions -------------------------------------------------------------------------
-    def decide(self, order: OrderFacts, request: RequestFacts) -> Decision:
+    def decide_request(self, order: OrderFacts, request: RequestFacts) -> Decision:
         if request.kind in (RequestKind.CANCELLATION, RequestKind.ADDRESS_CHANGE):
             return self._decision(self._order_change(order, request))
         if request.kind is RequestKind.RETURN and request.scenario is Scenario.NON_QUALITY:
@@ -334,6 +345,58 @@ class AqaraPolicy(Policy):
         end = floor if original_end is None or is_after(floor, original_end) else original_end
         label = f"The original end or {months} months after replacement, whichever is later"
         return self._deadline("warranty_end", end, "AQA-10", label)
+
+    def accepts_unit_bought_elsewhere(self, purchase: PurchaseFacts) -> Decision:
+        """AQA-5: warranty for units bought elsewhere only where the vendor's settings allow
+        it (``warranty_own_store_only`` off), with a proof of purchase; AQA-7 from its date."""
+        seller = purchase.seller
+        if self.settings.warranty_own_store_only:
+            text = Message(
+                msg(
+                    "Aqara gives warranty only on products bought in its online store; please "
+                    "ask %(seller)s, where you bought it"
+                ),
+                {"seller": seller},
+                rule_id="AQA-5",
+            )
+            return self._decision([finding("AQA-5", False, text, seller=seller)])
+        if is_after(purchase.purchased_at, purchase.at):
+            text = Message(
+                msg("The date of purchase %(date)s is in the future"),
+                {"date": self._day(purchase.purchased_at)},
+                rule_id="AQA-7",
+            )
+            refusal = finding("AQA-7", False, text, purchased_at=purchase.purchased_at)
+            return self._decision([refusal])
+        findings: list[Finding] = []
+        if purchase.has_proof:
+            text = Message(
+                msg("Bought from %(seller)s: accepted with the proof of purchase"),
+                {"seller": seller},
+                rule_id="AQA-5",
+            )
+        else:
+            text = Message(
+                msg("Please add the proof of purchase from %(seller)s (invoice or receipt)"),
+                {"seller": seller},
+                rule_id="AQA-5",
+            )
+        findings.append(finding("AQA-5", purchase.has_proof, text, seller=seller))
+        end = self.unit_warranty_end(purchase.purchased_at, purchase.warranty_months)
+        ok = not is_after(purchase.at, end.at)
+        template = (
+            msg("The warranty runs through %(date)s")
+            if ok
+            else msg("The warranty ended on %(date)s; there is no warranty left to register")
+        )
+        text = Message(template, {"date": self._day(end.at)}, rule_id="AQA-7")
+        findings.append(finding("AQA-7", ok, text, warranty_end=end.at))
+        return self._decision(findings)
+
+    def proof_of_purchase(self) -> EvidenceRequirement | None:
+        if self.settings.warranty_own_store_only:
+            return None
+        return self._needs(EvidenceKind.PROOF_OF_PURCHASE, 1, "AQA-5", "Proof of purchase", ())
 
     # -- evidence, carriers, addresses -------------------------------------------------------
     def evidence_requirements(

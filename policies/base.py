@@ -11,7 +11,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, ClassVar
 
-from policies.calendar import WorkingCalendar
+from policies.calendar import WorkingCalendar, zone_label
 from policies.facts import (
     CENT,
     DOCUMENT_FORMATS,
@@ -23,10 +23,18 @@ from policies.facts import (
     EvidenceKind,
     LineFacts,
     OrderFacts,
+    PurchaseFacts,
     RequestFacts,
     RequestKind,
     Scenario,
     UnitFacts,
+)
+from policies.integrity import (
+    IntegrityCheck,
+    IntegrityFacts,
+    IntegrityFlag,
+    integrity_flags,
+    parse_checks,
 )
 from policies.results import (
     AttestationNeed,
@@ -94,6 +102,8 @@ class Policy(ABC):
     rma_number_digits: ClassVar[int] = 9
     rma_number_rule: ClassVar[str | None] = None
     wrong_item_rule: ClassVar[str | None] = None  # cited beside the keep-or-return choice
+    # The vendor rule each claim-integrity flag cites; a check not listed cites scope_rule.
+    integrity_rules: ClassVar[Mapping[IntegrityCheck, str]] = {}
 
     def __init__(
         self,
@@ -119,8 +129,56 @@ class Policy(ABC):
         return cls.Settings().to_dict()
 
     # -- decisions -------------------------------------------------------------------------
+    def decide(self, order: OrderFacts, request: RequestFacts) -> Decision:
+        """The vendor's decision on a request, after the checks every vendor shares: a return
+        needs a delivered order, and no more units than the order still holds unclaimed."""
+        shared = self._shared_return_findings(order, request)
+        decision = self.decide_request(order, request)
+        if not shared:
+            return decision
+        findings = (*shared, *decision.findings)
+        allowed = decision.allowed and all(f.ok for f in shared)
+        return Decision(allowed, findings, decision.policy_key, decision.policy_version)
+
     @abstractmethod
-    def decide(self, order: OrderFacts, request: RequestFacts) -> Decision: ...
+    def decide_request(self, order: OrderFacts, request: RequestFacts) -> Decision:
+        """This vendor's own rules on a request (``decide`` adds the shared checks)."""
+
+    def _shared_return_findings(self, order: OrderFacts, request: RequestFacts) -> list[Finding]:
+        """Refusals that hold for any vendor; cited by the vendor's scope rule. Nothing is
+        said when they pass, so a vendor's findings read as before."""
+        if request.kind is not RequestKind.RETURN:
+            return []
+        found: list[Finding] = []
+        if order.delivered_at is None:
+            text = Message(
+                msg(
+                    "Order %(order)s has not been delivered yet; a return can be requested once "
+                    "it has arrived"
+                ),
+                {"order": order.number},
+            )
+            found.append(finding(self.scope_rule, False, text, delivered=False))
+        asked: dict[str, int] = {}
+        # No lines named means the whole order, as ``requested_lines`` reads it.
+        for sku, quantity in request.lines or tuple((ln.sku, ln.quantity) for ln in order.lines):
+            asked[sku] = asked.get(sku, 0) + quantity
+        for sku, quantity in asked.items():
+            matching = [line for line in order.lines if line.sku == sku]
+            bought = sum(line.quantity for line in matching)
+            claimed = sum(line.already_claimed for line in matching)
+            if matching and quantity + claimed > bought:
+                left = max(bought - claimed, 0)
+                text = Message(
+                    msg(
+                        "%(name)s: %(claimed)s of the %(bought)s you bought are already in "
+                        "other return requests, so at most %(left)s can be returned now"
+                    ),
+                    {"name": matching[0].name, "claimed": claimed, "bought": bought, "left": left},
+                )
+                figures = {"sku": sku, "bought": bought, "claimed": claimed, "asked": quantity}
+                found.append(finding(self.scope_rule, False, text, **figures))
+        return found
 
     def _decision(self, findings: Sequence[Finding]) -> Decision:
         allowed = bool(findings) and all(f.ok for f in findings)
@@ -329,6 +387,33 @@ class Policy(ABC):
         """The warranty a replacement unit carries; None: it keeps the original end."""
         return None
 
+    def accepts_unit_bought_elsewhere(self, purchase: PurchaseFacts) -> Decision:
+        """Whether a customer may register a unit bought outside the vendor's store for
+        warranty; by default the vendor does not accept it."""
+        text = Message(
+            msg("%(vendor)s registers only products it sold; please ask %(seller)s about warranty"),
+            {"vendor": self.name, "seller": purchase.seller},
+            rule_id=self.scope_rule,
+        )
+        return self._decision([finding(self.scope_rule, False, text, seller=purchase.seller)])
+
+    def proof_of_purchase(self) -> EvidenceRequirement | None:
+        """The file a registration of a unit bought elsewhere needs; None: not accepted."""
+        return None
+
+    def check_integrity(self, facts: IntegrityFacts) -> tuple[IntegrityFlag, ...]:
+        """Claim integrity flags with this vendor's rule ids; they refuse only where the
+        settings' ``integrity_refuses`` lists their check."""
+        s = self.settings
+        return integrity_flags(
+            facts,
+            rules=self.integrity_rules,
+            default_rule=self.scope_rule,
+            claims_flag_count=s.claims_flag_count,
+            claims_flag_days=s.claims_flag_days,
+            refuses=parse_checks(s.integrity_refuses),
+        )
+
     # -- money and notices -------------------------------------------------------------------
     def refund(
         self,
@@ -358,7 +443,7 @@ class Policy(ABC):
         """A requirement whose formats and size limit follow from its kind and the settings."""
         if kind is EvidenceKind.VIDEO:
             formats, size = VIDEO_FORMATS, self.settings.video_max_bytes
-        elif kind is EvidenceKind.FAULT_STATEMENT:
+        elif kind in (EvidenceKind.FAULT_STATEMENT, EvidenceKind.PROOF_OF_PURCHASE):
             formats, size = DOCUMENT_FORMATS, self.settings.max_upload_bytes
         else:
             formats, size = IMAGE_FORMATS, self.settings.max_upload_bytes
@@ -370,8 +455,11 @@ class Policy(ABC):
         return Deadline(name, self.calendar.local(at), rule_id, label, **kw)
 
     def _when(self, moment: datetime) -> str:
-        """A local date-time the customer reads, with the zone's abbreviation."""
-        return self.calendar.local(moment).strftime("%Y-%m-%d %H:%M %Z")
+        """A local date-time the customer reads, as rma.formatting.vendor_time prints it in
+        English: ``Wed 2 Dec 2026, 05:05 (Asia/Shanghai, UTC+8)``."""
+        local = self.calendar.local(moment)
+        zone = zone_label(local, self.calendar.timezone)
+        return f"{local:%a} {local.day} {local:%b %Y, %H:%M} ({zone})"
 
     def _day(self, moment: datetime) -> str:
         return self.calendar.local_date(moment).isoformat()
@@ -427,10 +515,14 @@ __all__ = [
     "EvidenceRequirement",
     "Figure",
     "Finding",
+    "IntegrityCheck",
+    "IntegrityFacts",
+    "IntegrityFlag",
     "LineFacts",
     "Message",
     "OrderFacts",
     "Policy",
+    "PurchaseFacts",
     "RefundBreakdown",
     "RefundLine",
     "RequestFacts",

@@ -30,6 +30,18 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, monthrange(year, month)[1]))
 
 
+def zone_label(moment: datetime, tz_name: str) -> str:
+    """An unambiguous zone for a reader: the IANA name and the UTC offset at that instant
+    ("CST" could be Chicago or Shanghai)."""
+    offset = moment.utcoffset()
+    if offset is None:
+        return tz_name
+    minutes = int(offset.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "-"
+    hours, mins = divmod(abs(minutes), 60)
+    return f"{tz_name}, UTC{sign}{hours}" + (f":{mins:02d}" if mins else "")
+
+
 class WorkingCalendar:
     """Working days (Mon-Fri minus the country's public holidays) and day ends in one time zone."""
 

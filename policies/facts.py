@@ -40,6 +40,7 @@ class EvidenceKind(StrEnum):
     FAULT_STATEMENT = "fault_statement"
     COMPARISON_SCREENSHOT = "comparison_screenshot"
     PACKAGING_PHOTO = "packaging_photo"
+    PROOF_OF_PURCHASE = "proof_of_purchase"  # a unit's registration, not a case's evidence
 
 
 class Attestation(StrEnum):
@@ -64,6 +65,9 @@ class LineFacts:
     purchase_cost: Decimal = ZERO
     export_postage: Decimal = ZERO
     warranty_months: int | None = None
+    # Units of this line in other return requests that still hold them: open ones, and closed
+    # ones that refunded or waived them (a replacement or a rejection gives them back).
+    already_claimed: int = 0
 
 
 @dataclass(frozen=True)
@@ -100,6 +104,22 @@ class UnitFacts:
         for name in ("warranty_end", "replaced_at"):
             if (value := getattr(self, name)) is not None:
                 require_aware(value, f"UnitFacts.{name}")
+
+
+@dataclass(frozen=True)
+class PurchaseFacts:
+    """A customer's registration of a unit bought outside the vendor's store."""
+
+    seller: str
+    country: str
+    purchased_at: datetime
+    at: datetime
+    has_proof: bool = False
+    warranty_months: int | None = None
+
+    def __post_init__(self) -> None:
+        require_aware(self.purchased_at, "PurchaseFacts.purchased_at")
+        require_aware(self.at, "PurchaseFacts.at")
 
 
 @dataclass(frozen=True)

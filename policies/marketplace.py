@@ -159,7 +159,7 @@ class MarketplacePolicy(Policy):
         )
 
     # -- decisions -------------------------------------------------------------------------
-    def decide(self, order: OrderFacts, request: RequestFacts) -> Decision:
+    def decide_request(self, order: OrderFacts, request: RequestFacts) -> Decision:
         scenario = request.scenario
         if request.kind is not RequestKind.RETURN or scenario not in self.scenarios:
             return self._out_of_scope(request)

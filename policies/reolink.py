@@ -90,7 +90,7 @@ class ReolinkPolicy(Policy):
     }
 
     # -- rejecting a solution (REO-4, REO-5) -------------------------------------------------
-    def decide(self, order: OrderFacts, request: RequestFacts) -> Decision:
+    def decide_request(self, order: OrderFacts, request: RequestFacts) -> Decision:
         if request.kind is not RequestKind.SOLUTION_REJECT:
             return self._out_of_scope(request)
         status = request.solution_status or "unknown"

@@ -21,6 +21,11 @@ class BaseSettings:
     # wording for every customer: for a vendor whose published guide tells customers to look
     # for an email by its English title (the body stays in the customer's language).
     english_email_subjects: bool = False
+    # Claim integrity: more claims than this by one customer within the days is flagged
+    # (0: never); the checks listed (comma-separated IntegrityCheck names) refuse a claim.
+    claims_flag_count: int = 3
+    claims_flag_days: int = 90
+    integrity_refuses: str = ""
 
     @classmethod
     def from_mapping(cls, mapping: Mapping[str, object], *, policy_key: str) -> BaseSettings:
@@ -36,6 +41,14 @@ class BaseSettings:
             name: _coerce_setting(policy_key, name, value, getattr(defaults, name))
             for name, value in mapping.items()
         }
+        if "integrity_refuses" in values:
+            from policies.integrity import parse_checks  # settings stay importable alone
+
+            try:
+                parse_checks(str(values["integrity_refuses"]))
+            except ValueError as exc:
+                where = f"Setting 'integrity_refuses' of the {policy_key!r} policy"
+                raise ValueError(f"{where}: {exc}") from None
         return dataclasses.replace(defaults, **values)
 
     def to_dict(self) -> dict[str, object]:

@@ -77,7 +77,7 @@ class TrustedProxyMiddleware:
 
 
 # Where files are uploaded: customers' evidence (up to a vendor's video limit) and the admin.
-UPLOAD_PATHS = re.compile(r"(/evidence/|/returns/new/)$")
+UPLOAD_PATHS = re.compile(r"(/evidence/|/returns/new/|/warranty/register/)$")
 ADMIN_PATH_PREFIX = "/admin/"
 
 

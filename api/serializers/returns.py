@@ -193,14 +193,34 @@ class ReturnDetailSerializer(ReturnSerializer):
     events = EventSerializer(many=True, read_only=True)
     evidence = EvidenceSerializer(many=True, read_only=True)
     units = serializers.SerializerMethodField(help_text="Serial numbers of the claimed units.")
+    integrity_flags = serializers.SerializerMethodField(
+        help_text="Claim integrity flags computed when the claim was made: kind, serial, "
+        "rule id, message. They inform; they refuse a claim only where the policy settings say."
+    )
 
     class Meta(ReturnSerializer.Meta):
-        fields = (*ReturnSerializer.Meta.fields, "units", "events", "evidence")
+        fields = (*ReturnSerializer.Meta.fields, "units", "integrity_flags", "events", "evidence")
         read_only_fields = fields
+
+    @extend_schema_field(serializers.ListField(child=serializers.DictField()))
+    def get_integrity_flags(self, obj: ReturnRequest) -> list[dict]:
+        from rma.messages import render
+
+        return [
+            {
+                "kind": flag.kind,
+                "serial": flag.serial,
+                "rule_id": flag.rule_id,
+                "blocking": flag.blocking,
+                "message": render(flag.message) if flag.message else "",
+                "text": flag.message,
+            }
+            for flag in obj.integrity_flags.all()
+        ]
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_units(self, obj: ReturnRequest) -> list[str]:
-        return [cu.unit.serial for cu in obj.claim_units.select_related("unit")]
+        return [cu.serial for cu in obj.claim_units.all()]
 
     @extend_schema_field(RefundSerializer(allow_null=True))
     def get_refund(self, obj: ReturnRequest) -> dict | None:

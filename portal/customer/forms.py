@@ -166,9 +166,12 @@ class ReturnConfirmForm(forms.Form):
         order: Order,
         reason_required: bool = True,
         keep_label: str = "",
+        lines=(),
         **kwargs,
     ) -> None:
         super().__init__(*args, **kwargs)
+        from .unit_forms import SerialPicker
+
         self.asked = asked
         for item in asked:
             self.fields[f"attest_{item.value}"] = forms.BooleanField(
@@ -207,6 +210,8 @@ class ReturnConfirmForm(forms.Form):
                 widget=forms.RadioSelect,
                 required=False,
             )
+        # The units claimed, ticked from the order's or typed (their own history is judged).
+        self.picker = SerialPicker(self, list(lines))
 
     def attestation_fields(self):
         return [self[f"attest_{item.value}"] for item in self.asked]
@@ -216,6 +221,8 @@ class ReturnConfirmForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        if self.data.get("step") == "submit":
+            self.picker.clean(cleaned)
         if "wrong_item_option" in self.fields and self.data.get("step") == "submit":
             option = cleaned.get("wrong_item_option")
             if not option:

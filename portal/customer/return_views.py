@@ -138,6 +138,7 @@ def return_new(request: HttpRequest, vendor: Vendor) -> HttpResponse:
         order=order,
         reason_required=policy.reason_required(PolicyScenario(scenario)),
         keep_label=render_message(keep) if (keep := policy.keep_option_label()) else "",
+        lines=lines,
     )
     context.update(
         scenario=scenario,
@@ -166,6 +167,7 @@ def return_new(request: HttpRequest, vendor: Vendor) -> HttpResponse:
                 current_country=data.get("current_country", ""),
                 wrong_item_option=data.get("wrong_item_option", ""),
                 received_item_price=data.get("received_item_price"),
+                serials=confirm.picker.serials(data),
             )
         except DomainError as exc:
             context["refusals_dicts"] = exc.findings or [{"message": exc.message, "rule_id": ""}]

@@ -56,6 +56,7 @@ vendor_patterns = [
     # self-service returns (MKT, AQA)
     path("returns/start/", return_views.return_start, name="return_start"),
     path("warranty/", unit_views.warranty_lookup, name="warranty_lookup"),
+    path("warranty/register/", unit_views.unit_register, name="unit_register"),
     path("access/<str:token>/", access.access_login, name="access_login"),
     path("order/", return_views.order_overview, name="order_overview"),
     path("order/returns/new/", return_views.return_new, name="return_new"),

@@ -1,17 +1,19 @@
 """The agents' dashboard for one vendor: open cases, SLA breaches this week, time to resolve,
-returns by reason and SKU, return rate per SKU, refunds per month. About ten aggregate queries,
-each over the vendor's rows in a bounded window; charts are server-drawn SVG (no script)."""
+returns by reason and SKU, return rate per SKU, refunds per month, claims by SKU and batch.
+
+Every figure is read from the rollups the services keep (``rma/models/rollups.py``): a handful
+of queries over at most days x dimension values rows, the same at a thousand cases as at a
+million. Charts are server-drawn SVG (no script)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Aggregate, Count, DurationField, ExpressionWrapper, F, Q, Sum
-from django.db.models.functions import Coalesce, TruncDate, TruncMonth
+from django.db.models import Sum
 from django.http import Http404, HttpRequest
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -19,31 +21,25 @@ from django.utils import timezone
 from portal.models import Vendor
 from rma.models import (
     ChangeStatus,
-    OrderChangeRequest,
-    OrderLine,
-    ReturnLine,
-    ReturnRequest,
+    ClaimDay,
+    RefundDay,
+    ResolutionDay,
+    ReturnDay,
     ReturnStatus,
     Scenario,
+    SkuDay,
     SolutionStatus,
-    WarrantySolution,
+    StatusCount,
 )
-from rma.models.returns import RETURN_OPEN
-from rma.models.solutions import SOLUTION_OPEN
+from rma.models.rollups import CaseKind
+from rma.services.rollups import RESOLUTION_PRECISION, bucket_minutes, open_statuses
 
 from .base import vendor_queryset
 
 WINDOW_DAYS = 90
 MONTHS = 12
 TOP_SKUS = 10
-
-
-class Median(Aggregate):
-    """PostgreSQL's percentile_cont(0.5); it takes intervals as well as numbers."""
-
-    function = "percentile_cont"
-    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
-    allow_distinct = False
+TOP_BATCHES = 10
 
 
 @dataclass
@@ -101,6 +97,31 @@ def _humanise(delta: timedelta | None) -> str:
     return f"{hours / 24:.1f} days"
 
 
+def median_minutes(histogram: dict[int, int]) -> float | None:
+    """The median of a resolution-time histogram (bucket -> count), as percentile_cont would
+    take it (the middle value, or the mean of the two middle ones), each value read as its
+    bucket's geometric middle: within ``RESOLUTION_PRECISION`` of the exact figure."""
+    total = sum(histogram.values())
+    if not total:
+        return None
+    wanted = [(total + 1) // 2, total // 2 + 1]  # 1-based ranks of the middle value(s)
+    found: list[float] = []
+    seen = 0
+    for bucket in sorted(histogram):
+        seen += histogram[bucket]
+        while len(found) < 2 and seen >= wanted[len(found)]:
+            found.append(bucket_minutes(bucket))
+    return sum(found) / 2
+
+
+def _month_starts(local: datetime) -> list[date]:
+    first = local.date().replace(day=1)
+    months = [first]
+    for _i in range(MONTHS - 1):
+        months.insert(0, (months[0] - timedelta(days=1)).replace(day=1))
+    return months
+
+
 def dashboard_data(vendor: Vendor, *, now: datetime | None = None) -> dict[str, Any]:
     """Every figure of the dashboard for ``vendor``; the caller has checked membership."""
     from zoneinfo import ZoneInfo
@@ -108,121 +129,86 @@ def dashboard_data(vendor: Vendor, *, now: datetime | None = None) -> dict[str, 
     tz = ZoneInfo(vendor.time_zone)
     now = now or timezone.now()
     local = now.astimezone(tz)
-    week_start = (local - timedelta(days=local.weekday())).replace(
-        hour=0, minute=0, second=0, microsecond=0
-    )
-    since = now - timedelta(days=WINDOW_DAYS)
-    returns = ReturnRequest.objects.filter(vendor=vendor)
+    today = local.date()
+    week_start = today - timedelta(days=today.weekday())
+    since = today - timedelta(days=WINDOW_DAYS - 1)
 
-    # 1. open cases by status (three grouped counts)
+    # 1. open cases by status: the current count of each open status
+    counts = {
+        (row.kind, row.status): row.cases
+        for row in StatusCount.objects.filter(vendor=vendor, cases__gt=0)
+    }
+    labels = {
+        CaseKind.RETURN: ("Return", dict(ReturnStatus.choices)),
+        CaseKind.SOLUTION: (
+            "Solution",
+            {**dict(SolutionStatus.choices), SolutionStatus.PENDING_CONFIRM: "Awaiting customer"},
+        ),
+        CaseKind.ORDER_CHANGE: ("Order change", dict(ChangeStatus.choices)),
+    }
     open_rows: list[tuple[str, float, str]] = []
-    labels = dict(ReturnStatus.choices)
-    for row in (
-        returns.filter(status__in=sorted(RETURN_OPEN)).values("status").annotate(n=Count("id"))
-    ):
-        open_rows.append((f"Return: {labels[row['status']]}", row["n"], str(row["n"])))
-    labels = {**dict(SolutionStatus.choices), SolutionStatus.PENDING_CONFIRM: "Awaiting customer"}
-    for row in (
-        WarrantySolution.objects.filter(vendor=vendor, status__in=sorted(SOLUTION_OPEN))
-        .values("status")
-        .annotate(n=Count("id"))
-    ):
-        open_rows.append((f"Solution: {labels[row['status']]}", row["n"], str(row["n"])))
-    changes = OrderChangeRequest.objects.filter(
-        vendor=vendor, status=ChangeStatus.REQUESTED
-    ).count()
-    if changes:
-        open_rows.append(("Order change: requested", changes, str(changes)))
+    for kind, status in open_statuses():
+        n = counts.get((kind, status), 0)
+        if n:
+            prefix, names = labels[kind]
+            open_rows.append((f"{prefix}: {names[status]}", n, str(n)))
     open_total = sum(int(r[1]) for r in open_rows)
 
     # 2. SLA breaches this week, per day (vendor time)
     per_day = {
         row["day"]: row["n"]
-        for row in returns.filter(sla_breached_at__gte=week_start)
-        .annotate(day=TruncDate("sla_breached_at", tzinfo=tz))
+        for row in ReturnDay.objects.filter(vendor=vendor, day__gte=week_start, sla_breaches__gt=0)
         .values("day")
-        .annotate(n=Count("id"))
+        .annotate(n=Sum("sla_breaches"))
     }
-    days = [(week_start + timedelta(days=i)).date() for i in range(7)]
+    days = [week_start + timedelta(days=i) for i in range(7)]
     breach_rows = [(d.strftime("%a %d"), per_day.get(d, 0), str(per_day.get(d, 0))) for d in days]
     breaches = sum(per_day.values())
 
-    # 3. median time to resolve (requested -> refunded, replaced or closed), last 90 days
-    resolved_at = Coalesce("refunded_at", "replaced_at", "closed_at")
-    resolved = (
-        returns.annotate(resolved_at=resolved_at)
-        .filter(resolved_at__gte=since)
-        .aggregate(
-            n=Count("id"),
-            median=Median(
-                ExpressionWrapper(
-                    F("resolved_at") - F("requested_at"), output_field=DurationField()
-                ),
-                output_field=DurationField(),
-            ),
-        )
-    )
+    # 3. median time to resolve, from the resolution-time histogram of the window
+    histogram = {
+        row["bucket"]: row["n"]
+        for row in ResolutionDay.objects.filter(vendor=vendor, day__gte=since)
+        .values("bucket")
+        .annotate(n=Sum("resolved"))
+    }
+    median = median_minutes(histogram)
 
-    # 4. returns by reason, last 90 days
+    # 4. returns by reason
     scenario_labels = dict(Scenario.choices)
     reason_rows = [
         (str(scenario_labels.get(row["scenario"], row["scenario"])), row["n"], str(row["n"]))
-        for row in returns.filter(requested_at__gte=since)
+        for row in ReturnDay.objects.filter(vendor=vendor, day__gte=since, requested__gt=0)
         .values("scenario")
-        .annotate(n=Count("id"))
-        .order_by("-n")
+        .annotate(n=Sum("requested"))
+        .order_by("-n", "scenario")
     ]
 
-    # 5. returned units by SKU, and the return rate of units sold in the same orders
+    # 5. returned units by SKU, and the return rate of the units sold in the same orders
     returned = list(
-        ReturnLine.objects.filter(vendor=vendor, order_line__order__placed_at__gte=since)
-        .values(sku=F("order_line__sku"))
-        .annotate(units=Sum("quantity"))
+        SkuDay.objects.filter(vendor=vendor, day__gte=since)
+        .values("sku")
+        .annotate(units=Sum("returned_units"), sold=Sum("sold_units"))
+        .filter(units__gt=0)
         .order_by("-units", "sku")[:TOP_SKUS]
     )
-    skus = [row["sku"] for row in returned]
-    sold = {
-        row["sku"]: row["units"]
-        for row in OrderLine.objects.filter(
-            vendor=vendor, sku__in=skus, order__placed_at__gte=since
-        )
-        .values("sku")
-        .annotate(units=Sum("quantity"))
-    }
     sku_rows = [(row["sku"], row["units"], f"{row['units']} units") for row in returned]
     rate_rows = []
     for row in returned:
-        total = sold.get(row["sku"]) or 0
+        total = row["sold"] or 0
         rate = (row["units"] / total * 100) if total else 0.0
         rate_rows.append((row["sku"], rate, f"{rate:.1f}% ({row['units']}/{total})"))
     rate_rows.sort(key=lambda r: -r[1])
 
     # 6. refunds per month (returns refunded, solutions completed with a refund), by currency
-    first_month = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-    for _i in range(MONTHS - 1):
-        first_month = (first_month - timedelta(days=1)).replace(day=1)
+    months = _month_starts(local)
     totals: dict[str, dict] = defaultdict(lambda: defaultdict(Decimal))
     for row in (
-        returns.filter(refunded_at__gte=first_month, refund_amount__isnull=False)
-        .annotate(month=TruncMonth("refunded_at", tzinfo=tz))
-        .values("month", currency=F("order__currency"))
-        .annotate(total=Sum("refund_amount"))
+        RefundDay.objects.filter(vendor=vendor, day__gte=months[0])
+        .values("day", "currency")
+        .annotate(total=Sum("amount"))
     ):
-        totals[row["currency"]][row["month"].date()] += row["total"]
-    for row in (
-        WarrantySolution.objects.filter(
-            Q(refund_amount__gt=0), vendor=vendor, completed_at__gte=first_month
-        )
-        .annotate(month=TruncMonth("completed_at", tzinfo=tz))
-        .values("month", "currency")
-        .annotate(total=Sum("refund_amount"))
-    ):
-        totals[row["currency"]][row["month"].date()] += row["total"]
-    months = []
-    cursor = first_month.date()
-    for _i in range(MONTHS):
-        months.append(cursor)
-        cursor = (cursor.replace(day=28) + timedelta(days=4)).replace(day=1)
+        totals[row["currency"]][row["day"].replace(day=1)] += row["total"]
     refunds = [
         {
             "currency": currency,
@@ -245,13 +231,47 @@ def dashboard_data(vendor: Vendor, *, now: datetime | None = None) -> dict[str, 
         "breaches": breaches,
         "breach_chart": column_chart(breach_rows, height=100, col=80),
         "week_start": week_start,
-        "resolved_count": resolved["n"],
-        "median_resolve": _humanise(resolved["median"]),
+        "resolved_count": sum(histogram.values()),
+        "median_resolve": _humanise(timedelta(minutes=median) if median is not None else None),
+        "median_precision": f"{RESOLUTION_PRECISION * 100:.1f}",
         "reason_chart": bar_chart(reason_rows),
         "sku_chart": bar_chart(sku_rows),
         "rate_chart": bar_chart(rate_rows),
         "refunds": refunds,
+        "claims": claims_by_batch(vendor, since=since),
     }
+
+
+@dataclass
+class BatchClaims:
+    sku: str
+    batch: str
+    claims: int
+    reasons: list[tuple[str, int]]
+    width: int = 0
+
+
+def claims_by_batch(vendor: Vendor, *, since: date, top: int = TOP_BATCHES) -> list[BatchClaims]:
+    """The SKU x production batch combinations with the most claimed units since ``since``,
+    each with its claims by reason, most first; a bar width (of 160) for the table."""
+    scenario_labels = dict(Scenario.choices)
+    combos: dict[tuple[str, str], BatchClaims] = {}
+    for row in (
+        ClaimDay.objects.filter(vendor=vendor, day__gte=since, claims__gt=0)
+        .values("sku", "batch", "scenario")
+        .annotate(n=Sum("claims"))
+    ):
+        combo = combos.setdefault(
+            (row["sku"], row["batch"]), BatchClaims(row["sku"], row["batch"], 0, [])
+        )
+        combo.claims += row["n"]
+        combo.reasons.append((str(scenario_labels.get(row["scenario"], row["scenario"])), row["n"]))
+    ranked = sorted(combos.values(), key=lambda c: (-c.claims, c.sku, c.batch))[:top]
+    most = max((c.claims for c in ranked), default=0) or 1
+    for combo in ranked:
+        combo.reasons.sort(key=lambda r: (-r[1], r[0]))
+        combo.width = max(2, round(160 * combo.claims / most))
+    return ranked
 
 
 def dashboard_view(model_admin, request: HttpRequest) -> TemplateResponse:

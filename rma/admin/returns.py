@@ -30,6 +30,7 @@ from .base import (
 from .dashboard import dashboard_view
 from .evidence import evidence_items
 from .export import ExportAdminMixin
+from .integrity import IntegrityFlagFilter, integrity_section
 from .presentation import (
     CaseHeader,
     customer_and_order_facts,
@@ -221,7 +222,7 @@ class ReturnRequestAdmin(
         "overdue",
         "assignee",
     )
-    list_filter = (QueueFilter, "status", "scenario", OverdueFilter)
+    list_filter = (QueueFilter, "status", "scenario", OverdueFilter, IntegrityFlagFilter)
     search_fields = ("rma_number", "order__number", "customer__email", "tracking_number")
     list_select_related = ("order", "customer", "assignee")
     actions = (
@@ -391,6 +392,8 @@ class ReturnRequestAdmin(
                 ],
             ),
         ]
+        if (flags := integrity_section(obj)) is not None:
+            sections.insert(0, flags)
         return sections
 
     def action_context(self, request, obj: ReturnRequest, action) -> dict:

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from django import forms
 from django.contrib import admin, messages
 from django.http import Http404, HttpRequest, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django_scopes import scope
 
-from rma.models import Unit
+from rma.models import Unit, UnitRegistration
 from rma.services import DomainError
 from rma.services.units import CSV_COLUMNS, units_upload_csv
+from rma.storage import evidence_response
 
 from .base import TenantAdmin, vendor_queryset
 
@@ -101,3 +105,76 @@ class UnitAdmin(TenantAdmin):
             "title": "Upload units (CSV)",
         }
         return TemplateResponse(request, "admin/rma/unit_upload.html", context)
+
+
+@admin.register(UnitRegistration)
+class UnitRegistrationAdmin(TenantAdmin):
+    """Customers' registrations, read-only: who registered which serial, from which purchase,
+    with the proof of purchase and the policy's decision on it."""
+
+    list_display = (
+        "serial",
+        "customer_email",
+        "order",
+        "bought_elsewhere",
+        "seller",
+        "purchased_on",
+        "created_at",
+    )
+    list_filter = ("bought_elsewhere",)
+    search_fields = ("unit__serial", "customer__email", "order__number", "seller")
+    list_select_related = ("unit", "customer", "order")
+    fields = readonly_fields = (
+        "unit",
+        "customer",
+        "order",
+        "bought_elsewhere",
+        "seller",
+        "purchased_on",
+        "proof_link",
+        "decision_rules",
+        "created_at",
+    )
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False  # a record of what the customer said; nothing to edit
+
+    @admin.display(description="serial", ordering="unit__serial")
+    def serial(self, obj: UnitRegistration) -> str:
+        return obj.unit.serial
+
+    @admin.display(description="customer", ordering="customer__email")
+    def customer_email(self, obj: UnitRegistration) -> str:
+        return obj.customer.email
+
+    @admin.display(description="proof of purchase")
+    def proof_link(self, obj: UnitRegistration) -> str:
+        if not obj.proof:
+            return "—"
+        url = reverse("admin:rma_unitregistration_proof", args=[obj.pk])
+        return format_html(
+            "<a href='{}'>{} ({} bytes)</a>", url, obj.proof_content_type, obj.proof_size
+        )
+
+    @admin.display(description="decision")
+    def decision_rules(self, obj: UnitRegistration) -> str:
+        from .base import findings_html
+
+        return findings_html(obj.decision.get("findings", []))
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/proof/",
+                self.admin_site.admin_view(self.proof_view),
+                name="rma_unitregistration_proof",
+            ),
+            *super().get_urls(),
+        ]
+
+    def proof_view(self, request: HttpRequest, pk: int):
+        obj = self.get_object(request, str(pk))
+        if obj is None or not obj.proof or not self.has_view_permission(request, obj):
+            raise Http404("No such file.")
+        file = SimpleNamespace(pk=obj.pk, file=obj.proof, content_type=obj.proof_content_type)
+        return evidence_response(file)

@@ -4,8 +4,10 @@ from .access import ReturnAccess
 from .changes import ChangeKind, ChangeStatus, OrderChangeRequest
 from .events import ActorKind, Event
 from .evidence import Evidence, EvidenceKind
+from .integrity import ClaimFlag, FlagKind
 from .orders import Customer, Order, OrderLine, ShippingAddress
 from .returns import RETURN_TRANSITIONS, ReturnLine, ReturnRequest, ReturnStatus, Scenario
+from .rollups import CaseKind, ClaimDay, RefundDay, ResolutionDay, ReturnDay, SkuDay, StatusCount
 from .solutions import (
     SOLUTION_TRANSITIONS,
     SolutionKind,
@@ -13,36 +15,46 @@ from .solutions import (
     SolutionStatus,
     WarrantySolution,
 )
-from .units import ReturnUnit, Unit
+from .units import ReturnUnit, Unit, UnitRegistration
 from .workspace import CaseMessage, CaseNote, MessageAttachment, MessageDirection
 
 __all__ = [
     "RETURN_TRANSITIONS",
     "SOLUTION_TRANSITIONS",
     "ActorKind",
+    "CaseKind",
     "CaseMessage",
     "CaseNote",
     "ChangeKind",
     "ChangeStatus",
+    "ClaimDay",
+    "ClaimFlag",
     "Customer",
     "Event",
     "Evidence",
     "EvidenceKind",
+    "FlagKind",
     "MessageAttachment",
     "MessageDirection",
     "Order",
     "OrderChangeRequest",
     "OrderLine",
+    "RefundDay",
+    "ResolutionDay",
     "ReturnAccess",
+    "ReturnDay",
     "ReturnLine",
     "ReturnRequest",
     "ReturnStatus",
     "ReturnUnit",
     "Scenario",
     "ShippingAddress",
+    "SkuDay",
     "SolutionKind",
     "SolutionLine",
     "SolutionStatus",
+    "StatusCount",
     "Unit",
+    "UnitRegistration",
     "WarrantySolution",
 ]

@@ -62,10 +62,12 @@ class OrderChangeRequest(TenantModel, Assignable, ShippingAddress):
         ]
         verbose_name = _("order change request")
         constraints = [
+            # One open change per order, whatever its kind: support cannot both cancel an
+            # order and re-route it, and the customer would not know which one happens.
             models.UniqueConstraint(
-                fields=["order", "kind"],
+                fields=["order"],
                 condition=models.Q(status="requested"),
-                name="orderchange_one_open_per_kind",
+                name="orderchange_one_open_per_order",
             ),
         ]
 

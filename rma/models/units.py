@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -59,17 +61,65 @@ class Unit(TenantModel):
 
 
 class ReturnUnit(TenantModel):
-    """A unit a return or warranty claim names, typed or picked from the order."""
+    """A unit a return or warranty claim names, typed or picked from the order.
+
+    A typed serial the vendor does not know is kept as typed (``unit`` empty): the claim is
+    not refused for it, and the integrity check flags it for the agent.
+    """
 
     request = models.ForeignKey(
         "rma.ReturnRequest", on_delete=models.CASCADE, related_name="claim_units"
     )
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="claims")
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="claims", null=True, blank=True
+    )
+    serial = models.CharField(_("serial number"), max_length=64)
 
     class Meta:
         ordering = ["id"]
         constraints = [
-            models.UniqueConstraint(fields=["request", "unit"], name="returnunit_unique_unit")
+            models.UniqueConstraint(fields=["request", "serial"], name="returnunit_unique_serial")
+        ]
+        indexes = [models.Index(fields=["vendor", "serial"], name="returnunit_vendor_serial")]
+
+    def __str__(self) -> str:
+        return self.serial
+
+
+def proof_path(instance: UnitRegistration, filename: str) -> str:
+    # Random names, like evidence: the customer's filename never reaches storage.
+    ext = filename.rsplit(".", 1)[-1].lower()[:5] if "." in filename else "bin"
+    return f"registrations/{instance.vendor_id}/{secrets.token_urlsafe(24)}.{ext}"
+
+
+class UnitRegistration(TenantModel):
+    """A customer's registration of a unit by serial: bought in the vendor's store (matched to
+    the order) or elsewhere (with a proof of purchase, where the vendor's policy accepts it)."""
+
+    unit = models.OneToOneField(Unit, on_delete=models.PROTECT, related_name="registration")
+    customer = models.ForeignKey(
+        "rma.Customer", on_delete=models.PROTECT, related_name="registrations"
+    )
+    order = models.ForeignKey(
+        "rma.Order",
+        on_delete=models.PROTECT,
+        related_name="registrations",
+        help_text=_("The order it was bought on, or the purchase the registration recorded."),
+    )
+    bought_elsewhere = models.BooleanField(default=False)
+    seller = models.CharField(_("seller"), max_length=120, blank=True)
+    purchased_on = models.DateField(_("date of purchase"))
+    proof = models.FileField(upload_to=proof_path, max_length=200, blank=True)
+    proof_content_type = models.CharField(max_length=100, blank=True)
+    proof_size = models.PositiveBigIntegerField(null=True, blank=True)
+    proof_sha256 = models.CharField(max_length=64, blank=True)
+    decision = models.JSONField(default=dict, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["vendor", "-created_at", "-id"], name="unitreg_vendor_created")
         ]
 
     def __str__(self) -> str:

@@ -87,7 +87,9 @@ def claims_by_sku_batch_reason(*, vendor: Vendor, since: datetime) -> list[Claim
     One aggregate query over the units claims name; a claim counts once per unit it names.
     """
     rows = (
-        ReturnUnit.objects.filter(vendor=vendor, request__requested_at__gte=since)
+        ReturnUnit.objects.filter(
+            vendor=vendor, unit__isnull=False, request__requested_at__gte=since
+        )
         .values("unit__sku", "unit__batch", "request__scenario")
         .annotate(n=Count("request", distinct=True))
         .order_by("-n", "unit__sku", "unit__batch", "request__scenario")

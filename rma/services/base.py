@@ -12,6 +12,8 @@ from notifications.dispatch import on_event
 from policies.vocabulary import EventType
 from rma.models import ActorKind, Event, OrderChangeRequest, ReturnRequest, WarrantySolution
 
+from . import rollups
+
 
 @dataclass(frozen=True)
 class Actor:
@@ -119,8 +121,10 @@ def record_event(
         data=dict(data or {}),
         **kwargs,
     )
-    # The emails and webhooks this change causes are recorded in the same transaction.
+    # The emails and webhooks this change causes are recorded in the same transaction, and so
+    # are the dashboard's counters.
     on_event(event)
+    rollups.on_event(event, subject)
     return event
 
 

@@ -41,6 +41,15 @@ def _address_finding(order: Order, address: Mapping[str, str]) -> Finding:
     return policy.check_address_change(str(order.ship_country), new_country)
 
 
+def _open_change_message(pending: OrderChangeRequest | None) -> str:
+    if pending is None:
+        return _("This request is already with support; they will answer by email.")
+    return _(
+        "Your request to %(what)s is still with support; they answer by email. You can ask "
+        "for another change once they have answered."
+    ) % {"what": pending.get_kind_display().lower()}
+
+
 @transaction.atomic
 def order_change_request(
     *,
@@ -55,6 +64,11 @@ def order_change_request(
     at = at or timezone.now()
     if kind not in ChangeKind.values:
         raise DomainError(f"Unknown change {kind!r}; choose one of {ChangeKind.values}.")
+    # Lock the order so two changes asked at once queue here; the unique index backs it.
+    Order.objects.select_for_update(of=("self",)).filter(pk=order.pk).first()
+    pending = OrderChangeRequest.objects.filter(order=order, status=ChangeStatus.REQUESTED).first()
+    if pending is not None:
+        raise DomainError(_open_change_message(pending), code="change_pending")
     decision, deadlines = order_change_window(order, kind, at=at)
     findings = list(decision.findings)
     new_address: dict[str, str] = {}
@@ -87,10 +101,8 @@ def order_change_request(
                 **new_address,
             )
     except IntegrityError as exc:
-        raise DomainError(
-            _("This request is already with support; they will answer by email."),
-            code="duplicate",
-        ) from exc
+        pending = OrderChangeRequest.objects.filter(order=order, status=ChangeStatus.REQUESTED)
+        raise DomainError(_open_change_message(pending.first()), code="change_pending") from exc
     record_event(
         subject=change,
         action="requested",

@@ -6,6 +6,8 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from decimal import Decimal
 
+from django.db.models import Q, Sum
+
 from policies.base import (
     Attestation,
     EvidenceKind,
@@ -16,10 +18,26 @@ from policies.base import (
     Scenario,
     UnitFacts,
 )
-from rma.models import Order, ReturnRequest, ReturnUnit, Unit
+from rma.models import Order, ReturnLine, ReturnRequest, ReturnStatus, ReturnUnit, Unit
+from rma.models.returns import RETURN_OPEN
+
+
+def claimed_quantities(order: Order) -> dict[int, int]:
+    """Units per order line that return requests still hold: open requests, and closed ones
+    that refunded the units or lost the return right (waived). A rejected or cancelled
+    request, or one closed with a replacement, leaves the customer holding a unit again."""
+    held = Q(request__status__in=sorted(RETURN_OPEN)) | Q(request__status=ReturnStatus.WAIVED)
+    held |= Q(request__refunded_at__isnull=False)
+    rows = (
+        ReturnLine.objects.filter(held, order_line__order=order)
+        .values("order_line_id")
+        .annotate(total=Sum("quantity"))
+    )
+    return {row["order_line_id"]: int(row["total"]) for row in rows}
 
 
 def order_facts(order: Order) -> OrderFacts:
+    claimed = claimed_quantities(order) if order.pk else {}
     return OrderFacts(
         number=order.number,
         currency=order.currency,
@@ -38,6 +56,7 @@ def order_facts(order: Order) -> OrderFacts:
                 purchase_cost=line.purchase_cost,
                 export_postage=line.export_postage,
                 warranty_months=line.warranty_months,
+                already_claimed=claimed.get(line.pk, 0),
             )
             for line in order.lines.all()
         ),
@@ -59,9 +78,16 @@ def return_facts(
     comment: str = "",
     evidence_due_later: bool = False,
     units: Iterable[UnitFacts] = (),
+    history=None,
 ) -> RequestFacts:
+    """``history`` (a ``units.LineHistory``) stands in for ``follows`` when the customer did
+    not name the earlier case: the order's own history says what it did."""
     replaced_at = original_end = None
     fully_refunded = False
+    if follows is None and history is not None:
+        replaced_at = history.replaced_at
+        original_end = history.original_warranty_end
+        fully_refunded = history.fully_refunded
     if follows is not None:
         replaced_at = follows.replaced_at
         fully_refunded = follows.status == "refunded"
@@ -103,18 +129,32 @@ def request_facts_for(rr: ReturnRequest, *, at: datetime) -> RequestFacts:
         received_item_price=rr.received_item_price,
         follows=rr.follows,
         comment=rr.reason,
-        units=[unit_facts(cu.unit) for cu in rr.claim_units.select_related("unit")],
+        units=[
+            unit_facts(cu.unit)
+            for cu in rr.claim_units.select_related("unit")
+            if cu.unit_id is not None
+        ],
     )
 
 
 def unit_facts(unit: Unit) -> UnitFacts:
     """A unit's own history: its warranty end (set through replacements), refund, market."""
-    # A refund without an inspection ratio below one is a full refund of the unit.
+    # A refund without an inspection ratio below one is a full refund of the unit: one that
+    # named it, or one that refunded every unit of its order line without naming any.
     refunded = (
         ReturnUnit.objects.filter(unit=unit, request__refunded_at__isnull=False)
         .exclude(request__inspection_ratio__lt=1)
         .exists()
     )
+    if not refunded and unit.order_line_id is not None:
+        full = (
+            ReturnLine.objects.filter(
+                order_line_id=unit.order_line_id, request__refunded_at__isnull=False
+            )
+            .exclude(request__inspection_ratio__lt=1)
+            .values_list("quantity", flat=True)
+        )
+        refunded = sum(full) >= unit.order_line.quantity
     return UnitFacts(
         serial=unit.serial,
         sku=unit.sku,

@@ -13,6 +13,7 @@ from portal.models import Vendor
 from rma.models import Customer, Order, OrderLine, ReturnLine, SolutionLine, Unit
 from rma.models.orders import ShippingAddress
 
+from . import rollups
 from .base import DomainError
 from .units import UnitData, units_for_line
 
@@ -107,6 +108,7 @@ def order_upsert(*, vendor: Vendor, data: OrderData) -> tuple[Order, bool]:
 
 
 @transaction.atomic
+@rollups.tracks_sold_units
 def _order_upsert(*, vendor: Vendor, data: OrderData) -> tuple[Order, bool]:
     skus = [line.sku for line in data.lines]
     if not skus:

@@ -141,6 +141,9 @@ class ExpectedDate:
     at: datetime
     until: datetime | None = None
     passed: bool = False
+    # A deadline to the minute (ship by, review by) prints its time; a day range (refund,
+    # funds) prints days, as the emails print the same deadline.
+    precise: bool = False
 
 
 def expected_dates(rr: ReturnRequest, *, now: datetime | None = None) -> list[ExpectedDate]:
@@ -154,7 +157,8 @@ def expected_dates(rr: ReturnRequest, *, now: datetime | None = None) -> list[Ex
         if name in seen:
             return
         seen.add(name)
-        found.append(ExpectedDate(label, rule_id, at, until, passed=(until or at) < now))
+        precise = name in ("ship_by", "review_due")
+        found.append(ExpectedDate(label, rule_id, at, until, (until or at) < now, precise))
 
     if rr.ship_by is not None:
         ship_by = policy.ship_by(rr.approved_at) if rr.approved_at else None

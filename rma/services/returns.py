@@ -16,8 +16,9 @@ from rma.models.returns import Scenario
 
 from .base import Actor, DomainError, PolicyRefusal, guard, lock, record_event, transition
 from .facts import order_facts, request_facts_for, return_facts, unit_facts
+from .integrity import claim_flags_record, claim_integrity
 from .return_handling import ship_deadline
-from .units import claimed_units
+from .units import claimed_units, line_history
 
 R = ReturnStatus
 
@@ -61,8 +62,15 @@ def return_create(
     if follows is not None and follows.order_id != order.pk:
         raise DomainError("A follow-up claim must be about the same order.")
     attestations = sorted(set(attestations))
-    units = claimed_units(order=order, lines=[ol for ol, _qty in lines], serials=serials)
+    # Two requests sent at once for the same order queue here, so the second one counts the
+    # units the first one holds (the policy refuses more units than the order has left).
+    Order.objects.select_for_update(of=("self",)).filter(pk=order.pk).first()
+    claimed = claimed_units(order=order, lines=lines, serials=serials)
+    units = claimed.units
     policy = order.vendor.get_policy()
+    # Lines no named unit covers are judged by what earlier claims on them did.
+    covered = {u.order_line_id for u in units}
+    history = line_history(lines=[ol for ol, _qty in lines if ol.pk not in covered])
     facts = return_facts(
         scenario=scenario,
         at=at,
@@ -74,11 +82,15 @@ def return_create(
         comment=reason,
         evidence_due_later=True,
         units=[unit_facts(unit) for unit in units],
+        history=history,
     )
     ofacts = order_facts(order)
     decision = policy.decide(ofacts, facts)
     if not decision.allowed:
         raise PolicyRefusal(decision)
+    flags = claim_integrity(
+        policy=policy, order=order, claimed=claimed, current_country=current_country, at=at
+    )
     deadlines = policy.deadlines(ofacts, facts)
     review = policy.review_due(at)
     stored = decision.to_dict()
@@ -110,8 +122,13 @@ def return_create(
         for ol, qty in lines
     )
     ReturnUnit.objects.bulk_create(
-        ReturnUnit(vendor_id=order.vendor_id, request=rr, unit=unit) for unit in units
+        [ReturnUnit(vendor_id=order.vendor_id, request=rr, unit=u, serial=u.serial) for u in units]
+        + [
+            ReturnUnit(vendor_id=order.vendor_id, request=rr, unit=None, serial=s)
+            for s in claimed.unknown
+        ]
     )
+    claim_flags_record(return_request=rr, flags=flags)
     record_event(
         subject=rr,
         action="requested",
@@ -119,7 +136,7 @@ def return_create(
         to_status=R.REQUESTED,
         note=reason,
         rule_ids=_rule_ids(decision.findings),
-        data={"decision": stored},
+        data={"decision": stored, "flags": [f.check.value for f in flags]},
     )
     return rr
 

@@ -228,32 +228,125 @@ def replacement_chain(unit: Unit) -> Iterable[Unit]:
         yield current
 
 
+@dataclass(frozen=True)
+class ClaimedUnits:
+    """The serials a claim names: units the vendor knows, and typed serials it does not."""
+
+    units: list[Unit]
+    unknown: list[str]
+
+    @property
+    def serials(self) -> list[str]:
+        return [u.serial for u in self.units] + self.unknown
+
+
+def current_units(line: OrderLine) -> list[Unit]:
+    """The units of a line the customer holds now: a replaced unit gives way to its successor."""
+    return list(Unit.objects.filter(order_line=line, replaced_by__isnull=True).order_by("serial"))
+
+
 def claimed_units(
-    *, order: Order, lines: Sequence[OrderLine], serials: Sequence[str]
-) -> list[Unit]:
-    """The units a claim names, each a unit sold on one of the claimed order lines."""
+    *, order: Order, lines: Sequence[tuple[OrderLine, int]], serials: Sequence[str]
+) -> ClaimedUnits:
+    """The units a claim names, typed or picked; a line named by no serial whose units are
+    exactly the quantity claimed names them all, so each unit's own history is judged.
+
+    A serial the vendor does not know is kept as typed and flagged, not refused; a serial of
+    another line or another order of the same customer is refused with what to do instead.
+    """
     wanted = [_clean_serial(s) for s in serials]
     if len(set(wanted)) != len(wanted):
         raise DomainError("A serial number is named twice in the claim.", code="invalid")
-    if not wanted:
-        return []
     found = {
         u.serial: u
         for u in Unit.objects.filter(vendor_id=order.vendor_id, serial__in=wanted).select_related(
-            "order_line"
+            "order_line__order"
         )
     }
-    line_ids = {line.pk for line in lines}
+    by_line = {line.pk: (line, qty) for line, qty in lines}
+    named: dict[int, int] = {}
+    units: list[Unit] = []
+    unknown: list[str] = []
     for serial in wanted:
         unit = found.get(serial)
         if unit is None:
+            unknown.append(serial)
+            continue
+        line = unit.order_line
+        if line is not None and line.order_id == order.pk and line.pk not in by_line:
             raise DomainError(
-                f"Serial {serial} is not a unit we know; check the label on the device.",
-                code="unknown_serial",
-            )
-        if unit.order_line_id not in line_ids:
-            raise DomainError(
-                f"Serial {serial} was not sold on the items of order {order.number} you picked.",
+                f"Serial {serial} was sold on another item of order {order.number}; "
+                "pick that item too.",
                 code="serial_not_on_order",
             )
-    return [found[s] for s in wanted]
+        if (
+            line is not None
+            and line.order_id != order.pk
+            and line.order.customer_id == order.customer_id
+        ):
+            raise DomainError(
+                f"Serial {serial} was sold on your order {line.order.number}; "
+                "start the claim from that order.",
+                code="serial_not_on_order",
+            )
+        if line is not None and line.pk in by_line:
+            named[line.pk] = named.get(line.pk, 0) + 1
+        units.append(unit)
+    for line_id, (line, qty) in by_line.items():
+        if named.get(line_id, 0) > qty:
+            raise DomainError(
+                f"{named[line_id]} serial numbers named for {qty} × {line.name}; "
+                "name one per unit claimed.",
+                code="invalid",
+            )
+        if line_id not in named:
+            held = current_units(line)
+            if held and len(held) == qty:
+                units.extend(u for u in held if u.serial not in found)
+    return ClaimedUnits(units=units, unknown=unknown)
+
+
+@dataclass(frozen=True)
+class LineHistory:
+    """What earlier claims on the same order lines did, for lines without known units."""
+
+    fully_refunded: bool = False
+    replaced_at: datetime | None = None
+    original_warranty_end: datetime | None = None
+
+
+def line_history(*, lines: Sequence[OrderLine]) -> LineHistory:
+    """Replacement and refund facts from the order's own history, without the customer naming the
+    earlier case: every unit of a claimed line refunded in full; or every claimed line sent
+    as a replacement (the latest replacement counts)."""
+    from rma.models import ReturnLine, ReturnRequest
+
+    if not lines:
+        return LineHistory()
+    refunded = False
+    replaced: list[ReturnRequest] = []
+    for line in lines:
+        full = (
+            ReturnLine.objects.filter(order_line=line, request__refunded_at__isnull=False)
+            .exclude(request__inspection_ratio__lt=1)
+            .values_list("quantity", flat=True)
+        )
+        if sum(full) >= line.quantity:
+            refunded = True
+        latest = (
+            ReturnRequest.objects.filter(lines__order_line=line, replaced_at__isnull=False)
+            .order_by("-replaced_at")
+            .first()
+        )
+        if latest is not None:
+            replaced.append(latest)
+    if len(replaced) != len(lines):
+        return LineHistory(fully_refunded=refunded)
+    latest = max(replaced, key=lambda rr: rr.replaced_at)
+    original_end = None
+    for deadline in latest.decision.get("deadlines", []):
+        if deadline.get("name") == "warranty_end":
+            original_end = datetime.fromisoformat(deadline["at"])
+    return LineHistory(
+        fully_refunded=refunded, replaced_at=latest.replaced_at, original_warranty_end=original_end
+    )

@@ -112,8 +112,17 @@ def test_a_warranty_claim_names_units_and_is_judged_per_unit(api_b):
     assert any(f["rule_id"] == "AQA-8" and not f["ok"] for f in error["findings"])
 
 
-def test_a_claim_naming_an_unknown_serial_is_refused(api_a, api_b):
+def test_a_claim_naming_an_unknown_serial_is_kept_and_flagged(api_a, api_b, vendor_a):
+    """Another vendor's serial is unknown here: the claim keeps it as typed and flags it,
+    and vendor A's unit is neither linked nor revealed."""
     assert api_b.post("/api/v1/orders/", _with_units(), format="json").status_code == 201
     assert api_a.post("/api/v1/orders/", _with_units(units=[{"serial": "A-ONLY"}]), format="json")
-    unknown = api_b.post("/api/v1/returns/", _claim(["A-ONLY"]), format="json")
-    assert "A-ONLY" in assert_error(unknown, 422, "unknown_serial")["message"]
+    created = api_b.post("/api/v1/returns/", _claim(["A-ONLY"]), format="json")
+    assert created.status_code == 201, created.content
+    body = api_b.get(f"/api/v1/returns/{created.json()['id']}/").json()
+    assert body["units"] == ["A-ONLY"]
+    (flag,) = [f for f in body["integrity_flags"] if f["kind"] == "serial_not_sold"]
+    assert flag["serial"] == "A-ONLY" and flag["rule_id"] == "AQA-5" and not flag["blocking"]
+    assert "not in the vendor's registry" in flag["message"]
+    with scope(vendor=vendor_a):
+        assert not Unit.objects.get(serial="A-ONLY").claims.exists()

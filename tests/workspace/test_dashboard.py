@@ -11,6 +11,7 @@ from django_scopes import scope, scopes_disabled
 
 from rma.admin.dashboard import dashboard_data
 from rma.models import ReturnRequest
+from rma.services.rollups import rollups_rebuild
 from tests.factories import OrderLineFactory, make_case_graph
 
 pytestmark = pytest.mark.django_db
@@ -33,9 +34,12 @@ def test_refunds_per_month_median_and_return_rate(vendor_a, vendor_b):
         # a second unit sold of the first SKU, never returned: 1 of 2 units returned
         sku = graphs[0]["orderline"].sku
         OrderLineFactory(vendor=vendor_a, order__vendor=vendor_a, sku=sku)
+        # The rows were written around the services: back-fill the rollups, as after an import.
+        rollups_rebuild(vendor=vendor_a)
     with scope(vendor=vendor_a):
         data = dashboard_data(vendor_a, now=now)
-    assert data["median_resolve"] == "20.0 h" and data["resolved_count"] == 2
+    # 10 h and 30 h: the mean of the two, read from the histogram (within 4.4 %)
+    assert data["median_resolve"] == "19.8 h" and data["resolved_count"] == 2
     assert data["breaches"] == 2
     [refunds] = data["refunds"]
     assert refunds["currency"] == "EUR" and refunds["total"] == Decimal("80.00")

@@ -64,7 +64,7 @@ class BrightlinePolicy(Policy):
     reminded_deadlines = frozenset({DeadlineName.RETURN_BY})
     settings: BrightlineSettings
 
-    def decide(self, order: OrderFacts, request: RequestFacts) -> Decision:
+    def decide_request(self, order: OrderFacts, request: RequestFacts) -> Decision:
         if request.kind is not RequestKind.RETURN or request.scenario not in self.scenarios:
             return self._out_of_scope(request)
         if order.delivered_at is None:
