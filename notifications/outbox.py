@@ -19,7 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
-from portal.models import Vendor
+from tenancy.models import Vendor
 
 from .models import OutboxMessage, OutboxState
 from .sealing import seal
@@ -39,7 +39,8 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 # Context keys whose values must never be stored in clear; they travel sealed instead.
-SECRET_KEYS = frozenset({"password"})
+SECRET_KEYS = frozenset({"password", "access_url"})  # a self-service link signs in by itself
+RETRY_CAP_SECONDS = 3600
 
 
 @dataclass(frozen=True)

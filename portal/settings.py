@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "csp",
     # Admin sign-in throttling and lockout (settings under "security" below).
     "axes",
+    "tenancy",
     "portal",
     "rma",
     "api",
@@ -88,7 +89,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "portal.security.PortalHeadersMiddleware",
-    "portal.tenancy.VendorScopeMiddleware",
+    "tenancy.middleware.VendorScopeMiddleware",
     # Staff sessions end after ADMIN_IDLE_SECONDS without a request.
     "portal.security.StaffIdleTimeoutMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into its lockout answer.
@@ -385,8 +386,10 @@ CONTENT_SECURITY_POLICY = {
         "script-src": [SELF, NONCE],
         # Inline style attributes remain in the admin's screens; styles cannot run code.
         "style-src": [SELF, "'unsafe-inline'"],
-        # Evidence previews are redirects to presigned URLs of the bucket.
-        "img-src": [SELF, "data:", *_evidence_origins],
+        # Evidence previews are redirects to presigned URLs of the bucket. Product pictures
+        # come from each vendor's own CDN (any https origin, validated as https on the API;
+        # shown with referrerpolicy="no-referrer"): an image cannot run code.
+        "img-src": [SELF, "data:", "https:", *_evidence_origins],
         "media-src": [SELF, *_evidence_origins],
         "font-src": [SELF],
         "connect-src": [SELF],
