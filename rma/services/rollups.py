@@ -189,7 +189,9 @@ def _returned_units(rr: ReturnRequest, tz: str) -> None:
 def _claims(rr: ReturnRequest, tz: str) -> None:
     rows: dict[tuple, dict[str, int]] = defaultdict(lambda: {"claims": 0})
     day = local_day(rr.requested_at, tz)
-    for sku, batch in ReturnUnit.objects.filter(request=rr).values_list("unit__sku", "unit__batch"):
+    # A typed serial the vendor does not know (no unit) has no SKU or batch to count under.
+    claimed = ReturnUnit.objects.filter(request=rr, unit__isnull=False)
+    for sku, batch in claimed.values_list("unit__sku", "unit__batch"):
         rows[(day, sku, batch, rr.scenario)]["claims"] += 1
     bump(ClaimDay, rr.vendor_id, rows)
 
