@@ -9,8 +9,8 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from portal.models import Membership, Vendor
 from rma.models import Customer, Order, OrderLine
+from tenancy.models import Membership, Vendor
 
 
 class VendorFactory(factory.django.DjangoModelFactory):
