@@ -181,7 +181,7 @@ def make_case_graph(vendor: Vendor) -> dict:
     unit = Unit.objects.create(
         vendor=vendor, serial=f"SN-{uuid.uuid4().hex[:12]}", sku=line.sku, order_line=line
     )
-    from rma.models import ClaimFlag, ReturnUnit, UnitRegistration
+    from rma.models import ClaimFlag, UnitRegistration
 
     registration = UnitRegistration(
         vendor=vendor,
@@ -197,7 +197,6 @@ def make_case_graph(vendor: Vendor) -> dict:
     )
     registration.proof.save("receipt.png", ContentFile(png), save=False)
     registration.save()
-    ReturnUnit.objects.create(vendor=vendor, request=rr, unit=unit, serial=unit.serial)
     ClaimFlag.objects.create(
         vendor=vendor,
         request=rr,

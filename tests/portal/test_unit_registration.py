@@ -269,3 +269,33 @@ def test_the_claim_form_refuses_anothers_units_without_naming_them(client, db):
     assert forged.status_code == 400  # not a choice of this form
     with scope(vendor=vendor):
         assert not ReturnRequest.objects.exists()
+
+
+def _assert_valid_html(html: str) -> None:
+    import html5lib
+
+    from tests.test_admin_html import nested_forms
+
+    assert nested_forms(html) == []
+    parser = html5lib.HTMLParser(strict=False, namespaceHTMLElements=False)
+    parser.parse(html)
+    assert parser.errors == [], parser.errors
+
+
+def test_the_unit_pages_are_valid_html_without_nested_forms(client, relaxed):
+    _assert_valid_html(client.get(url("unit_register", relaxed)).text)
+    _assert_valid_html(client.post(url("unit_register", relaxed), _elsewhere(seller="")).text)
+    registered = client.post(url("unit_register", relaxed), _elsewhere())
+    assert registered.status_code == 200
+    _assert_valid_html(registered.text)
+    _assert_valid_html(client.post(url("warranty_lookup", relaxed), {"serial": "AQ-ELSE-1"}).text)
+    with scope(vendor=relaxed):
+        order = UnitRegistration.objects.get().order
+        line = order.lines.get()
+    signed_in(client, relaxed, order)
+    confirm = client.post(
+        url("return_new", relaxed),
+        {"step": "choose", f"line_{line.pk}": 1, "scenario": "warranty_claim"},
+    )
+    assert "AQ-ELSE-1" in confirm.text
+    _assert_valid_html(confirm.text)

@@ -143,11 +143,16 @@ def test_claims_by_sku_batch_reason_in_one_query(aqara, django_assert_num_querie
     other = make_case_graph(other_vendor)
     with scope(vendor=other_vendor):
         ReturnUnit.objects.create(
-            vendor=other_vendor, request=other["returnrequest"], unit=other["unit"]
+            vendor=other_vendor,
+            request=other["returnrequest"],
+            unit=other["unit"],
+            serial=other["unit"].serial,
         )
     with scope(vendor=aqara):
         Unit.objects.filter(pk=unit.pk).update(batch="B7")
-        ReturnUnit.objects.create(vendor=aqara, request=graph["returnrequest"], unit=unit)
+        ReturnUnit.objects.create(
+            vendor=aqara, request=graph["returnrequest"], unit=unit, serial=unit.serial
+        )
         since = timezone.now() - timedelta(days=30)
         with django_assert_num_queries(1):
             rows = claims_by_sku_batch_reason(vendor=aqara, since=since)
