@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from notifications.dispatch import effects_of
+from rma.effects import effects_of
 from rma.models import Event
 
 
