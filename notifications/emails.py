@@ -30,13 +30,20 @@ KINDS: dict[str, Any] = {}
 # kind -> why a queued message of that kind should no longer go out ('' if it should).
 ObsoleteCheck = Callable[[OutboxMessage, dict[str, str]], str]
 _OBSOLETE: dict[str, ObsoleteCheck] = {}
+# kind -> the kind of an earlier email whose subject it quotes, so the customer can search for it.
+QUOTED_SUBJECTS: dict[str, str] = {}
 
 
-def register_kind(kind: str, label: Any, *, obsolete: ObsoleteCheck | None = None) -> None:
-    """Declare an email kind; ``obsolete`` is asked just before sending one of them."""
+def register_kind(
+    kind: str, label: Any, *, obsolete: ObsoleteCheck | None = None, quotes: str | None = None
+) -> None:
+    """Declare an email kind; ``obsolete`` is asked just before sending one of them, and
+    ``quotes`` names the kind whose subject its templates get as ``quoted_subject``."""
     KINDS[kind] = label
     if obsolete is not None:
         _OBSOLETE[kind] = obsolete
+    if quotes is not None:
+        QUOTED_SUBJECTS[kind] = quotes
 
 
 def language_for(code: str) -> str:
@@ -48,6 +55,20 @@ def language_for(code: str) -> str:
 
 def _templates(vendor: Vendor, kind: str, suffix: str) -> list[str]:
     return [f"emails/{vendor.slug}/{kind}{suffix}", f"emails/{kind}{suffix}"]
+
+
+def subject_language(vendor: Vendor, language: str) -> str:
+    """The customer's language, or English where the vendor's policy setting keeps its own
+    English subjects verbatim (``english_email_subjects``)."""
+    if vendor.get_policy().settings.english_email_subjects:
+        return settings.LANGUAGE_CODE
+    return language_for(language)
+
+
+def _subject(vendor: Vendor, kind: str, context: dict[str, Any], language: str) -> str:
+    with translation.override(subject_language(vendor, language)):
+        subject = render_to_string(_templates(vendor, kind, "-subject.txt"), context)
+    return " ".join(subject.split())
 
 
 def render(
@@ -62,13 +83,16 @@ def render(
         "logo_cid": logo_cid,
         "kind": kind,
     }
-    with translation.override(language_for(language)), timezone.override(vendor.time_zone):
-        subject = render_to_string(_templates(vendor, kind, "-subject.txt"), full)
-        text = render_to_string(_templates(vendor, kind, ".txt"), full)
-        html = render_to_string(_templates(vendor, kind, ".html"), full)
+    with timezone.override(vendor.time_zone):
+        subject = _subject(vendor, kind, full, language)
+        if kind in QUOTED_SUBJECTS:
+            full["quoted_subject"] = _subject(vendor, QUOTED_SUBJECTS[kind], full, language)
+        with translation.override(language_for(language)):
+            text = render_to_string(_templates(vendor, kind, ".txt"), full)
+            html = render_to_string(_templates(vendor, kind, ".html"), full)
     # Template tags leave blank lines behind; a plain-text reader wants at most one.
     text = re.sub(r"\n\s*\n(\s*\n)+", "\n\n", text).strip() + "\n"
-    return " ".join(subject.split()), text, html
+    return subject, text, html
 
 
 def build_email(message: OutboxMessage, secrets: dict[str, str]) -> EmailMultiAlternatives:

@@ -19,13 +19,16 @@ from django_scopes import scope, scopes_disabled
 
 from tenancy.models import Vendor
 
-from .context import encode_context
+from .context import decode_context, encode_context
 from .models import OutboxMessage, OutboxState
 from .sealing import seal
 from .sending import mailer, send_batch, send_emails, send_message
 
+# Contexts are read and written through the outbox too (``notifications.context``).
 __all__ = [
     "OutgoingEmail",
+    "decode_context",
+    "encode_context",
     "mailer",
     "queue_email",
     "queue_emails",
@@ -38,7 +41,8 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 # Context keys whose values must never be stored in clear; they travel sealed instead.
-SECRET_KEYS = frozenset({"password"})
+SECRET_KEYS = frozenset({"password", "access_url"})  # a self-service link signs in by itself
+RETRY_CAP_SECONDS = 3600
 
 
 @dataclass(frozen=True)

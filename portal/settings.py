@@ -386,8 +386,10 @@ CONTENT_SECURITY_POLICY = {
         "script-src": [SELF, NONCE],
         # Inline style attributes remain in the admin's screens; styles cannot run code.
         "style-src": [SELF, "'unsafe-inline'"],
-        # Evidence previews are redirects to presigned URLs of the bucket.
-        "img-src": [SELF, "data:", *_evidence_origins],
+        # Evidence previews are redirects to presigned URLs of the bucket. Product pictures
+        # come from each vendor's own CDN (any https origin, validated as https on the API;
+        # shown with referrerpolicy="no-referrer"): an image cannot run code.
+        "img-src": [SELF, "data:", "https:", *_evidence_origins],
         "media-src": [SELF, *_evidence_origins],
         "font-src": [SELF],
         "connect-src": [SELF],

@@ -35,7 +35,10 @@ KINDS: dict[str, Any] = {
     "review_sla_breached_agent": _("To agents: a review is overdue"),
     "case_message_customer": _("A message from customer service about your case"),
     "case_message_agent": _("To agents: the customer answered on the portal"),
+    "case_closed": _("A case closed: how it ended, and where to see it"),
 }
+# A reminder quotes the subject of the email it reminds of, so the customer can search for it.
+QUOTES = {"solution_reminder": "solution_confirmation"}
 
 
 def _confirmation_obsolete(message: OutboxMessage, secrets: dict[str, str]) -> str:
@@ -267,6 +270,57 @@ def review_sla_breached_agent(rr, *, event) -> list[OutboxMessage]:
     return _agent_emails(rr, "review_sla_breached_agent", event, extra)
 
 
+def case_closed(subject, *, event) -> OutboxMessage:
+    """Every case that closes says so: how it ended, the agent's note, where to see it."""
+    from rma.effects import effects_of  # the effects list this function among an event's emails
+    from rma.models import OrderChangeRequest
+
+    note = event.note if effects_of(event).note_shown else ""
+
+    if isinstance(subject, OrderChangeRequest):
+        return _order_change_closed(subject, event=event, note=note)
+    if isinstance(subject, WarrantySolution):
+        case_url = portal_url(subject.vendor, "solution_login", public_id=subject.public_id)
+        case_kind = "solution"
+    else:
+        case_url = portal_url(subject.vendor, "return_start")
+        case_kind = "return"
+    extra = {
+        "case_kind": case_kind,
+        "status": subject.status,
+        "status_label": str(subject.get_status_display()),
+        "note": note,
+        "case_url": case_url,
+    }
+    return _customer_email(subject, "case_closed", event, extra)
+
+
+def _order_change_closed(change, *, event, note: str) -> OutboxMessage:
+    customer = change.customer
+    language = language_for(customer.language)
+    with translation.override(language):
+        context = {
+            "case_kind": "order_change",
+            "reference": change.order.number,
+            "order_number": change.order.number,
+            "customer_name": customer.name,
+            "change_label": str(change.get_kind_display()),
+            "status": change.status,
+            "status_label": str(change.get_status_display()),
+            "note": note,
+            "case_url": portal_url(change.vendor, "return_start"),
+        }
+    return queue_email(
+        vendor=change.vendor,
+        kind="case_closed",
+        to=customer.email,
+        context=context,
+        key=_key(event, "case_closed", customer.email),
+        language=language,
+        event=event,
+    )
+
+
 def _rule_of(rr, deadline_name: str) -> str:
     deadline = rr.vendor.get_policy().ship_by(rr.approved_at) if rr.approved_at else None
     return deadline.rule_id if deadline and deadline.name == deadline_name else ""
@@ -341,4 +395,5 @@ for _kind, _label in KINDS.items():
         _kind,
         _label,
         obsolete=_confirmation_obsolete if _kind == "solution_confirmation" else None,
+        quotes=QUOTES.get(_kind),
     )

@@ -37,6 +37,7 @@ def test_every_registered_tenant_model_is_walked():
         "returnaccess",
         "orderchangerequest",
         "unit",
+        "unitregistration",
     }
 
 

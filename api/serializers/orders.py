@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -80,6 +81,15 @@ class OrderLineSerializer(serializers.ModelSerializer):
         default=None,
         help_text="Empty: the vendor policy's default warranty.",
     )
+    image_url = serializers.URLField(
+        max_length=500,
+        required=False,
+        allow_blank=True,
+        default="",
+        validators=[URLValidator(schemes=["https"], message="Use an https:// address.")],
+        help_text="A picture of the product on your CDN (https), shown to the customer beside "
+        "its name. Empty: no picture.",
+    )
     units = UnitInLineSerializer(
         many=True,
         required=False,
@@ -98,6 +108,7 @@ class OrderLineSerializer(serializers.ModelSerializer):
             "purchase_cost",
             "export_postage",
             "warranty_months",
+            "image_url",
             "units",
         )
 

@@ -10,7 +10,14 @@ from rest_framework import serializers
 from policies.base import Attestation
 from rma.models import ReturnLine, ReturnRequest, Scenario
 
-from .common import CountryCodeField, EventSerializer, EvidenceSerializer, FindingSerializer, money
+from .common import (
+    CountryCodeField,
+    EventSerializer,
+    EvidenceSerializer,
+    FindingSerializer,
+    MessageSerializer,
+    money,
+)
 
 RULE_ID = r"^[A-Z]{2,5}-[0-9]{1,3}$"
 
@@ -88,7 +95,8 @@ class DeadlineSerializer(serializers.Serializer):
     name = serializers.CharField()
     at = serializers.DateTimeField()
     rule_id = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField(help_text="In English.")
+    text = MessageSerializer(required=False, help_text="The label as data.")
 
 
 class DecisionSerializer(serializers.Serializer):
@@ -113,7 +121,8 @@ class DecisionSerializer(serializers.Serializer):
 
 
 class RefundLineSerializer(serializers.Serializer):
-    label = serializers.CharField()
+    label = serializers.CharField(help_text="In English.")
+    text = MessageSerializer(required=False, help_text="The label as data.")
     amount = serializers.DecimalField(max_digits=12, decimal_places=2)
     rule_id = serializers.CharField()
 

@@ -23,7 +23,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from rma.models import ReturnAccess, WarrantySolution
-from rma.services.access import return_access_sign_in
+from rma.services.access import return_access_open, return_access_sign_in
 from rma.services.passwords import password_matches
 from tenancy.models import Vendor
 
@@ -244,7 +244,9 @@ def solution_login(request: HttpRequest, vendor: Vendor, public_id) -> HttpRespo
 
     def success() -> HttpResponse:
         sign_in(request, kind="solution", case_id=solution.pk, vendor=vendor)
-        return redirect("portal:solution_content", vendor_slug=vendor.slug, public_id=public_id)
+        # A case past its proposal opens where it stands (a closed one shows how it ended).
+        page = "portal:solution_content" if solution.is_open else "portal:solution_status"
+        return redirect(page, vendor_slug=vendor.slug, public_id=public_id)
 
     return _password_page(
         request,
@@ -271,6 +273,9 @@ def access_login(request: HttpRequest, vendor: Vendor, token: str) -> HttpRespon
         sign_in(request, kind="access", case_id=access.pk, vendor=vendor)
         return redirect("portal:order_overview", vendor_slug=vendor.slug)
 
+    # By default the link is the secret (256 bits, to the order's own mailbox): one click in.
+    if return_access_open(access=access):
+        return success()
     return _password_page(
         request,
         vendor,

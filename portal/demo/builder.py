@@ -99,7 +99,7 @@ class Builder:
         for requirement in policy.evidence_requirements(rr.scenario):
             count = requirement.min_count if complete else max(0, requirement.min_count - 1)
             for index in range(count):
-                png = photo_png(f"{requirement.label} #{index + 1}")
+                png = photo_png(f"{requirement.label.english()} #{index + 1}")
                 evidence = Evidence(
                     vendor=self.vendor,
                     return_request=rr,

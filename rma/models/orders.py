@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MinValueValidator, URLValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -46,12 +46,22 @@ class ShippingAddress(models.Model):
 
     @property
     def address_lines(self) -> list[str]:
-        city = " ".join(p for p in (self.ship_postal_code, self.ship_city) if p)
-        parts = [self.ship_name, self.ship_line1, self.ship_line2, city, self.ship_region]
+        if str(self.ship_country) in CITY_STATE_POSTCODE:
+            # "Austin, TX 78701": where the state is part of the city line, as the post reads it.
+            place = ", ".join(p for p in (self.ship_city, self.ship_region) if p)
+            city = " ".join(p for p in (place, self.ship_postal_code) if p)
+            parts = [self.ship_name, self.ship_line1, self.ship_line2, city]
+        else:
+            city = " ".join(p for p in (self.ship_postal_code, self.ship_city) if p)
+            parts = [self.ship_name, self.ship_line1, self.ship_line2, city, self.ship_region]
         lines = [p for p in parts if p]
         if self.ship_country:
             lines.append(str(self.ship_country.name))
         return lines
+
+
+# Countries whose addresses put the state after the city and the postal code last.
+CITY_STATE_POSTCODE = frozenset({"US", "CA", "AU"})
 
 
 class Customer(TenantModel):
@@ -139,6 +149,13 @@ class OrderLine(TenantModel):
     )
     warranty_months = models.PositiveIntegerField(
         null=True, blank=True, help_text=_("Empty: the policy's default.")
+    )
+    # Shown beside the product's name to the customer, loaded from the vendor's own CDN.
+    image_url = models.URLField(
+        max_length=500,
+        blank=True,
+        validators=[URLValidator(schemes=["https"])],
+        help_text=_("A picture of the product on the vendor's CDN (https)."),
     )
 
     class Meta:
