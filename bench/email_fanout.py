@@ -92,11 +92,12 @@ def main() -> None:
         from django.utils import timezone
         from django_scopes import scope, scopes_disabled
 
-        from notifications.emails import _solution_context, build_email
+        from notifications.emails import build_email
         from notifications.models import OutboxMessage, OutboxState
         from notifications.outbox import OutgoingEmail, queue_email, queue_emails
         from portal.celery import app
         from rma import services
+        from rma.emails import _solution_context
         from rma.services import Actor
         from rma.services.solutions import ProposedLine
         from tests.factories import OrderLineFactory, VendorFactory

@@ -8,7 +8,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from rma.models.base import TenantModel
+from tenancy.models import TenantModel
+
+from .targets import validate_target
 
 
 class OutboxState(models.TextChoices):
@@ -106,8 +108,6 @@ class WebhookEndpoint(TenantModel):
         return self.url
 
     def clean(self) -> None:
-        from .webhooks import validate_target
-
         if self.url:
             validate_target(self.url)
 

@@ -3,14 +3,12 @@ send it exactly once, retry with backoff, and re-queue whatever was never handed
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import threading
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from decimal import Decimal
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -21,12 +19,16 @@ from django_scopes import scope, scopes_disabled
 
 from tenancy.models import Vendor
 
+from .context import decode_context, encode_context
 from .models import OutboxMessage, OutboxState
 from .sealing import seal
-from .sending import mailer, send_batch, send_message
+from .sending import mailer, send_batch, send_emails, send_message
 
+# Contexts are read and written through the outbox too (``notifications.context``).
 __all__ = [
     "OutgoingEmail",
+    "decode_context",
+    "encode_context",
     "mailer",
     "queue_email",
     "queue_emails",
@@ -165,37 +167,6 @@ def hand_over_on_commit(items: Iterable[tuple[int, int]]) -> None:
     pending.items.extend(items)
 
 
-# -- context as JSON: dates and amounts survive the trip through the database ----------------
-
-
-def encode_context(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return {"$datetime": value.isoformat()}
-    if isinstance(value, date):
-        return {"$date": value.isoformat()}
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, Mapping):
-        return {str(k): encode_context(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [encode_context(v) for v in value]
-    if value is None or isinstance(value, str | int | float | bool):
-        return value
-    return str(value)
-
-
-def decode_context(value: Any) -> Any:
-    if isinstance(value, dict):
-        if set(value) == {"$datetime"}:
-            return datetime.fromisoformat(value["$datetime"])
-        if set(value) == {"$date"}:
-            return date.fromisoformat(value["$date"])
-        return {k: decode_context(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [decode_context(v) for v in value]
-    return value
-
-
 # -- handing over to Celery -------------------------------------------------------------------
 
 
@@ -206,8 +177,6 @@ def hand_over(items: list[tuple[int, int]]) -> int:
     A broker that is down is not an error here: the rows stay queued and the periodic
     ``requeue_due`` publishes them again once the broker answers.
     """
-    from .tasks import send_emails
-
     by_vendor: dict[int, list[int]] = {}
     for vendor_id, message_id in items:
         by_vendor.setdefault(vendor_id, []).append(message_id)
@@ -306,13 +275,6 @@ def requeue_due(*, now: datetime | None = None, limit: int = 500) -> int:
     return hand_over(due) if due else 0
 
 
-def message_id_for(message: OutboxMessage) -> str:
-    """The same Message-ID on every attempt, so a receiving server can drop a duplicate."""
-    digest = hashlib.sha256(message.key.encode()).hexdigest()[:24]
-    domain = message.vendor.sender_email.rsplit("@", 1)[-1] or "localhost"
-    return f"<{digest}.{message.pk}@{domain}>"
-
-
 # -- by hand, from the admin -----------------------------------------------------------------
 
 
@@ -324,7 +286,7 @@ def resend(message: OutboxMessage, *, now: datetime | None = None) -> OutboxMess
     if not locked.can_resend():
         raise ValueError(
             "This message carried a password, which is not kept after sending; re-issue the "
-            "password instead (REO-1)."
+            "password instead."
             if locked.held_secret
             else f"A {locked.get_state_display().lower()} message cannot be re-sent."
         )

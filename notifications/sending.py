@@ -20,14 +20,17 @@ import logging
 import smtplib
 import threading
 import time
+from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
+from celery import shared_task
 from django.conf import settings
 from django.db import connection, transaction
 from django.template import TemplateDoesNotExist
 from django.utils import timezone
+from django_scopes import scope
 
 from .models import OutboxMessage, OutboxState
 from .sealing import SealBroken, unseal
@@ -285,3 +288,20 @@ class Mailer(threading.local):
 
 
 mailer = Mailer()
+
+
+# -- the Celery tasks that run the two above (``notifications.tasks`` lists them all) ------
+
+
+@shared_task(name="notifications.send_emails", acks_late=True, reject_on_worker_lost=True)
+def send_emails(vendor_id: int, message_ids: list[int]) -> dict[str, int]:
+    """Send a batch of one vendor's messages over one SMTP connection; how many of each
+    outcome (sent, retry, failed, cancelled, skipped, ...)."""
+    with scope(vendor=vendor_id):
+        return dict(Counter(send_batch(message_ids).values()))
+
+
+@shared_task(name="notifications.send_email", acks_late=True, reject_on_worker_lost=True)
+def send_email(vendor_id: int, message_id: int) -> str:
+    with scope(vendor=vendor_id):
+        return send_message(message_id)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import http.client
-import ipaddress
 import json
 import logging
 import socket
@@ -16,8 +15,8 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
+from celery import shared_task
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -32,7 +31,8 @@ from .models import (
     WebhookEndpoint,
     generate_webhook_secret,
 )
-from .outbox import encode_context, publish
+from .outbox import publish
+from .targets import UnsafeTarget, resolve_target
 
 logger = logging.getLogger(__name__)
 
@@ -77,88 +77,6 @@ def verify(
     return hmac.compare_digest(sign(secret, stamp, body), signature.strip())
 
 
-# -- where we may post -----------------------------------------------------------------------
-
-
-class UnsafeTarget(ValidationError):
-    pass
-
-
-# IPv6 ranges that carry an IPv4 address or are not routed on the internet, which Python's
-# is_global does not (all of them) treat as non-global: IPv4-compatible (::a.b.c.d, deprecated),
-# site-local (fec0::/10, deprecated), 6to4 (2002::/16), NAT64 (64:ff9b::/96 and /48).
-_IPV6_NOT_PUBLIC = tuple(
-    ipaddress.ip_network(n)
-    for n in ("::/96", "fec0::/10", "2002::/16", "64:ff9b::/96", "64:ff9b:1::/48")
-)
-
-
-def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
-    """The IPv4 address an IPv6 form carries (mapped, compatible, 6to4, NAT64), if any."""
-    if ip.ipv4_mapped:
-        return ip.ipv4_mapped
-    if ip.sixtofour:
-        return ip.sixtofour
-    packed = int(ip)
-    if ip in _IPV6_NOT_PUBLIC[0] or ip in _IPV6_NOT_PUBLIC[3]:
-        return ipaddress.IPv4Address(packed & 0xFFFFFFFF)
-    return None
-
-
-def _address_allowed(address: str) -> bool:
-    ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if ip.version == 6 and not (ip.is_loopback or ip.is_unspecified):  # ::1 and :: as they are
-        embedded = _embedded_ipv4(ip)
-        if ip.ipv4_mapped:
-            ip = ip.ipv4_mapped
-        elif embedded is not None or any(ip in net for net in _IPV6_NOT_PUBLIC):
-            # An IPv4 address in IPv6 clothing, or a range that is not the public internet:
-            # judged only as what it carries when private targets are allowed (tests).
-            if not settings.WEBHOOK_ALLOW_PRIVATE_TARGETS or embedded is None:
-                return False
-            ip = embedded
-    if ip.is_multicast or ip.is_link_local or ip.is_unspecified:
-        return False  # never: link-local holds cloud metadata services
-    if ip.is_global:
-        return True
-    return settings.WEBHOOK_ALLOW_PRIVATE_TARGETS and (ip.is_loopback or ip.is_private)
-
-
-def resolve_target(url: str) -> tuple[str, int, str]:
-    """The (host, port, address) to connect to; refuses private, loopback, link-local and
-    reserved addresses unless WEBHOOK_ALLOW_PRIVATE_TARGETS is on, for every address the name
-    resolves to, so a receiver cannot point a name at the portal's own network."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("https", "http"):
-        raise UnsafeTarget("A webhook URL starts with https://.")
-    if parts.scheme == "http" and settings.WEBHOOK_REQUIRE_HTTPS:
-        raise UnsafeTarget("Use an https:// URL; events carry customer data.")
-    if not parts.hostname:
-        raise UnsafeTarget("The webhook URL has no host name.")
-    if parts.username or parts.password:
-        raise UnsafeTarget("Put no user name or password in the URL; requests are signed.")
-    port = parts.port or (443 if parts.scheme == "https" else 80)
-    try:
-        infos = socket.getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM)
-    except (socket.gaierror, UnicodeError) as exc:
-        raise UnsafeTarget(f"The host {parts.hostname} cannot be resolved ({exc}).") from exc
-    addresses = sorted({info[4][0] for info in infos})
-    refused = [a for a in addresses if not _address_allowed(a)]
-    if refused or not addresses:
-        raise UnsafeTarget(
-            f"{parts.hostname} resolves to a private, loopback or reserved address "
-            f"({', '.join(refused)}); webhooks go only to public internet addresses."
-        )
-    return parts.hostname, port, addresses[0]
-
-
-def validate_target(url: str) -> None:
-    try:
-        resolve_target(url)
-    except UnsafeTarget as exc:
-        raise ValidationError({"url": exc.messages}) from exc
-
-
 # -- endpoints -------------------------------------------------------------------------------
 
 
@@ -187,66 +105,14 @@ def rotate_secret(endpoint: WebhookEndpoint) -> str:
 # -- recording deliveries with the state change ----------------------------------------------
 
 
-def event_type(event) -> str:
-    if event.solution_id:
-        return f"solution.{event.action}"
-    if event.return_request_id:
-        return f"return.{event.action}"
-    return f"order_change.{event.action}"
-
-
-def event_payload(event) -> dict[str, Any]:
-    """What a receiver gets: the event, and the case as it stands after it."""
-    subject = event.subject
-    if event.order_change_id:
-        case = {
-            "type": "order_change",
-            "id": f"chg_{subject.pk}",
-            "kind": subject.kind,
-            "order_number": subject.order.number,
-            "status": subject.status,
-        }
-    elif event.solution_id:
-        case = {
-            "type": "warranty_solution",
-            "id": str(subject.public_id),
-            "reference": subject.reference,
-            "order_number": subject.order.number,
-            "status": subject.status,
-        }
-    else:
-        case = {
-            "type": "return_request",
-            "id": str(subject.public_id),
-            "rma_number": subject.rma_number,
-            "order_number": subject.order.number,
-            "status": subject.status,
-        }
-    return {
-        "id": f"evt_{event.pk}",
-        "type": event_type(event),
-        "created_at": event.created_at.isoformat(),
-        "vendor": subject.vendor.slug,
-        "case": case,
-        "event": {
-            "action": event.action,
-            "from_status": event.from_status,
-            "to_status": event.to_status,
-            "actor": {"kind": event.actor_kind, "label": event.actor_label},
-            "note": event.note,
-            "rule_ids": list(event.rule_ids),
-            "data": encode_context(event.data),
-        },
-    }
-
-
-def queue_deliveries(event) -> list[WebhookDelivery]:
-    """One delivery per active endpoint of the event's vendor, posted after commit."""
+def queue_deliveries(event, *, event_type: str, payload: dict[str, Any]) -> list[WebhookDelivery]:
+    """One delivery of ``payload`` per active endpoint of the event's vendor, posted after
+    commit. The domain says what an event is called and carries; this only delivers it."""
     with scope(vendor=event.vendor_id):
         endpoints = list(WebhookEndpoint.objects.filter(vendor_id=event.vendor_id, is_active=True))
         if not endpoints:
             return []
-        body = json.dumps(event_payload(event), sort_keys=True, separators=(",", ":"))
+        body = json.dumps(payload, sort_keys=True, separators=(",", ":"))
         now = timezone.now()
         deliveries = [
             WebhookDelivery.objects.get_or_create(
@@ -255,7 +121,7 @@ def queue_deliveries(event) -> list[WebhookDelivery]:
                     "vendor_id": event.vendor_id,
                     "endpoint": endpoint,
                     "event": event,
-                    "event_type": event_type(event),
+                    "event_type": event_type,
                     "body": body,
                     "enqueued_at": now,
                     "retry_until": now + timedelta(hours=settings.WEBHOOK_RETRY_HOURS),
@@ -269,8 +135,6 @@ def queue_deliveries(event) -> list[WebhookDelivery]:
 
 
 def hand_over(items: list[tuple[int, int]], *, by_hand: bool = False) -> int:
-    from .tasks import deliver_webhook
-
     published = 0
     for vendor_id, delivery_id in items:
         if publish(deliver_webhook, vendor_id, delivery_id, by_hand):
@@ -417,3 +281,9 @@ def resend(delivery: WebhookDelivery, *, now: datetime | None = None) -> Webhook
         lambda: hand_over([(locked.vendor_id, locked.pk)], by_hand=True), robust=True
     )
     return locked
+
+
+@shared_task(name="notifications.deliver_webhook", acks_late=True, reject_on_worker_lost=True)
+def deliver_webhook(vendor_id: int, delivery_id: int, by_hand: bool = False) -> str:
+    with scope(vendor=vendor_id):
+        return deliver(delivery_id, by_hand=by_hand)

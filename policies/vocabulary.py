@@ -164,7 +164,7 @@ class EventSubject(StrEnum):
 
 class EventType(StrEnum):
     """Every audit event; the value is also the webhook's ``type``. What each one causes (its
-    label, emails and webhooks) is listed once in ``notifications.dispatch.EVENT_EFFECTS``."""
+    label, emails and webhooks) is listed once in ``rma.effects.EVENT_EFFECTS``."""
 
     SOLUTION_PROPOSED = "solution.proposed"
     SOLUTION_PASSWORD_REISSUED = "solution.password_reissued"

@@ -6,3 +6,11 @@ from django.apps import AppConfig
 class PortalConfig(AppConfig):
     name = "portal"
     verbose_name = "Portal"
+
+    def ready(self) -> None:
+        # Portal links are built where the URLs are (vendor host names included); the domain
+        # asks for them through rma.links.
+        from api.embedding import portal_link
+        from rma.links import register_link_builder
+
+        register_link_builder(portal_link)

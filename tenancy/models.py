@@ -10,6 +10,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+from django_scopes import ScopedManager
 
 from policies.registry import policy_keys
 
@@ -107,3 +108,14 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.vendor} ({self.get_role_display()})"
+
+
+class TenantModel(models.Model):
+    """A row that belongs to exactly one vendor; queries outside a vendor scope raise."""
+
+    vendor = models.ForeignKey(Vendor, on_delete=models.PROTECT, related_name="+")
+
+    objects = ScopedManager(vendor="vendor")
+
+    class Meta:
+        abstract = True

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from django.utils.translation import ngettext
 
-from notifications.dispatch import effects_of
+from rma.effects import effects_of
 from rma.models import Event
 
 

@@ -3,18 +3,10 @@
 from __future__ import annotations
 
 from django.db import models
-from django_scopes import ScopedManager
 
+from tenancy.models import TenantModel
 
-class TenantModel(models.Model):
-    """A row that belongs to exactly one vendor; queries outside a vendor scope raise."""
-
-    vendor = models.ForeignKey("tenancy.Vendor", on_delete=models.PROTECT, related_name="+")
-
-    objects = ScopedManager(vendor="vendor")
-
-    class Meta:
-        abstract = True
+__all__ = ["TenantModel", "money_field"]
 
 
 def money_field(**kwargs) -> models.DecimalField:

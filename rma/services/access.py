@@ -15,6 +15,7 @@ from django.core import signing
 from django.db import transaction
 from django.utils import timezone
 
+from rma import links
 from rma.models import Order, ReturnAccess
 from tenancy.models import Vendor
 
@@ -28,10 +29,7 @@ def access_link_days() -> int:
 
 
 def access_url(access: ReturnAccess) -> str:
-    # Imported here: the embedding module reads the API app's host names, which build on rma.
-    from api.embedding import portal_link
-
-    return portal_link(access.vendor, "access_login", token=access.token)
+    return links.portal_link(access.vendor, "access_login", token=access.token)
 
 
 def link_signs_in_for(vendor: Vendor) -> bool:

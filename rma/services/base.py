@@ -8,8 +8,8 @@ from typing import Any
 
 from django.db import models
 
-from notifications.dispatch import on_event
 from policies.vocabulary import EventType
+from rma.effects import on_event
 from rma.models import ActorKind, Event, OrderChangeRequest, ReturnRequest, WarrantySolution
 
 from . import rollups

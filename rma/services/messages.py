@@ -157,7 +157,7 @@ def message_to_customer(
     *, case: Case, actor: Actor, body: str, uploads: Sequence[Upload] = ()
 ) -> CaseMessage:
     """An agent writes to the customer, who is emailed in their language."""
-    from notifications.emails import case_message_customer
+    from rma.emails import case_message_customer
 
     message = _message(
         case=case, actor=actor, body=body, uploads=uploads, direction=MessageDirection.TO_CUSTOMER
@@ -171,7 +171,7 @@ def message_from_customer(
     *, case: Case, actor: Actor, body: str, uploads: Sequence[Upload] = ()
 ) -> CaseMessage:
     """The customer answers on the portal; the case's agent (or all agents) is emailed."""
-    from notifications.emails import case_message_agent
+    from rma.emails import case_message_agent
 
     message = _message(
         case=case,

@@ -10,7 +10,6 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from notifications import emails
 from policies.base import (
     DeadlineName,
     EvidenceKind,
@@ -20,6 +19,7 @@ from policies.base import (
     RequestKind,
     SolutionStep,
 )
+from rma import emails
 from rma.models import (
     Order,
     OrderLine,

@@ -150,7 +150,7 @@ def test_outsider_sees_no_solution_links(client, outsider_b, solution):
 
 
 def test_emails_link_to_the_vendors_own_host(own_host, solution):
-    from notifications.emails import portal_url
+    from rma.emails import portal_url
 
     login = portal_url(own_host.vendor, "solution_login", public_id=solution.public_id)
     assert login == f"https://{HOST}/solutions/{solution.public_id}/"

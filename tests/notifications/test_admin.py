@@ -10,7 +10,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from notifications.dispatch import on_event
 from notifications.models import (
     DeliveryState,
     OutboxMessage,
@@ -19,6 +18,7 @@ from notifications.models import (
     WebhookDelivery,
     WebhookEndpoint,
 )
+from rma.effects import on_event
 from tests.factories import make_case_graph
 from tests.tenancy import assert_sees_only_own_row
 
@@ -124,7 +124,7 @@ def test_sent_password_email_cannot_be_resent_reissue_instead(client, agent_a, g
         )
     client.force_login(agent_a)
     response = client.post(url(OutboxMessage, "resend", message.pk), follow=True)
-    assert "re-issue the password instead (REO-1)" in str(list(get_messages(response.wsgi_request)))
+    assert "re-issue the password instead." in str(list(get_messages(response.wsgi_request)))
     with scopes_disabled():
         assert OutboxMessage.objects.count() == 2  # one per vendor, no copy
 

@@ -249,7 +249,7 @@ def test_every_kind_renders_both_parts_in_english_and_german():
 
 
 def _ctx(message: OutboxMessage) -> dict:
-    from notifications.outbox import decode_context
+    from notifications.context import decode_context
 
     return {**decode_context(message.context), "password": "PW-PW"}
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from notifications import emails
-from notifications.dispatch import EVENT_EFFECTS
 from policies.vocabulary import EventSubject, EventType
+from rma import emails
+from rma.effects import EVENT_EFFECTS
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
+from notifications.context import decode_context
 from notifications.emails import render as render_email
 from notifications.models import OutboxMessage
-from notifications.outbox import decode_context
 from rma import services
 from rma.formatting import vendor_date, vendor_time
 

@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
+from notifications.context import decode_context
 from notifications.emails import render as render_email
 from notifications.models import OutboxMessage
-from notifications.outbox import decode_context
 from rma import services
 from rma.models import OrderChangeRequest, ReturnRequest
 from rma.services import Actor, DomainError, PolicyRefusal

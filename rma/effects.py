@@ -1,19 +1,22 @@
 """What each audit event causes, listed once: its label for customers, the emails a customer or
-the agents get, and whether vendors' webhooks hear of it. ``record_event`` calls ``on_event``
-inside the state change's transaction; a test fails on an event type missing here."""
+the agents get, and whether vendors' webhooks hear of it, with what they carry. ``record_event``
+calls ``on_event`` inside the state change's transaction; a test fails on an event type missing
+here. The outbox and the webhook transport (``notifications``) deliver; the domain decides."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django_scopes import scope
 
+from notifications import webhooks
+from notifications.context import encode_context
 from policies.vocabulary import EventType as E
-
-from . import emails, webhooks
+from rma import emails
 
 
 @dataclass(frozen=True)
@@ -105,4 +108,63 @@ def on_event(event) -> None:
         for email in effects.emails:
             email(event.subject, event=event)
         if effects.webhook:
-            webhooks.queue_deliveries(event)
+            webhooks.queue_deliveries(
+                event, event_type=webhook_event_type(event), payload=event_payload(event)
+            )
+
+
+# -- what vendors' webhooks carry ----------------------------------------------------------
+
+
+def webhook_event_type(event) -> str:
+    """The event's name for webhook receivers: ``<case>.<action>``."""
+    if event.solution_id:
+        return f"solution.{event.action}"
+    if event.return_request_id:
+        return f"return.{event.action}"
+    return f"order_change.{event.action}"
+
+
+def event_payload(event) -> dict[str, Any]:
+    """What a receiver gets: the event, and the case as it stands after it."""
+    subject = event.subject
+    if event.order_change_id:
+        case = {
+            "type": "order_change",
+            "id": f"chg_{subject.pk}",
+            "kind": subject.kind,
+            "order_number": subject.order.number,
+            "status": subject.status,
+        }
+    elif event.solution_id:
+        case = {
+            "type": "warranty_solution",
+            "id": str(subject.public_id),
+            "reference": subject.reference,
+            "order_number": subject.order.number,
+            "status": subject.status,
+        }
+    else:
+        case = {
+            "type": "return_request",
+            "id": str(subject.public_id),
+            "rma_number": subject.rma_number,
+            "order_number": subject.order.number,
+            "status": subject.status,
+        }
+    return {
+        "id": f"evt_{event.pk}",
+        "type": webhook_event_type(event),
+        "created_at": event.created_at.isoformat(),
+        "vendor": subject.vendor.slug,
+        "case": case,
+        "event": {
+            "action": event.action,
+            "from_status": event.from_status,
+            "to_status": event.to_status,
+            "actor": {"kind": event.actor_kind, "label": event.actor_label},
+            "note": event.note,
+            "rule_ids": list(event.rule_ids),
+            "data": encode_context(event.data),
+        },
+    }
