@@ -156,7 +156,7 @@ class Walk:
             return
         same = set(segments) & set(english)
         for segment in sorted(same):
-            rest = URL.sub(" ", self._without_data(segment))
+            rest = self._without_data(URL.sub(" ", segment))
             words = re.findall(r"[A-Za-z']+", rest)
             if len(words) >= 2 and ENGLISH_WORDS & {w.lower() for w in words}:
                 self._report(where, f"reads the same as in English: {segment!r}")
