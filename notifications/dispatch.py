@@ -42,9 +42,9 @@ EVENT_EFFECTS: dict[E, EventEffects] = {
     ),
     E.SOLUTION_DETAILS_SAVED: EventEffects(_("Details saved")),
     E.SOLUTION_SUBMITTED: EventEffects(_("Details submitted")),
-    E.SOLUTION_COMPLETED: EventEffects(_("Completed"), note_shown=True),
-    E.SOLUTION_EXPIRED: EventEffects(_("Expired without an answer")),
-    E.SOLUTION_CANCELLED: EventEffects(_("Cancelled"), note_shown=True),
+    E.SOLUTION_COMPLETED: EventEffects(_("Completed"), (emails.case_closed,), note_shown=True),
+    E.SOLUTION_EXPIRED: EventEffects(_("Expired without an answer"), (emails.case_closed,)),
+    E.SOLUTION_CANCELLED: EventEffects(_("Cancelled"), (emails.case_closed,), note_shown=True),
     E.SOLUTION_EVIDENCE_ADDED: EventEffects(_("File uploaded")),
     E.SOLUTION_EVIDENCE_REMOVED: EventEffects(_("File removed")),
     **{kind: ASSIGNMENT for kind in (E.SOLUTION_ASSIGNED, E.SOLUTION_UNASSIGNED)},
@@ -66,17 +66,19 @@ EVENT_EFFECTS: dict[E, EventEffects] = {
     E.RETURN_INSPECTED: EventEffects(_("Inspected"), (emails.return_inspected,)),
     E.RETURN_REFUNDED: EventEffects(_("Refund issued"), (emails.refund_issued,)),
     E.RETURN_REPLACED: EventEffects(_("Replacement sent")),
-    E.RETURN_CLOSED: EventEffects(_("Closed")),
+    E.RETURN_CLOSED: EventEffects(_("Closed"), (emails.case_closed,)),
     E.RETURN_WAIVED: EventEffects(
         _("Return right waived (not shipped in time)"), (emails.return_waived,), note_shown=True
     ),
-    E.RETURN_CANCELLED: EventEffects(_("Cancelled"), note_shown=True),
+    E.RETURN_CANCELLED: EventEffects(_("Cancelled"), (emails.case_closed,), note_shown=True),
     E.RETURN_EVIDENCE_ADDED: EventEffects(_("File uploaded")),
     E.RETURN_EVIDENCE_REMOVED: EventEffects(_("File removed")),
     **{kind: ASSIGNMENT for kind in (E.RETURN_ASSIGNED, E.RETURN_UNASSIGNED)},
-    # Order changes are answered by support by email; vendors still get webhooks.
+    # Order changes are answered with the closing email (and support's note); vendors get webhooks.
     E.ORDER_CHANGE_REQUESTED: EventEffects(_("Request received"), note_shown=True),
-    E.ORDER_CHANGE_RESOLVED: EventEffects(_("Answered by support"), note_shown=True),
+    E.ORDER_CHANGE_RESOLVED: EventEffects(
+        _("Answered by support"), (emails.case_closed,), note_shown=True
+    ),
     **{kind: ASSIGNMENT for kind in (E.ORDER_CHANGE_ASSIGNED, E.ORDER_CHANGE_UNASSIGNED)},
 }
 

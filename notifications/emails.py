@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from api.embedding import portal_link
 from policies.vocabulary import DeadlineName
-from portal.models import Membership, Vendor
+from tenancy.models import Membership, Vendor
 
 from .models import OutboxMessage
 from .outbox import decode_context, message_id_for, queue_email
@@ -39,6 +39,7 @@ KINDS: dict[str, Any] = {
     "refund_issued": _("Refund issued, with the window in which the funds arrive"),
     "return_waived": _("Return right waived: not shipped by the ship-by date"),
     "review_sla_breached_agent": _("To agents: a review is overdue"),
+    "case_closed": _("A case closed: how it ended, and where to see it"),
 }
 
 
@@ -357,6 +358,58 @@ def review_sla_breached_agent(rr, *, event) -> list[OutboxMessage]:
         "admin_url": absolute(reverse("admin:rma_returnrequest_change", args=[rr.pk])),
     }
     return _agent_emails(rr, "review_sla_breached_agent", event, extra)
+
+
+def case_closed(subject, *, event) -> OutboxMessage:
+    """Every case that closes says so: how it ended, the agent's note, where to see it."""
+    from rma.models import OrderChangeRequest, WarrantySolution
+
+    from .dispatch import effects_of
+
+    note = event.note if effects_of(event).note_shown else ""
+
+    if isinstance(subject, OrderChangeRequest):
+        return _order_change_closed(subject, event=event, note=note)
+    if isinstance(subject, WarrantySolution):
+        case_url = portal_url(subject.vendor, "solution_login", public_id=subject.public_id)
+        case_kind = "solution"
+    else:
+        case_url = portal_url(subject.vendor, "return_start")
+        case_kind = "return"
+    extra = {
+        "case_kind": case_kind,
+        "status": subject.status,
+        "status_label": str(subject.get_status_display()),
+        "note": note,
+        "case_url": case_url,
+    }
+    return _customer_email(subject, "case_closed", event, extra)
+
+
+def _order_change_closed(change, *, event, note: str) -> OutboxMessage:
+    customer = change.customer
+    language = language_for(customer.language)
+    with translation.override(language):
+        context = {
+            "case_kind": "order_change",
+            "reference": change.order.number,
+            "order_number": change.order.number,
+            "customer_name": customer.name,
+            "change_label": str(change.get_kind_display()),
+            "status": change.status,
+            "status_label": str(change.get_status_display()),
+            "note": note,
+            "case_url": portal_url(change.vendor, "return_start"),
+        }
+    return queue_email(
+        vendor=change.vendor,
+        kind="case_closed",
+        to=customer.email,
+        context=context,
+        key=_key(event, "case_closed", customer.email),
+        language=language,
+        event=event,
+    )
 
 
 def _rule_of(rr, deadline_name: str) -> str:

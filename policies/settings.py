@@ -17,6 +17,11 @@ class BaseSettings:
     max_upload_bytes: int = 10 * MEBIBYTE
     video_max_bytes: int = 200 * MEBIBYTE
     reminder_hours_before: int = 24
+    # The emailed self-service link signs the customer in by itself: the link is a 256-bit
+    # secret sent to the order's own address, the same mailbox a password would go to, so a
+    # password beside it adds a step, not a factor. False: the link asks for the password
+    # printed in the same email (docs/portal.md).
+    access_link_signs_in: bool = True
     # Email subjects in the customer's language (the default), or in the vendor's own English
     # wording for every customer: for a vendor whose published guide tells customers to look
     # for an email by its English title (the body stays in the customer's language).

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from policies.base import Scenario as PolicyScenario
-from portal.models import Vendor
+from rma.messages import error_text
 from rma.messages import render as render_message
 from rma.models import Evidence, ReturnRequest, ReturnStatus, Scenario
 from rma.services import Actor, DomainError, return_create, return_mark_shipped
@@ -24,17 +24,20 @@ from rma.services.access import return_access_request
 from rma.services.evidence import evidence_remove
 from rma.services.return_options import (
     expected_dates,
+    refund_estimate,
     required_attestations,
     return_eligibility,
     standing_findings,
     wrong_item_amounts,
 )
+from tenancy.models import Vendor
 
 from .access import access_for, case_view, within_limit
 from .branding import vendor_view
 from .evidence_views import checklist_for, evidence_file_response, upload_response
 from .forms import ReturnChooseForm, ReturnConfirmForm, ReturnStartForm, TrackingForm
 from .home_views import self_service_offers
+from .progress import return_progress
 from .slip import slip_context, slip_key_matches, slip_pdf
 from .timeline import customer_events
 
@@ -148,6 +151,8 @@ def return_new(request: HttpRequest, vendor: Vendor) -> HttpResponse:
         findings=standing_findings(order=order, scenario=scenario, lines=lines),
         requirements=policy.evidence_requirements(PolicyScenario(scenario)),
     )
+    if scenario != "wrong_item":
+        context["estimate"] = refund_estimate(order=order, scenario=scenario, lines=lines)
     if scenario == "wrong_item":
         context["amounts"] = wrong_item_amounts(
             order=order,
@@ -208,6 +213,7 @@ def _detail_context(request, vendor: Vendor, rr: ReturnRequest, **extra) -> dict
         "events": customer_events(rr.events.all()),
         "notices": policy.return_notice(),
         "rejection": rejection,
+        "stepper": return_progress(rr),
         **extra,
     }
 
@@ -237,7 +243,7 @@ def return_tracking(request: HttpRequest, vendor: Vendor, public_id) -> HttpResp
                 tracking_number=form.cleaned_data["tracking_number"],
             )
         except DomainError as exc:
-            form.add_error("tracking_number", exc.message)
+            form.add_error("tracking_number", error_text(exc))
         else:
             messages.success(request, _("Thank you; the tracking number is recorded."))
             return redirect("portal:return_detail", vendor.slug, public_id)
@@ -321,7 +327,7 @@ def return_evidence_remove(request: HttpRequest, vendor: Vendor, public_id, pk: 
     try:
         evidence_remove(evidence=evidence, actor=_actor(access))
     except DomainError as exc:
-        messages.error(request, exc.message)
+        messages.error(request, error_text(exc))
     else:
         messages.success(request, _("The file was removed."))
     return redirect("portal:return_detail", vendor.slug, public_id)

@@ -9,12 +9,13 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from portal.models import Vendor
-from rma.messages import render_all
+from rma.formatting import vendor_time
+from rma.messages import error_text, refusal_texts, render_all
 from rma.models import Evidence, SolutionStatus, WarrantySolution
 from rma.services import Actor, DomainError, solution_agree, solution_reject
 from rma.services.evidence import evidence_checklist, evidence_remove
 from rma.services.solutions import solution_missing, solution_save_details, solution_submit
+from tenancy.models import Vendor
 
 from .access import case_view, solution_for
 from .branding import vendor_view
@@ -25,6 +26,7 @@ from .evidence_views import (
     upload_response,
 )
 from .forms import DisagreeForm, SolutionDetailsForm
+from .progress import solution_progress
 from .timeline import customer_events
 
 S = SolutionStatus
@@ -35,11 +37,12 @@ def _actor(solution: WarrantySolution) -> Actor:
 
 
 def next_steps(solution: WarrantySolution) -> list[tuple[str, str]]:
-    """What the customer does, in order, for this solution, as the vendor's policy lists it."""
+    """What the customer does after agreeing, in order, as the vendor's policy lists it (the
+    pages say "if you agree, you then", so the answer itself is not a step here)."""
     steps = solution.vendor.get_policy().solution_steps(
         return_needed=solution.return_required,
         payment_needed=solution.makeup_payment_required,
-        awaiting_confirmation=solution.status == S.PENDING_CONFIRM,
+        awaiting_confirmation=False,
         amount=str(solution.makeup_amount),
         currency=solution.currency,
     )
@@ -52,7 +55,13 @@ def _page(
     return TemplateResponse(
         request,
         template,
-        {"vendor": request.vendor, "solution": solution, "lines": solution.lines.all(), **context},
+        {
+            "vendor": request.vendor,
+            "solution": solution,
+            "lines": solution.lines.select_related("order_line"),
+            "stepper": solution_progress(solution),
+            **context,
+        },
         status=status,
     )
 
@@ -71,15 +80,76 @@ def solution_content(request: HttpRequest, vendor: Vendor, public_id) -> HttpRes
     )
 
 
-@require_POST
+def what_happened(solution: WarrantySolution) -> str:
+    """Why a page's action no longer applies: the solution moved on (another tab, another
+    device, an agent) while the customer looked at it."""
+    when = vendor_time(solution.updated_at, solution.vendor.time_zone)
+    texts = {
+        S.CONFIRMED: _("This solution was already agreed to, on %(date)s."),
+        S.SUBMITTED: _("This solution was already agreed to and its details sent, on %(date)s."),
+        S.REJECTED: _("Another solution was already asked for, on %(date)s."),
+        S.COMPLETED: _("This solution was completed on %(date)s."),
+        S.EXPIRED: _("This proposal expired on %(date)s without an answer."),
+        S.CANCELLED: _("This solution was cancelled on %(date)s."),
+    }
+    stamp = {
+        S.CONFIRMED: solution.confirmed_at,
+        S.SUBMITTED: solution.submitted_at,
+        S.REJECTED: solution.rejected_at,
+        S.COMPLETED: solution.completed_at,
+    }.get(solution.status)
+    if stamp is not None:
+        when = vendor_time(stamp, solution.vendor.time_zone)
+    text = texts.get(solution.status, _("This solution changed meanwhile."))
+    return text % {"date": when}
+
+
+def _commitments(solution: WarrantySolution) -> list[str]:
+    """What agreeing commits the customer to, in the words of the proposal."""
+    found = [
+        _("You accept: %(kind)s (%(reference)s).")
+        % {"kind": solution.get_kind_display(), "reference": solution.reference}
+    ]
+    if solution.refund_amount:
+        found.append(
+            _("You receive a refund of %(amount)s %(currency)s.")
+            % {"amount": solution.refund_amount, "currency": solution.currency}
+        )
+    if solution.makeup_payment_required and solution.makeup_amount:
+        found.append(
+            _("You pay %(amount)s %(currency)s.")
+            % {"amount": solution.makeup_amount, "currency": solution.currency}
+        )
+    if solution.return_required:
+        found.append(_("You send the item back and give us the tracking number."))
+    found.append(
+        _("You cannot choose Disagree afterwards; changing it means writing to customer service.")
+    )
+    return found
+
+
 @vendor_view
 @case_view
 def solution_agree_view(request: HttpRequest, vendor: Vendor, public_id) -> HttpResponse:
+    """Agreeing is final (the policy allows no disagreement after it), so it takes a confirm
+    step that says what it commits to; the step is a page, so it works without a script."""
     solution = solution_for(request, vendor, public_id)
+    if not solution.can_confirm():
+        messages.info(request, what_happened(solution))
+        return redirect("portal:solution_status", vendor.slug, public_id)
+    if request.method != "POST" or request.POST.get("confirmed") != "yes":
+        return _page(
+            request,
+            "portal/solution/agree.html",
+            solution,
+            commitments=_commitments(solution),
+            steps=next_steps(solution),
+        )
     try:
         solution_agree(solution=solution, actor=_actor(solution))
-    except DomainError as exc:
-        messages.error(request, exc.message)
+    except DomainError:
+        solution.refresh_from_db()
+        messages.info(request, what_happened(solution))
         return redirect("portal:solution_status", vendor.slug, public_id)
     messages.success(request, _("Thank you. Now fill in what the solution needs and submit."))
     return redirect("portal:solution_details", vendor.slug, public_id)
@@ -92,13 +162,18 @@ def solution_disagree(request: HttpRequest, vendor: Vendor, public_id) -> HttpRe
     solution = solution_for(request, vendor, public_id)
     form = DisagreeForm(request.POST if request.method == "POST" else None)
     refusal = None
-    if request.method == "POST" and form.is_valid():
+    happened = "" if solution.can_reject() else what_happened(solution)
+    if request.method == "POST" and not happened and form.is_valid():
         try:
             solution_reject(
                 solution=solution, actor=_actor(solution), comment=form.cleaned_data["comment"]
             )
         except DomainError as exc:
-            refusal = exc
+            solution.refresh_from_db()
+            if solution.can_reject():
+                refusal = exc  # the policy refused the comment itself: show why, keep the form
+            else:
+                happened = what_happened(solution)  # lost a race: say what happened instead
         else:
             messages.success(
                 request,
@@ -111,8 +186,9 @@ def solution_disagree(request: HttpRequest, vendor: Vendor, public_id) -> HttpRe
         solution,
         form=form,
         refusal=refusal,
-        allowed=solution.can_reject(),
-        status=409 if refusal is not None else 200,
+        happened=happened,
+        allowed=not happened,
+        status=409 if (refusal is not None or (happened and request.method == "POST")) else 200,
     )
 
 
@@ -132,6 +208,7 @@ def solution_details(request: HttpRequest, vendor: Vendor, public_id) -> HttpRes
         request.POST if request.method == "POST" else None, initial=initial, solution=solution
     )
     errors: list[str] = []
+    address_error = ""
     status = 200
     if request.method == "POST":
         actor = _actor(solution)
@@ -147,14 +224,20 @@ def solution_details(request: HttpRequest, vendor: Vendor, public_id) -> HttpRes
                     transaction_id=form.cleaned_data.get("transaction_id"),
                 )
             except DomainError as exc:
-                errors.append(exc.message)
+                # Said beside the detail it is about, not only at the top of the page.
+                about = getattr(exc, "field", "")
+                if about in ("tracking_number", "transaction_id") and about in form.fields:
+                    form.add_error(about, error_text(exc))
+                else:
+                    address_error = error_text(exc)
+                errors.append(_("Please correct the fields marked below."))
         else:
             errors.append(_("Please correct the fields marked below."))
         if not errors and request.POST.get("action") == "submit" and solution.can_submit():
             try:
                 solution_submit(solution=solution, actor=actor)
             except DomainError as exc:
-                errors.extend([f["message"] for f in exc.findings] or [exc.message])
+                errors.extend(refusal_texts(exc.findings) or [exc.message])
             else:
                 messages.success(request, _("Submitted. We will keep you posted by email."))
                 return redirect("portal:solution_status", vendor.slug, public_id)
@@ -172,6 +255,9 @@ def solution_details(request: HttpRequest, vendor: Vendor, public_id) -> HttpRes
         solution,
         form=form,
         errors=errors,
+        address_error=address_error,
+        # The address editor stays open while anything in it needs fixing.
+        address_open=bool(address_error) or any(name.startswith("ship_") for name in form.errors),
         checklist=checklist_for(vendor.slug, solution),
         missing=solution_missing(solution),
         notices=vendor.get_policy().return_notice(),
@@ -231,7 +317,7 @@ def solution_evidence_remove(request: HttpRequest, vendor: Vendor, public_id, pk
     try:
         evidence_remove(evidence=_own_evidence(solution, pk), actor=_actor(solution))
     except DomainError as exc:
-        messages.error(request, exc.message)
+        messages.error(request, error_text(exc))
     else:
         messages.success(request, _("The file was removed."))
     return redirect("portal:solution_details", vendor.slug, public_id)

@@ -1,4 +1,5 @@
-"""Self-service access: email an order's customer a link with a password, and check it.
+"""Self-service access: email an order's customer a link (by default the link alone signs
+in; a vendor may ask for a password from the same email as well), and check it.
 
 The customer proves they own the order by reading their mailbox, as with a warranty solution
 password; nothing on the page says whether an order number exists.
@@ -14,8 +15,8 @@ from django.core import signing
 from django.db import transaction
 from django.utils import timezone
 
-from portal.models import Vendor
 from rma.models import Order, ReturnAccess
+from tenancy.models import Vendor
 
 from .passwords import generate_password, hash_password, password_matches
 
@@ -31,6 +32,20 @@ def access_url(access: ReturnAccess) -> str:
     from api.embedding import portal_link
 
     return portal_link(access.vendor, "access_login", token=access.token)
+
+
+def link_signs_in_for(vendor: Vendor) -> bool:
+    """Whether this vendor's emailed link signs in by itself (policy setting)."""
+    return bool(getattr(vendor.get_policy().settings, "access_link_signs_in", True))
+
+
+def return_access_open(*, access: ReturnAccess, at: datetime | None = None) -> bool:
+    """True when the link alone may sign in (the vendor's setting) and has not expired."""
+    at = at or timezone.now()
+    if access.is_expired(at) or not link_signs_in_for(access.vendor):
+        return False
+    ReturnAccess.objects.filter(pk=access.pk).update(used_at=at)
+    return True
 
 
 @transaction.atomic
@@ -72,13 +87,16 @@ def return_access_request(
     )
     from notifications.outbox import queue_email
 
+    link_signs_in = link_signs_in_for(vendor)
     queue_email(
         vendor=vendor,
         kind="return_access",
         to=access.email,
         context={
             "access_url": access_url(access),
-            "password": password,
+            # A link that signs in by itself needs no password in the email at all.
+            "password": "" if link_signs_in else password,
+            "link_signs_in": link_signs_in,
             "order_number": order.number,
         },
         key=f"return_access:{access.pk}",

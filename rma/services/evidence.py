@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from policies.base import EvidenceKind as PolicyEvidenceKind
 from policies.base import EvidenceRequirement, Finding, Scenario
+from rma.messages import render
 from rma.models import (
     ActorKind,
     Evidence,
@@ -47,7 +48,9 @@ class ChecklistItem:
 
     @property
     def done(self) -> bool:
-        return self.counted >= self.requirement.min_count
+        """Ticked once what it asks for is there; an optional item with no file is not a tick
+        ("0 received" next to a green check reads as done)."""
+        return self.counted >= max(self.requirement.min_count, 1)
 
     @property
     def maximum(self) -> int:
@@ -128,7 +131,7 @@ def _locked(parent: Parent) -> Parent:
 def _refuse_count(requirement: EvidenceRequirement, limit: int) -> UploadRefused:
     message = _(
         "%(label)s: at most %(limit)s files; remove one before adding another (%(rule)s)."
-    ) % {"label": requirement.label, "limit": limit, "rule": requirement.rule_id}
+    ) % {"label": render(requirement.label), "limit": limit, "rule": requirement.rule_id}
     return UploadRefused(
         message, findings=[{"rule_id": requirement.rule_id, "ok": False, "message": message}]
     )
@@ -233,6 +236,7 @@ def _event_data(evidence: Evidence) -> dict[str, Any]:
     return {
         "evidence_id": evidence.pk,
         "kind": evidence.kind,
+        "name": evidence.original_name,
         "content_type": evidence.content_type,
         "size": evidence.size,
         "sha256": evidence.sha256,

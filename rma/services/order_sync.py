@@ -9,9 +9,9 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 
-from portal.models import Vendor
 from rma.models import Customer, Order, OrderLine, ReturnLine, SolutionLine, Unit
 from rma.models.orders import ShippingAddress
+from tenancy.models import Vendor
 
 from . import rollups
 from .base import DomainError
@@ -24,6 +24,7 @@ LINE_FIELDS = (
     "purchase_cost",
     "export_postage",
     "warranty_months",
+    "image_url",
 )
 ORDER_FIELDS = (
     "placed_at",
@@ -54,6 +55,7 @@ class LineData:
     purchase_cost: Decimal = Decimal("0")
     export_postage: Decimal = Decimal("0")
     warranty_months: int | None = None
+    image_url: str = ""
     # The serial numbers sold on the line; None leaves the line's units as they are.
     units: Sequence[UnitData] | None = None
 

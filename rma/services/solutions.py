@@ -14,6 +14,7 @@ from notifications import emails
 from policies.base import (
     DeadlineName,
     EvidenceKind,
+    Message,
     Policy,
     RequestFacts,
     RequestKind,
@@ -250,6 +251,12 @@ def solution_reject(
     return sol
 
 
+def _about(error: DomainError, field: str) -> DomainError:
+    """Name the detail a refusal is about, so a form can show it beside that field."""
+    error.field = field  # type: ignore[attr-defined]
+    return error
+
+
 @transaction.atomic
 def solution_save_details(
     *,
@@ -269,7 +276,7 @@ def solution_save_details(
         new_country = str(address.get("ship_country") or sol.ship_country)
         finding = policy.check_address_change(str(sol.ship_country), new_country)
         if not finding.ok:
-            raise PolicyRefusal.from_finding(finding)
+            raise _about(PolicyRefusal.from_finding(finding), "address")
         rule_ids.append(finding.rule_id)
         if sol.address_confirmed_at is None:
             changed["address_confirmed_at"] = timezone.now()
@@ -281,17 +288,20 @@ def solution_save_details(
                 changed[field] = value
     if tracking_number is not None and tracking_number.strip() != sol.return_tracking_number:
         if not sol.return_required:
-            raise DomainError("This solution needs no return, so no tracking number.")
+            raise _about(
+                DomainError("This solution needs no return, so no tracking number."),
+                "tracking_number",
+            )
         number = tracking_number.strip()
         if number:
             finding = policy.check_tracking(None, number)
             if not finding.ok:
-                raise PolicyRefusal.from_finding(finding)
+                raise _about(PolicyRefusal.from_finding(finding), "tracking_number")
             rule_ids.append(finding.rule_id)
         changed["return_tracking_number"] = number
     if transaction_id is not None and transaction_id.strip() != sol.makeup_transaction_id:
         if not sol.makeup_payment_required:
-            raise DomainError("This solution needs no make-up payment.")
+            raise _about(DomainError("This solution needs no make-up payment."), "transaction_id")
         changed["makeup_transaction_id"] = transaction_id.strip()[:100]
     if not changed:
         return sol
@@ -308,8 +318,9 @@ def solution_save_details(
     return sol
 
 
-def solution_missing(solution: WarrantySolution) -> list[tuple[str, str]]:
-    """What the customer still has to give before submitting, as (rule id, sentence)."""
+def solution_missing(solution: WarrantySolution) -> list[tuple[str, Message]]:
+    """What the customer still has to give before submitting, as (rule id, message): the
+    page renders each in the reader's language."""
     counts: dict[EvidenceKind, int] = {}
     for kind in solution.evidence.values_list("kind", flat=True):
         counts[EvidenceKind(kind)] = counts.get(EvidenceKind(kind), 0) + 1
@@ -323,7 +334,7 @@ def solution_missing(solution: WarrantySolution) -> list[tuple[str, str]]:
         transaction_id=solution.makeup_transaction_id,
         evidence=counts,
     )
-    return [(f.rule_id, f.message) for f in decision.findings if not f.ok]
+    return [(f.rule_id, f.text or Message(f.message)) for f in decision.findings if not f.ok]
 
 
 @transaction.atomic
@@ -336,8 +347,11 @@ def solution_submit(
     missing = solution_missing(sol)
     if missing:
         raise DomainError(
-            "Before submitting: " + " ".join(message for _rule, message in missing),
-            findings=[{"rule_id": r, "ok": False, "message": m} for r, m in missing],
+            "Before submitting: " + " ".join(f"{m.english()} ({r})." for r, m in missing),
+            findings=[
+                {"rule_id": r, "ok": False, "message": m.english(), "text": m.to_dict()}
+                for r, m in missing
+            ],
             code="incomplete",
         )
     transition(
@@ -373,7 +387,9 @@ def solution_complete(
         S.COMPLETED,
         action="completed",
         actor=actor,
-        fields={"completed_at": at, "closed_at": at, "password_hash": ""},
+        # The password keeps opening the closed case (read-only): the closing email points
+        # there, and a customer who comes back must see how it ended, not a wrong password.
+        fields={"completed_at": at, "closed_at": at},
         note=note,
         rule_ids=policy_of(sol).solution_rule_ids(SolutionStep.COMPLETE),
     )
@@ -391,7 +407,7 @@ def solution_cancel(
         S.CANCELLED,
         action="cancelled",
         actor=actor,
-        fields={"closed_at": at or timezone.now(), "password_hash": ""},
+        fields={"closed_at": at or timezone.now()},
         note=note,
     )
     return sol
@@ -412,7 +428,7 @@ def solution_expire(
         S.EXPIRED,
         action="expired",
         actor=actor,
-        fields={"closed_at": at, "password_hash": ""},
+        fields={"closed_at": at},
     )
     return sol
 

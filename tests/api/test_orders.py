@@ -38,6 +38,7 @@ def test_create_then_upsert_by_number(api_a, vendor_a):
             "purchase_cost": "0.00",
             "export_postage": "0.00",
             "warranty_months": None,
+            "image_url": "",
             "units": [],
         }
     ]
@@ -162,3 +163,16 @@ def test_cursor_pagination_walks_every_order_once(api_a, vendor_a):
         response = api_a.get(body["next"])
     assert pages == 3 and len(seen) == 7 == len(set(seen))
     assert_error(api_a.get("/api/v1/orders/", {"cursor": "garbage"}), 404, "not_found")
+
+
+def test_a_line_image_url_must_be_https(api_a, vendor_a):
+    line = {"sku": "CAM", "name": "Dome camera", "quantity": 1, "unit_price": "50.00"}
+    plain = order_payload(lines=[{**line, "image_url": "http://cdn.example/cam.png"}])
+    refused = api_a.post("/api/v1/orders/", plain, format="json")
+    assert refused.status_code == 400 and "https" in refused.text
+    with scopes_disabled():
+        assert not Order.objects.filter(vendor=vendor_a).exists()
+    secure = order_payload(lines=[{**line, "image_url": "https://cdn.example/cam.png"}])
+    created = api_a.post("/api/v1/orders/", secure, format="json")
+    assert created.status_code == 201, created.text
+    assert created.json()["lines"][0]["image_url"] == "https://cdn.example/cam.png"

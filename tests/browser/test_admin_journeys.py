@@ -186,7 +186,8 @@ def test_reolink_propose_agree_submit_complete(page, browser, portal_url, tmp_pa
     customer_page.goto(link)
     customer_page.get_by_label("Password from the email").fill(password)
     customer_page.get_by_role("button", name="Sign in").click()
-    customer_page.get_by_role("button", name="Agree").click()
+    customer_page.get_by_role("link", name="Agree", exact=True).click()
+    customer_page.get_by_role("button", name="Yes, I agree").click()
     customer_page.wait_for_url(re.compile(r"/details/$"))
     if customer_page.get_by_label("Return tracking number").count():
         customer_page.get_by_label("Return tracking number").fill("1Z999AA10123456784")

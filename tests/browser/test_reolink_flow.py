@@ -40,7 +40,12 @@ def test_reolink_full_flow(page, reolink, tmp_path):
     page.get_by_role("heading", name="Warranty solution content").wait_for()
     assert "Smart camera" in page.content() and "15.00 EUR" in page.content()
     screenshot(page, "reolink-02-solution-content")
-    page.get_by_role("button", name="Agree").click()
+    page.get_by_role("link", name="Agree", exact=True).click()
+    # Agreeing is final (REO-5): one confirm step says what it commits to.
+    page.wait_for_url(re.compile(r"/agree/$"))
+    assert "You cannot choose Disagree afterwards" in page.content()
+    screenshot(page, "reolink-02b-agree-confirm")
+    page.get_by_role("button", name="Yes, I agree").click()
 
     page.wait_for_url(re.compile(r"/details/$"))
     page.get_by_text("Edit the address").click()  # the pen icon opens the address fields
@@ -110,6 +115,9 @@ def test_phone_width_and_keyboard_only(phone, reolink):
     focus = phone.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert focus != "none"  # a visible focus ring
     phone.keyboard.press("Enter")
+    phone.wait_for_url(re.compile(r"/agree/$"))
+    screenshot(phone, "reolink-phone-390-agree-confirm")
+    phone.get_by_role("button", name="Yes, I agree").click()
     phone.wait_for_url(re.compile(r"/details/$"))
     screenshot(phone, "reolink-phone-390-details")
     with scopes_disabled():

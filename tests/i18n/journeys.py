@@ -16,7 +16,6 @@ from django_scopes import scope, scopes_disabled
 from notifications.emails import KINDS, render
 from notifications.models import OutboxMessage
 from notifications.outbox import decode_context
-from portal.models import Vendor
 from rma import services, tasks
 from rma.models import (
     Order,
@@ -29,6 +28,7 @@ from rma.models import (
 from rma.services import Actor, DomainError
 from rma.services.access import return_access_request
 from rma.services.messages import message_to_customer
+from tenancy.models import Vendor
 
 from .walk import Walk
 

@@ -17,7 +17,7 @@ from django.conf import settings as django_settings
 import portal.demo
 from policies.registry import POLICIES
 from portal.demo.builder import Builder
-from portal.models import Vendor
+from tenancy.models import Vendor
 
 from .catalogues import GettextRecorder
 from .journeys import (

@@ -24,7 +24,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
 from django_scopes import scopes_disabled
 
-from portal.models import Vendor
+from tenancy.models import Vendor
 
 from .catalogues import GettextRecorder, english_sentences
 from .pages import Form, read

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import re
-import zoneinfo
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.db import connection
-from django.utils import formats, timezone
+from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
 from notifications.emails import KINDS, build_email, render
@@ -17,6 +16,7 @@ from notifications.models import OutboxMessage, OutboxState
 from notifications.outbox import queue_email, send_message
 from notifications.sealing import unseal
 from rma import services
+from rma.formatting import vendor_date
 from rma.services import Actor
 from rma.services.passwords import password_matches
 from tests.factories import MembershipFactory, tiny_png
@@ -202,6 +202,8 @@ def _walk_every_kind(vendor_r, vendor_m) -> None:
         services.return_reject(
             return_request=rejected, actor=AGENT, reason="Opened and used.", rule_ids=["MKT-4"]
         )
+        # A case that closes emails its customer (case_closed).
+        services.return_cancel(return_request=requested_return(vendor_m), actor=AGENT)
         services.return_ship_reminder(return_request=rr, actor=Actor.system(), at=rr.ship_by)
         services.return_mark_received(return_request=rr, actor=AGENT)
         services.return_record_inspection(return_request=rr, actor=AGENT, note="As new.")
@@ -326,7 +328,7 @@ def test_refund_email_itemises_and_shows_the_mkt11_funds_window():
     assert f"{rr.refund_amount} EUR" in email.subject
     assert "MKT-11" in text and "MKT-6" in text
     for day in (first, last):
-        shown = formats.date_format(timezone.localtime(day, zoneinfo.ZoneInfo("Europe/Berlin")))
+        shown = vendor_date(day, "Europe/Berlin")  # the vendor's day, zone named
         assert shown in text and shown in html
     assert rr.refund_amount > Decimal("0")
 

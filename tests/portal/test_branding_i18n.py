@@ -132,7 +132,7 @@ def test_pages_have_labelled_fields_and_no_inline_code(client, market, reolink_s
         url("vendor_home", market),
         url("return_start", market),
     ]
-    client.post(url("solution_agree", solution.vendor, solution.public_id))
+    client.post(url("solution_agree", solution.vendor, solution.public_id), {"confirmed": "yes"})
     pages.append(url("solution_details", solution.vendor, solution.public_id))
     with scope(vendor=market):
         order_with_line(market)

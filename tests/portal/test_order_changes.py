@@ -108,7 +108,7 @@ def test_a_second_open_request_is_refused(client, aqara):
     client.post(url("order_change", aqara, "cancellation"), {})
     again = client.post(url("order_change", aqara, "cancellation"), {})
     assert again.status_code == 409
-    assert "already with support" in again.text
+    assert "still with support" in again.text
     with scopes_disabled():
         assert OrderChangeRequest.objects.count() == 1
 

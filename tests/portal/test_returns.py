@@ -79,7 +79,7 @@ def order(market):
 # -- start: order number + email ------------------------------------------------------------
 
 
-def test_start_emails_a_password_protected_link(client, market, order):
+def test_start_emails_a_link_that_signs_in_by_itself(client, market, order):
     response = start(client, market, order.number.lower(), order.customer.email.upper())
     assert response.status_code == 200
     assert "Check your email" in response.text
@@ -87,10 +87,27 @@ def test_start_emails_a_password_protected_link(client, market, order):
         access = ReturnAccess.objects.get(order=order)
         message = OutboxMessage.objects.get(kind="return_access")
     assert message.to == order.customer.email
-    assert message.context["access_url"].endswith(url("access_login", market, access.token))
+    secrets = unseal(message.sealed)
+    assert secrets["access_url"].endswith(url("access_login", market, access.token))
+    assert "access_url" not in message.context  # the link is the secret: never in clear
     assert message.context["order_number"] == order.number
+    assert message.context["link_signs_in"] is True and not secrets.get("password")
+    login = client.get(url("access_login", market, access.token))
+    assert login["Location"] == url("order_overview", market)
+    assert client.get(url("order_overview", market)).status_code == 200
+
+
+def test_start_emails_a_password_protected_link_when_the_vendor_asks(client, market, order):
+    market.policy_settings = {**market.policy_settings, "access_link_signs_in": False}
+    market.save()
+    start(client, market, order.number, order.customer.email)
+    with scopes_disabled():
+        access = ReturnAccess.objects.get(order=order)
+        message = OutboxMessage.objects.get(kind="return_access")
     password = unseal(message.sealed)["password"]
     assert "password" not in message.context  # never stored in clear
+    assert client.get(url("access_login", market, access.token)).status_code == 200  # asks
+    assert client.get(url("order_overview", market)).status_code == 403
     login = client.post(url("access_login", market, access.token), {"password": password})
     assert login["Location"] == url("order_overview", market)
 
@@ -125,6 +142,8 @@ def test_start_is_rate_limited_per_address(client, market, order):
 
 
 def test_access_link_wrong_password_and_lockout(client, market, order):
+    market.policy_settings = {**market.policy_settings, "access_link_signs_in": False}
+    market.save()
     with scope(vendor=market):
         access, password = return_access_request(
             vendor=market, order_number=order.number, email=order.customer.email

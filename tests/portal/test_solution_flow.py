@@ -33,7 +33,9 @@ def details_data(solution, **overrides):
 
 def agreed(client, solution, password):
     sign_in_solution(client, solution, password)
-    response = client.post(url("solution_agree", solution.vendor, solution.public_id))
+    response = client.post(
+        url("solution_agree", solution.vendor, solution.public_id), {"confirmed": "yes"}
+    )
     assert response.status_code == 302
     with scopes_disabled():
         solution.refresh_from_db()

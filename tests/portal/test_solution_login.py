@@ -195,15 +195,19 @@ def test_session_ends_at_its_maximum_age_even_when_active(client, settings, reol
         assert client.get(content_url(solution)).status_code == 302
 
 
-def test_closed_solution_password_no_longer_works(client, reolink_solution):
+def test_closed_solution_password_opens_it_read_only(client, reolink_solution):
     from rma.services import Actor, solution_cancel
 
     solution, password = reolink_solution
     with scope(vendor=solution.vendor):
         solution_cancel(solution=solution, actor=Actor.system("test"))
     response = client.post(login_url(solution), {"password": password})
-    assert response.status_code == 200
-    assert "That password is not right" in response.text
+    assert response.status_code == 302 and response["Location"].endswith("/status/")
+    page = client.get(response["Location"]).text
+    assert "That password is not right" not in page
+    assert "This solution is closed" in page
+    content = client.get(response["Location"].replace("/status/", "/content/")).text
+    assert ">Agree<" not in content and "Fill in the details" not in content
 
 
 @pytest.mark.parametrize("page", ["solution_login", "solution_content", "solution_status"])
