@@ -66,7 +66,7 @@ def test_a_french_customer_starts_a_return_on_a_phone(french_phone):
     page.wait_for_url(re.compile(r"/order/$"))
     page.get_by_role("link", name="Demander un retour").click()
     page.get_by_label(re.compile("Combien de")).fill("1")
-    page.get_by_label("Défaut de qualité").check()
+    page.get_by_label("Défaut de qualité", exact=True).check()
     page.get_by_role("button", name="Continuer").click()
     page.get_by_role("heading", name="Confirmez votre retour").wait_for()
     reads_french_and_fits(page, "02-confirm-return")
