@@ -156,7 +156,7 @@ class Walk:
             return
         same = set(segments) & set(english)
         for segment in sorted(same):
-            rest = URL.sub(" ", self._without_data(segment))
+            rest = self._without_data(URL.sub(" ", segment))
             words = re.findall(r"[A-Za-z']+", rest)
             if len(words) >= 2 and ENGLISH_WORDS & {w.lower() for w in words}:
                 self._report(where, f"reads the same as in English: {segment!r}")
@@ -169,24 +169,42 @@ class Walk:
         return call(url, HTTP_ACCEPT_LANGUAGE=language, **kwargs)
 
     def page(self, url: str, *, compare: bool = True):
-        """GET a page in this language (and, to compare, in English first, the first time
-        this kind of page is met in this phase: the English rendering is the slow half)."""
-        english = None
-        pattern = ID.sub("ID", url)
-        if compare and pattern not in self.compared:
-            self.compared.add(pattern)
-            response = self._request("GET", url, settings.LANGUAGE_CODE)
-            self.recorder.take_misses()
-            if _is_html(response):
-                english = read(response.content.decode()).segments
+        """GET a page in this language and, to compare, in English too whenever this page
+        shows something new (another state or scenario): the English rendering is the slow
+        half, and the same page of another case says the same things."""
         response = self._request("GET", url, self.language)
+        english = None
+        if compare and _is_html(response) and self._new_content(url, response):
+            english_response = self._request("GET", url, settings.LANGUAGE_CODE)
+            english = read(english_response.content.decode()).segments
         self._check_response(f"GET {url}", response, english)
         return response
+
+    def _new_content(self, url: str, response) -> bool:
+        segments = read(response.content.decode()).segments
+        signature = (
+            ID.sub("ID", url.split("?")[0]),
+            frozenset(ID.sub("N", self._without_data(s)).strip() for s in segments),
+        )
+        if signature in self.compared:
+            return False
+        self.compared.add(signature)
+        return True
 
     def send(self, url: str, data: dict, **kwargs):
         """POST in this language; a redirect is followed and that page checked too."""
         response = self._request("POST", url, self.language, data=data, **kwargs)
-        self._check_response(f"POST {url} {sorted(data)}", response, None)
+        english = None
+        # An answer without a redirect saved nothing (the portal redirects after a change),
+        # so the same form is sent in English to compare.
+        answered = response.status_code < 300 or response.status_code >= 400
+        if answered and _is_html(response) and self._new_content(url, response):
+            for value in data.values():
+                if hasattr(value, "seek"):
+                    value.seek(0)
+            again = self._request("POST", url, settings.LANGUAGE_CODE, data=data, **kwargs)
+            english = read(again.content.decode()).segments if _is_html(again) else None
+        self._check_response(f"POST {url} {sorted(data)}", response, english)
         if response.status_code in (301, 302, 303) and self._ours(response["Location"]):
             # The flash message is shown once: the page is read in this language only.
             return self.page(_path(response["Location"]), compare=False)
