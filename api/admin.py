@@ -11,9 +11,9 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from portal.models import Membership, Vendor
 from rma.admin.base import TenantAdmin, is_member
 from rma.models import WarrantySolution
+from tenancy.models import Membership, Vendor
 
 from .embedding import (
     solution_button_html,
@@ -63,8 +63,8 @@ def solution_embed_panel(solution: WarrantySolution) -> SafeString:
     return render_to_string(
         "api/embed_panel.html",
         {
-            "links": [(_("This solution's login page (REO-2)"), solution_url(solution))],
-            "snippets": [(_("“Warranty Service” button (REO-1)"), solution_button_html(solution))],
+            "links": [(_("This solution's login page"), solution_url(solution))],
+            "snippets": [(_("“Warranty Service” button"), solution_button_html(solution))],
             "note": _(
                 "Send the customer the password together with this button; the portal sends "
                 "no email for solutions proposed with notify “vendor”."

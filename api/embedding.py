@@ -17,8 +17,8 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
 
-from portal.models import Vendor
 from rma.models import WarrantySolution
+from tenancy.models import Vendor
 
 from .models import VendorDomain
 
@@ -74,13 +74,13 @@ def vendor_links(vendor: Vendor) -> VendorLinks:
     return VendorLinks(
         home=home,
         start_return=portal_link(vendor, "return_start"),
-        # The portal home is where a customer pastes a solution's password (REO-2).
+        # The portal home is where a customer pastes a solution's password.
         find_solution=home,
     )
 
 
 def solution_url(solution: WarrantySolution, *, host: str | object | None = _LOOK_UP) -> str:
-    """The login page of one warranty solution (REO-1's button, REO-2's page)."""
+    """The login page of one warranty solution, where its email's button leads."""
     return portal_link(solution.vendor, "solution_login", host=host, public_id=solution.public_id)
 
 
@@ -132,7 +132,7 @@ def start_return_button_html(vendor: Vendor) -> SafeString:
 
 
 def solution_button_html(solution: WarrantySolution) -> SafeString:
-    """The REO-1 "Warranty Service" button for one solution, for a vendor's own email."""
+    """The "Warranty Service" button for one solution, for a vendor's own email."""
     return button_html(
         solution_url(solution), label=_("Warranty Service"), colour=solution.vendor.accent_colour
     )

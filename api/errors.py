@@ -149,7 +149,14 @@ def _code_for(exc: exceptions.APIException) -> str:
 
 
 def _findings(findings: list[dict]) -> list[dict[str, Any]]:
-    return [
-        {"rule_id": f.get("rule_id", ""), "ok": bool(f.get("ok")), "message": f.get("message", "")}
-        for f in findings
-    ]
+    out = []
+    for f in findings:
+        row = {
+            "rule_id": f.get("rule_id", ""),
+            "ok": bool(f.get("ok")),
+            "message": f.get("message", ""),
+        }
+        if f.get("text"):
+            row["text"] = f["text"]  # the sentence as data (template id and parameters)
+        out.append(row)
+    return out

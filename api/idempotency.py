@@ -23,7 +23,7 @@ from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.utils.encoders import JSONEncoder
 
-from portal.models import Vendor
+from tenancy.models import Vendor
 
 from .errors import Conflict, Replay, Unprocessable
 from .models import IdempotencyRecord

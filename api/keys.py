@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from portal.models import Vendor
+from tenancy.models import Vendor
 
 from .models import ApiKey
 

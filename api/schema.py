@@ -39,13 +39,13 @@ ERROR_EXAMPLES = [
             "error": {
                 "code": "policy_refused",
                 "message": "The return window of 30 days after delivery ended on 2025-03-31 "
-                "(MKT-3).",
+                "(ACME-3).",
                 "findings": [
                     {
-                        "rule_id": "MKT-3",
+                        "rule_id": "ACME-3",
                         "ok": False,
                         "message": "The return window of 30 days after delivery ended on "
-                        "2025-03-31 (MKT-3).",
+                        "2025-03-31 (ACME-3).",
                     }
                 ],
             }

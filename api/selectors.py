@@ -7,8 +7,8 @@ from datetime import datetime
 
 from django.db.models import Q, QuerySet
 
-from portal.models import Vendor
 from rma.models import Evidence, Order, ReturnRequest, WarrantySolution
+from tenancy.models import Vendor
 
 # An order's fulfilment status, derived from its dates: what the shop has done with it.
 ORDER_STATUSES = ("placed", "shipped", "delivered")

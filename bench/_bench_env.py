@@ -18,6 +18,13 @@ sys.path.insert(0, str(REPO))
 
 SERVER_URL = os.environ.get("BENCH_DATABASE_SERVER", "postgres://postgres@127.0.0.1:5432/postgres")
 REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/4")
+# Two people benchmarking on one PostgreSQL server give their databases different prefixes.
+DB_PREFIX = os.environ.get("BENCH_DB_PREFIX", "rma_bench")
+
+
+def bench_db(name: str) -> str:
+    """This benchmark's own database name, e.g. rma_bench_email."""
+    return f"{DB_PREFIX}_{name}"
 
 
 def free_port() -> int:

@@ -10,7 +10,7 @@ from django.db import connection
 
 
 def vendor(slug: str, *, policy_key: str = "marketplace"):
-    from portal.models import Vendor
+    from tenancy.models import Vendor
 
     return Vendor.objects.create(
         slug=slug,
@@ -27,7 +27,7 @@ def vendor(slug: str, *, policy_key: str = "marketplace"):
 def agent(vendor, username: str):
     from django.contrib.auth import get_user_model
 
-    from portal.models import Membership
+    from tenancy.models import Membership
 
     user = get_user_model().objects.create_user(
         username, f"{username}@example.com", "bench-password", is_staff=True

@@ -179,8 +179,9 @@ def _insert(vendor, count: int) -> None:
         )
         cursor.execute(
             """
-            INSERT INTO rma_returnunit (id, request_id, vendor_id, unit_id)
-            SELECT %(returnunit)s + i / 4, %(returnrequest)s + i, %(vendor)s, %(unit)s + i / 4
+            INSERT INTO rma_returnunit (id, request_id, vendor_id, unit_id, serial)
+            SELECT %(returnunit)s + i / 4, %(returnrequest)s + i, %(vendor)s, %(unit)s + i / 4,
+                   'SN-' || %(vendor)s || '-' || i
             FROM generate_series(0, %(last)s, 4) AS i
             """,
             p,

@@ -21,6 +21,7 @@ import time
 
 from bench._bench_env import (
     REPO,
+    bench_db,
     drop_database,
     free_port,
     median,
@@ -30,7 +31,7 @@ from bench._bench_env import (
     setup_django,
 )
 
-DB = "rma_bench_login"
+DB = bench_db("login")
 CUSTOMERS = 200
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 

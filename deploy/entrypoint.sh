@@ -9,9 +9,12 @@ case "${1:-web}" in
     ;;
   worker)
     # The hostname is what deploy/healthcheck.py pings; --scale worker=N gives each its own.
-    # Tasks mostly wait on SMTP, webhooks and the database: two processes a CPU keep the CPUs
-    # busy while half of them wait (each keeps its SMTP connection open across messages).
+    # An email batch renders on the CPU, then waits on SMTP; webhooks and sweeps wait on the
+    # network and the database: two processes a CPU keep the CPUs busy while half of them
+    # wait (each keeps its SMTP connection open across batches). Each process takes one task
+    # at a time (prefetch 1, acknowledged late), so a long batch never holds others back.
     exec celery -A portal worker --loglevel "${LOG_LEVEL:-INFO}" --hostname "worker@%h" \
+      --pool prefork --prefetch-multiplier 1 -O fair \
       --concurrency "${CELERY_WORKER_CONCURRENCY:-$(( $(nproc) * 2 ))}"
     ;;
   beat)

@@ -30,7 +30,7 @@ worker_class = "gthread"
 workers = _int("GUNICORN_WORKERS", _cpus() + 1)
 threads = _int("GUNICORN_THREADS", 4)
 
-# A request longer than this is a bug or an attack; uploads are small (REO-9: 10 MB a file).
+# A request longer than this is a bug or an attack; evidence uploads are a few MB a file.
 timeout = _int("GUNICORN_TIMEOUT", 30)
 graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
 # Longer than a load balancer's idle timeout (60 s on most), or it reuses closed sockets: 502s.

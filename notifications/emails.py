@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from api.embedding import portal_link
 from policies.vocabulary import DeadlineName
-from portal.models import Membership, Vendor
+from tenancy.models import Membership, Vendor
 
 from .models import OutboxMessage
 from .outbox import decode_context, message_id_for, queue_email
@@ -54,6 +54,24 @@ def _templates(vendor: Vendor, kind: str, suffix: str) -> list[str]:
     return [f"emails/{vendor.slug}/{kind}{suffix}", f"emails/{kind}{suffix}"]
 
 
+# An email that quotes the subject of an earlier one, so the customer can search for it.
+QUOTED_SUBJECTS = {"solution_reminder": "solution_confirmation"}
+
+
+def subject_language(vendor: Vendor, language: str) -> str:
+    """The customer's language, or English where the vendor's policy setting keeps its own
+    English subjects verbatim (``english_email_subjects``)."""
+    if vendor.get_policy().settings.english_email_subjects:
+        return settings.LANGUAGE_CODE
+    return language_for(language)
+
+
+def _subject(vendor: Vendor, kind: str, context: dict[str, Any], language: str) -> str:
+    with translation.override(subject_language(vendor, language)):
+        subject = render_to_string(_templates(vendor, kind, "-subject.txt"), context)
+    return " ".join(subject.split())
+
+
 def render(
     *, vendor: Vendor, kind: str, context: dict[str, Any], language: str
 ) -> tuple[str, str, str]:
@@ -66,13 +84,16 @@ def render(
         "logo_cid": logo_cid,
         "kind": kind,
     }
-    with translation.override(language_for(language)), timezone.override(vendor.time_zone):
-        subject = render_to_string(_templates(vendor, kind, "-subject.txt"), full)
-        text = render_to_string(_templates(vendor, kind, ".txt"), full)
-        html = render_to_string(_templates(vendor, kind, ".html"), full)
+    with timezone.override(vendor.time_zone):
+        subject = _subject(vendor, kind, full, language)
+        if kind in QUOTED_SUBJECTS:
+            full["quoted_subject"] = _subject(vendor, QUOTED_SUBJECTS[kind], full, language)
+        with translation.override(language_for(language)):
+            text = render_to_string(_templates(vendor, kind, ".txt"), full)
+            html = render_to_string(_templates(vendor, kind, ".html"), full)
     # Template tags leave blank lines behind; a plain-text reader wants at most one.
     text = re.sub(r"\n\s*\n(\s*\n)+", "\n\n", text).strip() + "\n"
-    return " ".join(subject.split()), text, html
+    return subject, text, html
 
 
 def build_email(message: OutboxMessage, secrets: dict[str, str]) -> EmailMultiAlternatives:

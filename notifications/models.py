@@ -76,7 +76,7 @@ class OutboxMessage(TenantModel):
 
     def can_resend(self) -> bool:
         """Failed messages go back to the queue; sent ones are copied, unless they held a
-        password, which is never kept after sending (re-issue it instead, REO-1)."""
+        password, which is never kept after sending (re-issue the password instead)."""
         if self.state == OutboxState.FAILED:
             return True
         return self.state == OutboxState.SENT and not self.held_secret

@@ -5,31 +5,54 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import smtplib
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
-from django.template import TemplateDoesNotExist
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
-from portal.models import Vendor
+from tenancy.models import Vendor
 
 from .models import OutboxMessage, OutboxState
-from .sealing import SealBroken, seal, unseal
+from .sealing import seal
+from .sending import mailer, send_batch, send_message
+
+__all__ = [
+    "OutgoingEmail",
+    "mailer",
+    "queue_email",
+    "queue_emails",
+    "requeue_due",
+    "resend",
+    "send_batch",
+    "send_message",
+]
 
 logger = logging.getLogger(__name__)
 
 # Context keys whose values must never be stored in clear; they travel sealed instead.
 SECRET_KEYS = frozenset({"password", "access_url"})  # a self-service link signs in by itself
 RETRY_CAP_SECONDS = 3600
+
+
+@dataclass(frozen=True)
+class OutgoingEmail:
+    """One email to record: what ``queue_email`` takes, for recording many at once."""
+
+    kind: str
+    to: str
+    context: Mapping[str, Any]
+    key: str
+    language: str = "en"
+    event: Any = None
 
 
 def queue_email(
@@ -47,34 +70,99 @@ def queue_email(
     Idempotent on ``key``: recording the same key twice returns the first message. Values
     under ``password`` are sealed (encrypted) and wiped once the message is sent.
     """
+    email = OutgoingEmail(kind, to, context, key, language, event)
+    [message] = queue_emails(vendor=vendor, emails=[email])
+    return message
+
+
+def queue_emails(*, vendor: Vendor, emails: Sequence[OutgoingEmail]) -> list[OutboxMessage]:
+    """Record many emails of one vendor in two statements (``queue_email``'s guarantees);
+    returns their messages in the order given."""
     from .emails import KINDS, language_for
 
-    if kind not in KINDS:
-        raise ValueError(f"Unknown email kind {kind!r}; known kinds: {', '.join(sorted(KINDS))}.")
-    if not to:
-        raise ValueError(f"Email {kind!r} has no recipient.")
-    if len(key) > 200:
-        raise ValueError(f"An outbox key has at most 200 characters; {key[:40]!r}... has more.")
-    secrets = {k: str(v) for k, v in context.items() if k in SECRET_KEYS}
-    public = {k: v for k, v in context.items() if k not in SECRET_KEYS}
-    with scope(vendor=vendor):
-        message, created = OutboxMessage.objects.get_or_create(
-            key=key,
-            defaults={
-                "vendor": vendor,
-                "kind": kind,
-                "to": to,
-                "language": language_for(language),
-                "context": encode_context(public),
-                "sealed": seal(secrets),
-                "held_secret": bool(secrets),
-                "event": event,
-                "enqueued_at": timezone.now(),
-            },
+    now = timezone.now()
+    rows: dict[str, OutboxMessage] = {}
+    for email in emails:
+        if email.kind not in KINDS:
+            known = ", ".join(sorted(KINDS))
+            raise ValueError(f"Unknown email kind {email.kind!r}; known kinds: {known}.")
+        if not email.to:
+            raise ValueError(f"Email {email.kind!r} has no recipient.")
+        if len(email.key) > 200:
+            raise ValueError(
+                f"An outbox key has at most 200 characters; {email.key[:40]!r}... has more."
+            )
+        if email.key in rows:
+            continue
+        secrets = {k: str(v) for k, v in email.context.items() if k in SECRET_KEYS}
+        public = {k: v for k, v in email.context.items() if k not in SECRET_KEYS}
+        rows[email.key] = OutboxMessage(
+            vendor=vendor,
+            key=email.key,
+            kind=email.kind,
+            to=email.to,
+            language=language_for(email.language),
+            context=encode_context(public),
+            sealed=seal(secrets),
+            held_secret=bool(secrets),
+            event=email.event,
+            enqueued_at=now,
         )
-    if created:
-        transaction.on_commit(lambda: hand_over([(message.vendor_id, message.pk)]), robust=True)
-    return message
+    with scope(vendor=vendor):
+        existing = {m.key: m for m in OutboxMessage.objects.filter(key__in=list(rows))}
+        new = [row for key, row in rows.items() if key not in existing]
+        if new:
+            # A key recorded by a concurrent transaction since the SELECT resolves to that
+            # row instead of failing this one; handing it over too is harmless (the send
+            # task's row lock and state decide).
+            OutboxMessage.objects.bulk_create(
+                new, update_conflicts=True, unique_fields=["key"], update_fields=["key"]
+            )
+            hand_over_on_commit([(vendor.pk, row.pk) for row in new])
+    return [existing.get(email.key) or rows[email.key] for email in emails]
+
+
+class _PendingHandOver:
+    """The messages recorded in the current transaction, handed over together after commit.
+
+    One on-commit callback per transaction instead of one per message, so that 2,000 emails
+    recorded at once become ``OUTBOX_BATCH_SIZE``-sized tasks. It is found again by its place
+    in ``connection.run_on_commit``: while it is there, every message recorded since is
+    either committed with it or rolled back with it (a savepoint rollback that drops this
+    callback also drops every row recorded inside that savepoint); once it is gone (run, or
+    dropped with a savepoint), the next message registers a new one.
+    """
+
+    def __init__(self, position: int) -> None:
+        self.position = position
+        self.items: list[tuple[int, int]] = []
+        self.done = False
+
+    def alive(self) -> bool:
+        hooks = connection.run_on_commit
+        return not self.done and self.position < len(hooks) and hooks[self.position][1] is self
+
+    def __call__(self) -> None:
+        # Tests run captured callbacks without removing them from the list: once is enough.
+        self.done = True
+        hand_over(self.items)
+
+
+_pending = threading.local()
+
+
+def hand_over_on_commit(items: Iterable[tuple[int, int]]) -> None:
+    """Hand (vendor id, message id) pairs to Celery once the current transaction commits."""
+    items = list(items)
+    if not connection.in_atomic_block:
+        hand_over(items)
+        return
+    pending = getattr(_pending, "hand_over", None)
+    if pending is None or not pending.alive():
+        pending = _PendingHandOver(len(connection.run_on_commit))
+        transaction.on_commit(pending, robust=True)
+        _pending.hand_over = pending
+    pending.items.extend(items)
 
 
 # -- context as JSON: dates and amounts survive the trip through the database ----------------
@@ -112,22 +200,29 @@ def decode_context(value: Any) -> Any:
 
 
 def hand_over(items: list[tuple[int, int]]) -> int:
-    """Publish a send task per (vendor id, message id); returns how many reached the broker.
+    """Publish a batch task per vendor and ``OUTBOX_BATCH_SIZE`` messages; returns how many
+    messages reached the broker.
 
-    A broker that is down is not an error here: the row stays queued and the periodic
-    ``requeue_due`` publishes it again once the broker answers.
+    A broker that is down is not an error here: the rows stay queued and the periodic
+    ``requeue_due`` publishes them again once the broker answers.
     """
-    from .tasks import send_email
+    from .tasks import send_emails
 
-    published = 0
+    by_vendor: dict[int, list[int]] = {}
     for vendor_id, message_id in items:
-        if publish(send_email, vendor_id, message_id):
-            published += 1
-        else:
-            with scope(vendor=vendor_id):
-                OutboxMessage.objects.filter(pk=message_id, state=OutboxState.QUEUED).update(
-                    enqueued_at=None
-                )
+        by_vendor.setdefault(vendor_id, []).append(message_id)
+    size = max(1, settings.OUTBOX_BATCH_SIZE)
+    published = 0
+    for vendor_id, message_ids in by_vendor.items():
+        for start in range(0, len(message_ids), size):
+            batch = message_ids[start : start + size]
+            if publish(send_emails, vendor_id, batch):
+                published += len(batch)
+            else:
+                with scope(vendor=vendor_id):
+                    OutboxMessage.objects.filter(pk__in=batch, state=OutboxState.QUEUED).update(
+                        enqueued_at=None
+                    )
     return published
 
 
@@ -211,201 +306,6 @@ def requeue_due(*, now: datetime | None = None, limit: int = 500) -> int:
     return hand_over(due) if due else 0
 
 
-# -- sending ---------------------------------------------------------------------------------
-
-
-def send_message(message_id: int, *, now: datetime | None = None) -> str:
-    """Send one queued message; returns what happened, for the task's log.
-
-    Three steps, so that only a crash between the server's 250 and the third step's commit can
-    repeat a message (always with the same Message-ID):
-
-    1. a short transaction claims the row (``sending_since``), counts the attempt and renders
-       the message, and commits before any SMTP traffic;
-    2. the SMTP conversation, outside any transaction, on this worker's reused connection;
-    3. a short transaction records the result, right after the server answered.
-
-    A row another worker claimed less than ``OUTBOX_REQUEUE_AFTER_SECONDS`` ago is left alone;
-    after that the sweep hands it over again.
-    """
-    claimed = _claim(message_id, now=now or timezone.now())
-    if isinstance(claimed, str):
-        return claimed
-    message, email = claimed
-    try:
-        mailer.send(email)
-    except smtplib.SMTPRecipientsRefused as exc:
-        return _record(message, OutboxState.FAILED, f"The mail server refused the address: {exc}")
-    except smtplib.SMTPResponseException as exc:
-        if exc.smtp_code >= 500:
-            return _record(message, OutboxState.FAILED, f"Refused by the mail server: {exc}")
-        return _record_retry(message, exc)
-    except (smtplib.SMTPException, OSError) as exc:
-        return _record_retry(message, exc)
-    return _record(message, OutboxState.SENT, "")
-
-
-def _claim(message_id: int, *, now: datetime):
-    """Step 1: the claimed message and its rendered email, or why there is nothing to send."""
-    from .emails import build_email, obsolete_reason
-
-    with transaction.atomic():
-        message = (
-            OutboxMessage.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("vendor")
-            .filter(pk=message_id, state=OutboxState.QUEUED)
-            .first()
-        )
-        if message is None:
-            return "skipped"
-        if message.next_attempt_at > now:
-            return "not due"
-        lease = timedelta(seconds=settings.OUTBOX_REQUEUE_AFTER_SECONDS)
-        if message.sending_since and message.sending_since > now - lease:
-            return "in flight"
-        if message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
-            # Only an attempt that never recorded its result (a crash) gets here.
-            _finish(
-                message,
-                OutboxState.FAILED,
-                f"Gave up after {message.attempts} attempts; the last one never finished "
-                "(the worker stopped during the SMTP conversation).",
-            )
-            return "failed"
-        message.attempts += 1
-        message.last_attempt_at = now
-        message.enqueued_at = None
-        try:
-            secrets = unseal(message.sealed)
-            reason = obsolete_reason(message, secrets)
-            if reason:
-                _finish(message, OutboxState.CANCELLED, reason)
-                return "cancelled"
-            email = build_email(message, secrets)
-        except (SealBroken, TemplateDoesNotExist, ValueError) as exc:
-            _finish(message, OutboxState.FAILED, f"Cannot render: {exc}")
-            return "failed"
-        message.subject = email.subject[:300]
-        message.message_id = email.extra_headers["Message-ID"]
-        message.sending_since = now
-        message.save(
-            update_fields=[
-                "attempts",
-                "last_attempt_at",
-                "enqueued_at",
-                "subject",
-                "message_id",
-                "sending_since",
-                "updated_at",
-            ]
-        )
-    return message, email
-
-
-def _record(message: OutboxMessage, state: str, error: str) -> str:
-    """Step 3: the result, if this attempt still owns the row."""
-    values: dict[str, Any] = {
-        "state": state,
-        "last_error": error,
-        "sealed": "",  # a password never outlives its message
-        "sending_since": None,
-        "updated_at": timezone.now(),
-    }
-    if state == OutboxState.SENT:
-        values["sent_at"] = timezone.now()
-    return _update_owned(message, values, state)
-
-
-def _record_retry(message: OutboxMessage, exc: Exception) -> str:
-    error = f"{type(exc).__name__}: {exc}"
-    if message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
-        return _record(
-            message, OutboxState.FAILED, f"Gave up after {message.attempts} attempts. {error}"
-        )
-    delay = min(settings.OUTBOX_RETRY_BASE_SECONDS * 2 ** (message.attempts - 1), RETRY_CAP_SECONDS)
-    values = {
-        "next_attempt_at": message.last_attempt_at + timedelta(seconds=delay),
-        "last_error": error,
-        "sending_since": None,
-        "updated_at": timezone.now(),
-    }
-    logger.info("Email %s failed (%s); next attempt in %ss", message.pk, error, delay)
-    return _update_owned(message, values, "retry")
-
-
-def _update_owned(message: OutboxMessage, values: dict[str, Any], outcome: str) -> str:
-    with transaction.atomic():
-        updated = OutboxMessage.objects.filter(
-            pk=message.pk, state=OutboxState.QUEUED, sending_since=message.sending_since
-        ).update(**values)
-    if not updated:
-        # The claim outlived its lease and another attempt took the row over.
-        logger.warning("Email %s: the result %r came after the claim expired", message.pk, outcome)
-    return outcome
-
-
-def _finish(message: OutboxMessage, state: str, error: str) -> None:
-    message.state = state
-    message.last_error = error
-    message.sealed = ""  # a password never outlives its message
-    message.sending_since = None
-    message.save()
-
-
-class Mailer(threading.local):
-    """This worker thread's mail server connection, kept open across messages.
-
-    Opening an SMTP session (TCP, EHLO, STARTTLS, AUTH) costs more than sending a message, so
-    a busy worker reuses it; an idle one is checked with NOOP before use and reopened if the
-    server has dropped it, so a stale connection never costs an attempt.
-    """
-
-    IDLE_CHECK_SECONDS = 5.0
-    connection = None
-    signature: tuple = ()
-    used_at = 0.0
-
-    def send(self, email) -> None:
-        from django.core.mail import get_connection
-
-        signature = tuple(
-            getattr(settings, name, None)
-            for name in ("EMAIL_BACKEND", "EMAIL_HOST", "EMAIL_PORT", "EMAIL_HOST_USER")
-        )
-        if self.connection is not None and (signature != self.signature or not self._alive()):
-            self.close()
-        if self.connection is None:
-            self.connection = get_connection(fail_silently=False)
-            self.connection.open()
-            self.signature = signature
-        try:
-            self.connection.send_messages([email])
-        except Exception:
-            self.close()  # the session's state is unknown after an error: start afresh
-            raise
-        self.used_at = time.monotonic()
-
-    def _alive(self) -> bool:
-        smtp = getattr(self.connection, "connection", None)
-        if smtp is None or time.monotonic() - self.used_at < self.IDLE_CHECK_SECONDS:
-            return True
-        try:
-            return smtp.noop()[0] == 250
-        except (smtplib.SMTPException, OSError):
-            return False
-
-    def close(self) -> None:
-        connection, self.connection = self.connection, None
-        if connection is not None:
-            try:
-                connection.close()
-            except Exception:
-                logger.debug("Closing the SMTP connection failed", exc_info=True)
-
-
-mailer = Mailer()
-
-
 def message_id_for(message: OutboxMessage) -> str:
     """The same Message-ID on every attempt, so a receiving server can drop a duplicate."""
     digest = hashlib.sha256(message.key.encode()).hexdigest()[:24]
@@ -447,5 +347,5 @@ def resend(message: OutboxMessage, *, now: datetime | None = None) -> OutboxMess
             event_id=locked.event_id,
             enqueued_at=now,
         )
-    transaction.on_commit(lambda: hand_over([(target.vendor_id, target.pk)]), robust=True)
+    hand_over_on_commit([(target.vendor_id, target.pk)])
     return target

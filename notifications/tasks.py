@@ -3,10 +3,20 @@ run twice (the row lock and the row's state decide, not the broker)."""
 
 from __future__ import annotations
 
+from collections import Counter
+
 from celery import shared_task
 from django_scopes import scope
 
 from . import outbox, webhooks
+
+
+@shared_task(name="notifications.send_emails", acks_late=True, reject_on_worker_lost=True)
+def send_emails(vendor_id: int, message_ids: list[int]) -> dict[str, int]:
+    """Send a batch of one vendor's messages over one SMTP connection; how many of each
+    outcome (sent, retry, failed, cancelled, skipped, ...)."""
+    with scope(vendor=vendor_id):
+        return dict(Counter(outbox.send_batch(message_ids).values()))
 
 
 @shared_task(name="notifications.send_email", acks_late=True, reject_on_worker_lost=True)

@@ -23,7 +23,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
-from portal.models import Vendor
+from tenancy.models import Vendor
 
 from .models import (
     DeliveryState,

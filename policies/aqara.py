@@ -24,6 +24,7 @@ from policies.base import (
     EvidenceRequirement,
     Figure,
     Finding,
+    FreightPayer,
     IntegrityCheck,
     LineFacts,
     Message,
@@ -36,18 +37,30 @@ from policies.base import (
     RequestKind,
     Scenario,
     build_refund,
+    counted,
     finding,
     msg,
-    plural,
+    plural_msg,
     requested_lines,
 )
 from policies.calendar import is_after
 
 RETURN_CONTENT_LABELS = {
-    Attestation.ACCESSORIES_COMPLETE: "All accessories are included",
-    Attestation.GIFTS_INCLUDED: "Promotional gifts that came with it are included",
-    Attestation.ORIGINAL_PACKAGING: "It goes back in its original packaging",
+    Attestation.ACCESSORIES_COMPLETE: Message(msg("All accessories are included")),
+    Attestation.GIFTS_INCLUDED: Message(msg("Promotional gifts that came with it are included")),
+    Attestation.ORIGINAL_PACKAGING: Message(msg("It goes back in its original packaging")),
 }
+RETURN_CONTENT_WORDS = {  # AQA-6's refusal names what the parcel must still hold
+    Attestation.ACCESSORIES_COMPLETE: msg("all accessories"),
+    Attestation.GIFTS_INCLUDED: msg("the promotional gifts"),
+    Attestation.ORIGINAL_PACKAGING: msg("the original packaging"),
+}
+CONTENTS_LIST = (
+    msg("%(item_0)s"),
+    msg("%(item_0)s and %(item_1)s"),
+    msg("%(item_0)s, %(item_1)s and %(item_2)s"),
+)
+DAYS_AGO = plural_msg("%(days)s day ago", "%(days)s days ago")
 RETURN_CONTENTS = (  # AQA-6, in the order the customer reads them
     Attestation.ACCESSORIES_COMPLETE,
     Attestation.GIFTS_INCLUDED,
@@ -116,15 +129,27 @@ class AqaraPolicy(Policy):
     def _order_change(self, order: OrderFacts, request: RequestFacts) -> list[Finding]:
         s = self.settings
         cancel = request.kind is RequestKind.CANCELLATION
-        verb = "cancel the order" if cancel else "change the shipping address"
         free_until = self.calendar.add_hours(order.placed_at, s.free_change_hours)
         hours = self._hours(order.placed_at, request.at)
         placed = {"placed_at": order.placed_at, "hours_since_placed": hours}
+        when = {
+            "placed": self._when(order.placed_at),
+            "hours": str(hours),
+            "limit": s.free_change_hours,
+        }
         findings: list[Finding] = []
         if not is_after(request.at, free_until):
-            text = (
-                f"Placed {self._when(order.placed_at)}, {hours} hours ago; within "
-                f"{s.free_change_hours} hours we {verb}"
+            text = Message(
+                msg(
+                    "Placed %(placed)s, %(hours)s hours ago; within %(limit)s hours we cancel "
+                    "the order"
+                )
+                if cancel
+                else msg(
+                    "Placed %(placed)s, %(hours)s hours ago; within %(limit)s hours we change "
+                    "the shipping address"
+                ),
+                when,
             )
             findings.append(finding("AQA-1", True, text, **placed, deadline=free_until))
         else:
@@ -133,72 +158,120 @@ class AqaraPolicy(Policy):
                 closes = self.calendar.add_days_end(order.shipped_at, limit)
                 ago = self._days_between(order.shipped_at, request.at)
                 ok = not is_after(request.at, closes)
-                text = (
-                    f"Shipped {self._day(order.shipped_at)}, {plural(ago, 'day')} ago; no "
-                    f"cancellation or change more than {limit} days after shipping"
-                    + (f", so until {closes.date().isoformat()}" if ok else "")
+                params = {
+                    "shipped": self._day(order.shipped_at),
+                    "ago": counted(DAYS_AGO, {"days": ago}, "days"),
+                    "limit": limit,
+                    "until": closes.date().isoformat(),
+                }
+                text = Message(
+                    msg(
+                        "Shipped %(shipped)s, %(ago)s; no cancellation or change more than "
+                        "%(limit)s days after shipping, so until %(until)s"
+                    )
+                    if ok
+                    else msg(
+                        "Shipped %(shipped)s, %(ago)s; no cancellation or change more than "
+                        "%(limit)s days after shipping"
+                    ),
+                    params,
                 )
                 figures = {"shipped_at": order.shipped_at, "days_since_shipped": ago}
                 findings.append(finding("AQA-3", ok, text, **figures, deadline=closes))
                 if not ok:
                     return findings
-            late = (
-                f"Placed {self._when(order.placed_at)}, {hours} hours ago, past the "
-                f"{s.free_change_hours}-hour window"
-            )
             if s.late_change_best_effort:
-                text = (
-                    f"{late}: we will try to {verb} but cannot guarantee it, and you may bear "
-                    "costs such as return shipping and order processing fees"
+                text = Message(
+                    msg(
+                        "Placed %(placed)s, %(hours)s hours ago, past the %(limit)s-hour window: "
+                        "we will try to cancel the order but cannot guarantee it, and you may "
+                        "bear costs such as return shipping and order processing fees"
+                    )
+                    if cancel
+                    else msg(
+                        "Placed %(placed)s, %(hours)s hours ago, past the %(limit)s-hour window: "
+                        "we will try to change the shipping address but cannot guarantee it, and "
+                        "you may bear costs such as return shipping and order processing fees"
+                    ),
+                    when,
                 )
                 findings.append(
                     finding("AQA-1", True, text, **placed, **{Figure.BEST_EFFORT: True})
                 )
             else:
+                late = Message(
+                    msg("Placed %(placed)s, %(hours)s hours ago, past the %(limit)s-hour window"),
+                    when,
+                )
                 findings.append(finding("AQA-1", False, late, **placed, deadline=free_until))
         if order.has_tracking_number:
-            text = (
-                "If we cannot stop the parcel, refuse it with the courier and we refund you; "
-                "if it is delivered anyway, we give you a return address, which may differ "
-                "from the shipping address"
+            text = Message(
+                msg(
+                    "If we cannot stop the parcel, refuse it with the courier and we refund you; "
+                    "if it is delivered anyway, we give you a return address, which may differ "
+                    "from the shipping address"
+                )
                 if cancel
-                else "If we cannot change it, ask the courier to change the address and tell us"
+                else msg(
+                    "If we cannot change it, ask the courier to change the address and tell us"
+                )
             )
             findings.append(finding("AQA-2", True, text, has_tracking_number=True))
         return findings
 
     def _non_quality(self, order: OrderFacts, request: RequestFacts) -> list[Finding]:
         s = self.settings
-        findings = [self._channel(order, "a refund"), self._exclusions(order)]
+        findings = [self._channel(order, refund=True), self._exclusions(order)]
         end = self.calendar.add_days_end(order.placed_at, s.money_back_days)
         ago = self._days_between(order.placed_at, request.at)
         figures = {"placed_at": order.placed_at, "days_since_purchase": ago}
+        params = {
+            "purchased": self._day(order.placed_at),
+            "ago": counted(DAYS_AGO, {"days": ago}, "days"),
+            "limit": s.money_back_days,
+            "end": end.date().isoformat(),
+        }
         if is_after(request.at, end):
-            text = (
-                f"Purchased {self._day(order.placed_at)}, {plural(ago, 'day')} ago; after "
-                f"{s.money_back_days} days there is no refund or exchange for non-quality reasons"
+            text = Message(
+                msg(
+                    "Purchased %(purchased)s, %(ago)s; after %(limit)s days there is no refund "
+                    "or exchange for non-quality reasons"
+                ),
+                params,
             )
             findings.append(finding("AQA-5", False, text, **figures, deadline=end))
         else:
-            text = (
-                f"Purchased {self._day(order.placed_at)}, {plural(ago, 'day')} ago; the "
-                f"{s.money_back_days}-day money-back guarantee runs through {end.date()}"
+            text = Message(
+                msg(
+                    "Purchased %(purchased)s, %(ago)s; the %(limit)s-day money-back guarantee "
+                    "runs through %(end)s"
+                ),
+                params,
             )
             findings.append(finding("AQA-4", True, text, **figures, deadline=end))
         undamaged = Attestation.UNDAMAGED in request.attestations
-        text = (
-            "You confirmed the product is undamaged"
+        text = Message(
+            msg("You confirmed the product is undamaged")
             if undamaged
-            else ("Please confirm the product is undamaged; only undamaged products are refunded")
+            else msg(
+                "Please confirm the product is undamaged; only undamaged products are refunded"
+            )
         )
         findings.append(finding("AQA-4", undamaged, text, missing="" if undamaged else "undamaged"))
         missing = [a for a in RETURN_CONTENTS if a not in request.attestations]
         if missing:
-            words = ", ".join(a.value.replace("_", " ") for a in missing)
-            text = f"Please confirm the return will include: {words}"
+            items = {f"item_{i}": Message(RETURN_CONTENT_WORDS[a]) for i, a in enumerate(missing)}
+            text = Message(
+                msg("Please confirm the return will include %(items)s"),
+                {"items": Message(CONTENTS_LIST[len(missing) - 1], items)},
+            )
             findings.append(finding("AQA-6", False, text, missing=",".join(missing)))
-        text = "You pay the return shipping, and the refund is the product's cost only"
-        findings.append(finding("AQA-6", True, text, freight_paid_by="customer", missing=""))
+        text = Message(
+            msg("You pay the return shipping, and the refund is the product's cost only")
+        )
+        findings.append(
+            finding("AQA-6", True, text, freight_paid_by=FreightPayer.CUSTOMER, missing="")
+        )
         findings.extend(self.evidence_findings(Scenario.NON_QUALITY, request))
         return findings
 
@@ -206,16 +279,18 @@ class AqaraPolicy(Policy):
         if scenario is not Scenario.NON_QUALITY:
             return ()
         return (
-            AttestationNeed(Attestation.UNDAMAGED, "The product is undamaged", "AQA-4"),
+            AttestationNeed(
+                Attestation.UNDAMAGED, Message(msg("The product is undamaged")), "AQA-4"
+            ),
             *(AttestationNeed(a, RETURN_CONTENT_LABELS[a], "AQA-6") for a in RETURN_CONTENTS),
         )
 
     def _warranty_claim(self, order: OrderFacts, request: RequestFacts) -> list[Finding]:
         findings: list[Finding] = []
         if self.settings.warranty_own_store_only:
-            findings.append(self._channel(order, "warranty service"))
+            findings.append(self._channel(order, refund=False))
         if request.fully_refunded:
-            text = "This product was fully refunded, so no warranty is left on it"
+            text = Message(msg("This product was fully refunded, so no warranty is left on it"))
             findings.append(finding("AQA-11", False, text, fully_refunded=True))
         findings.append(self._country(order, request))
         findings.extend(self._unit_findings(order, request))
@@ -225,14 +300,16 @@ class AqaraPolicy(Policy):
                 continue
             end = self.warranty_end(order, line, request)
             ok = not is_after(request.at, end.at)
-            text = (
-                f"The warranty on {line.name} "
-                + ("runs through " if ok else "ended on ")
-                + end.at.date().isoformat()
+            params = {"product": line.name, "end": end.at.date().isoformat()}
+            text = Message(
+                msg("The warranty on %(product)s runs through %(end)s")
+                if ok
+                else msg("The warranty on %(product)s ended on %(end)s"),
+                params,
             )
             findings.append(finding(end.rule_id, ok, text, sku=line.sku, warranty_end=end.at))
-        text = "Aqara pays all shipping in the warranty process"
-        findings.append(finding("AQA-7", True, text, freight_paid_by="vendor"))
+        text = Message(msg("Aqara pays all shipping in the warranty process"))
+        findings.append(finding("AQA-7", True, text, freight_paid_by=FreightPayer.VENDOR))
         findings.extend(self.evidence_findings(Scenario.WARRANTY_CLAIM, request))
         return findings
 
@@ -242,14 +319,20 @@ class AqaraPolicy(Policy):
         lines = {line.sku: line for line in order.lines}
         for unit in request.units:
             if unit.fully_refunded:
-                text = f"Unit {unit.serial} was fully refunded, so no warranty is left on it"
+                text = Message(
+                    msg("Unit %(serial)s was fully refunded, so no warranty is left on it"),
+                    {"serial": unit.serial},
+                )
                 findings.append(finding("AQA-11", False, text, serial=unit.serial))
             market = (unit.market or order.country_of_purchase).upper()
             if request.current_country and unit.market:
                 now = request.current_country.upper()
-                text = (
-                    f"Unit {unit.serial} was sold for {market}, now in {now}; the warranty "
-                    "holds only in the country of purchase"
+                text = Message(
+                    msg(
+                        "Unit %(serial)s was sold for %(market)s, now in %(now)s; the warranty "
+                        "holds only in the country of purchase"
+                    ),
+                    {"serial": unit.serial, "market": market, "now": now},
                 )
                 findings.append(
                     finding("AQA-8", now == market, text, serial=unit.serial, market=market)
@@ -263,29 +346,40 @@ class AqaraPolicy(Policy):
             if end is None:
                 continue
             ok = not is_after(request.at, end)
-            text = (
-                f"The warranty on unit {unit.serial} "
-                + ("runs through " if ok else "ended on ")
-                + end.date().isoformat()
+            params = {"serial": unit.serial, "end": end.date().isoformat()}
+            text = Message(
+                msg("The warranty on unit %(serial)s runs through %(end)s")
+                if ok
+                else msg("The warranty on unit %(serial)s ended on %(end)s"),
+                params,
             )
             findings.append(
                 finding(rule, ok, text, sku=unit.sku, serial=unit.serial, warranty_end=end)
             )
         return findings
 
-    def _channel(self, order: OrderFacts, what: str) -> Finding:
+    def _channel(self, order: OrderFacts, *, refund: bool) -> Finding:
         own = self.settings.own_store_channel
         if order.purchase_channel == own:
-            return finding("AQA-5", True, "Bought in the Aqara online store", channel=own)
-        text = (
-            f"This order was bought through {order.purchase_channel}, not the Aqara online store; "
-            f"please ask that retailer for {what}"
+            text = Message(msg("Bought in the Aqara online store"))
+            return finding("AQA-5", True, text, channel=own)
+        text = Message(
+            msg(
+                "This order was bought through %(channel)s, not the Aqara online store; please "
+                "ask that retailer for a refund"
+            )
+            if refund
+            else msg(
+                "This order was bought through %(channel)s, not the Aqara online store; please "
+                "ask that retailer for warranty service"
+            ),
+            {"channel": order.purchase_channel},
         )
         return finding("AQA-5", False, text, channel=order.purchase_channel)
 
     def _exclusions(self, order: OrderFacts) -> Finding:
         if order.is_corporate:
-            text = "Corporate purchases are excluded from the money-back guarantee"
+            text = Message(msg("Corporate purchases are excluded from the money-back guarantee"))
             return finding("AQA-4", False, text, is_corporate=True)
         units = Counter[str]()
         for line in order.lines:
@@ -293,23 +387,36 @@ class AqaraPolicy(Policy):
         limit = self.settings.bulk_units_over
         sku, most = units.most_common(1)[0] if units else ("", 0)
         if most > limit:
-            text = (
-                f"Order {order.number} has {most} units of {sku}; more than {limit} units of a "
-                "product is a bulk order, which the money-back guarantee excludes"
+            text = Message(
+                msg(
+                    "Order %(order)s has %(units)s units of %(sku)s; more than %(limit)s units of "
+                    "a product is a bulk order, which the money-back guarantee excludes"
+                ),
+                {"order": order.number, "units": most, "sku": sku, "limit": limit},
             )
             return finding("AQA-4", False, text, sku=sku, units=most, limit=limit)
-        text = f"Not a corporate or bulk order (at most {limit} units of a product)"
+        text = Message(
+            msg("Not a corporate or bulk order (at most %(limit)s units of a product)"),
+            {"limit": limit},
+        )
         return finding("AQA-4", True, text, units=most, limit=limit)
 
     def _country(self, order: OrderFacts, request: RequestFacts) -> Finding:
         bought = order.country_of_purchase.upper()
         if request.current_country is None:
-            text = f"Please tell us which country the product is in; it was bought in {bought}"
+            text = Message(
+                msg("Please tell us which country the product is in; it was bought in %(bought)s"),
+                {"bought": bought},
+            )
             return finding("AQA-8", False, text, country_of_purchase=bought, current_country="")
         now = request.current_country.upper()
         ok = now == bought
-        text = (
-            f"Bought in {bought}, now in {now}; the warranty holds only in the country of purchase"
+        text = Message(
+            msg(
+                "Bought in %(bought)s, now in %(now)s; the warranty holds only in the country of "
+                "purchase"
+            ),
+            {"bought": bought, "now": now},
         )
         return finding("AQA-8", ok, text, country_of_purchase=bought, current_country=now)
 
@@ -318,14 +425,28 @@ class AqaraPolicy(Policy):
         s = self.settings
         months = s.default_warranty_months if line.warranty_months is None else line.warranty_months
         end = request.original_warranty_end or self.calendar.add_months_end(order.placed_at, months)
-        rule, label = "AQA-7", f"Warranty on {line.name} ({months} months from purchase)"
+        rule = "AQA-7"
+        label = counted(
+            plural_msg(
+                "Warranty on %(product)s (%(months)s month from purchase)",
+                "Warranty on %(product)s (%(months)s months from purchase)",
+            ),
+            {"product": line.name, "months": months},
+            "months",
+        )
         if request.replaced_at is not None:
             floor = self.calendar.add_months_end(request.replaced_at, s.replacement_warranty_months)
             end = floor if is_after(floor, end) else end
             rule = "AQA-10"
-            label = (
-                f"Warranty on the replacement {line.name}: the original end or "
-                f"{s.replacement_warranty_months} months after replacement, whichever is later"
+            label = counted(
+                plural_msg(
+                    "Warranty on the replacement %(product)s: the original end or %(months)s "
+                    "month after replacement, whichever is later",
+                    "Warranty on the replacement %(product)s: the original end or %(months)s "
+                    "months after replacement, whichever is later",
+                ),
+                {"product": line.name, "months": s.replacement_warranty_months},
+                "months",
             )
         return self._deadline(DeadlineName.WARRANTY_END, end, rule, label, sku=line.sku)
 
@@ -334,7 +455,12 @@ class AqaraPolicy(Policy):
         s = self.settings
         months = s.default_warranty_months if warranty_months is None else warranty_months
         end = self.calendar.add_months_end(purchased_at, months)
-        return self._deadline("warranty_end", end, "AQA-7", f"{months} months from purchase")
+        label = counted(
+            plural_msg("%(months)s month from purchase", "%(months)s months from purchase"),
+            {"months": months},
+            "months",
+        )
+        return self._deadline(DeadlineName.WARRANTY_END, end, "AQA-7", label)
 
     def replacement_warranty_end(
         self, original_end: datetime | None, replaced_at: datetime
@@ -343,8 +469,15 @@ class AqaraPolicy(Policy):
         months = self.settings.replacement_warranty_months
         floor = self.calendar.add_months_end(replaced_at, months)
         end = floor if original_end is None or is_after(floor, original_end) else original_end
-        label = f"The original end or {months} months after replacement, whichever is later"
-        return self._deadline("warranty_end", end, "AQA-10", label)
+        label = counted(
+            plural_msg(
+                "The original end or %(months)s month after replacement, whichever is later",
+                "The original end or %(months)s months after replacement, whichever is later",
+            ),
+            {"months": months},
+            "months",
+        )
+        return self._deadline(DeadlineName.WARRANTY_END, end, "AQA-10", label)
 
     def accepts_unit_bought_elsewhere(self, purchase: PurchaseFacts) -> Decision:
         """AQA-5: warranty for units bought elsewhere only where the vendor's settings allow
@@ -396,7 +529,8 @@ class AqaraPolicy(Policy):
     def proof_of_purchase(self) -> EvidenceRequirement | None:
         if self.settings.warranty_own_store_only:
             return None
-        return self._needs(EvidenceKind.PROOF_OF_PURCHASE, 1, "AQA-5", "Proof of purchase", ())
+        label = Message(msg("Proof of purchase"))
+        return self._needs(EvidenceKind.PROOF_OF_PURCHASE, 1, "AQA-5", label, ())
 
     # -- evidence, carriers, addresses -------------------------------------------------------
     def evidence_requirements(
@@ -409,10 +543,12 @@ class AqaraPolicy(Policy):
                 EvidenceKind.PHOTO,
                 1,
                 "AQA-12",
-                "Photos or videos showing the product and the issue",
+                Message(msg("Photos or videos showing the product and the issue")),
                 (EvidenceKind.VIDEO,),
             ),
-            self._needs(EvidenceKind.VIDEO, 0, "AQA-12", "Videos (instead of photos)"),
+            self._needs(
+                EvidenceKind.VIDEO, 0, "AQA-12", Message(msg("Videos (instead of photos)"))
+            ),
         )
 
     def carriers(self) -> tuple[Carrier, ...]:
@@ -422,24 +558,29 @@ class AqaraPolicy(Policy):
         # Any courier is fine (AQA-12 only asks for a number); separators are printing noise.
         number = re.sub(r"[\s-]+", "", tracking_number).upper()
         ok = re.fullmatch(self.carriers()[0].pattern, number) is not None
-        text = (
-            f"Tracking number {number} accepted"
-            if ok
-            else f"{number or 'An empty value'} is not a tracking number (6-40 letters, digits)"
-        )
+        if ok:
+            text = Message(msg("Tracking number %(number)s accepted"), {"number": number})
+        elif number:
+            text = Message(
+                msg("%(number)s is not a tracking number (6 to 40 letters and digits)"),
+                {"number": number},
+            )
+        else:
+            text = Message(msg("Please enter the tracking number (6 to 40 letters and digits)"))
         return finding(
             "AQA-12", ok, text, carrier=carrier_code or CarrierCode.ANY, tracking_number=number
         )
 
     def check_address_change(self, original_country: str, new_country: str) -> Finding:
         same = original_country.upper() == new_country.upper()
-        text = (
-            "The new address is in the same country"
+        text = Message(
+            msg("The new address is in the same country")
             if same
-            else (
-                f"You may ship to {new_country.upper()}, but the warranty holds only in "
-                f"the country of purchase ({original_country.upper()})"
-            )
+            else msg(
+                "You may ship to %(new)s, but the warranty holds only in the country of "
+                "purchase (%(original)s)"
+            ),
+            {"new": new_country.upper(), "original": original_country.upper()},
         )
         return finding("AQA-8", True, text, original=original_country, new=new_country)
 
@@ -449,17 +590,31 @@ class AqaraPolicy(Policy):
         found: list[Deadline] = []
         if request.kind in (RequestKind.CANCELLATION, RequestKind.ADDRESS_CHANGE):
             end = self.calendar.add_hours(order.placed_at, s.free_change_hours)
-            label = f"Cancel or change for sure within {s.free_change_hours} hours of ordering"
+            label = counted(
+                plural_msg(
+                    "Cancel or change for sure within %(n)s hour of ordering",
+                    "Cancel or change for sure within %(n)s hours of ordering",
+                ),
+                {"n": s.free_change_hours},
+                "n",
+            )
             found.append(self._deadline(DeadlineName.CANCEL_UNTIL, end, "AQA-1", label))
             if order.shipped_at is not None:
                 n = s.change_closes_days_after_shipping
                 end = self.calendar.add_days_end(order.shipped_at, n)
-                label = f"No cancellation or change more than {n} days after shipping"
+                label = counted(
+                    plural_msg(
+                        "No cancellation or change more than %(n)s day after shipping",
+                        "No cancellation or change more than %(n)s days after shipping",
+                    ),
+                    {"n": n},
+                    "n",
+                )
                 found.append(self._deadline(DeadlineName.CHANGE_CLOSES_AT, end, "AQA-3", label))
             return tuple(found)
         if request.scenario is Scenario.NON_QUALITY:
             end = self.calendar.add_days_end(order.placed_at, s.money_back_days)
-            label = f"{s.money_back_days}-day money-back guarantee"
+            label = Message(msg("%(n)s-day money-back guarantee"), {"n": s.money_back_days})
             found.append(self._deadline(DeadlineName.MONEY_BACK_UNTIL, end, "AQA-4", label))
         elif request.scenario is Scenario.WARRANTY_CLAIM and not request.fully_refunded:
             found += [
@@ -472,14 +627,27 @@ class AqaraPolicy(Policy):
     def review_due(self, requested_at: datetime, *, complex_case: bool = False) -> Deadline:
         n = self.settings.review_business_days
         end = self.calendar.add_working_days(requested_at, n)
-        return self._deadline(
-            DeadlineName.REVIEW_DUE, end, "AQA-12", f"Support answers within {n} business days"
+        label = counted(
+            plural_msg(
+                "Support answers within %(n)s business day",
+                "Support answers within %(n)s business days",
+            ),
+            {"n": n},
+            "n",
         )
+        return self._deadline(DeadlineName.REVIEW_DUE, end, "AQA-12", label)
 
     def refund_due(self, inspected_at: datetime) -> Deadline:
         n = self.settings.refund_business_days
         end = self.calendar.add_working_days(inspected_at, n)
-        label = f"Refund within {n} business days of receipt and inspection"
+        label = counted(
+            plural_msg(
+                "Refund within %(n)s business day of receipt and inspection",
+                "Refund within %(n)s business days of receipt and inspection",
+            ),
+            {"n": n},
+            "n",
+        )
         return self._deadline(DeadlineName.REFUND_DUE, end, "AQA-12", label)
 
     # -- money and notices -------------------------------------------------------------------
@@ -498,15 +666,15 @@ class AqaraPolicy(Policy):
         lines = requested_lines(order, request)
         paid = sum((line.unit_price * qty for line, qty in lines), ZERO)
         if request.kind is RequestKind.CANCELLATION:
-            raw = [
-                (f"Price of {line.name} x {qty}", line.unit_price * qty, "AQA-1")
-                for line, qty in lines
-            ]
+            raw = [(_price_of(line, qty), line.unit_price * qty, "AQA-1") for line, qty in lines]
             return build_refund(order.currency, paid, raw, deductions, "AQA-1")
         if request.kind is RequestKind.RETURN and request.scenario is Scenario.NON_QUALITY:
             raw = [
                 (
-                    f"Product cost of {line.name} x {qty} (shipping not refunded)",
+                    Message(
+                        msg("Product cost of %(name)s x %(quantity)s (shipping not refunded)"),
+                        {"name": line.name, "quantity": qty},
+                    ),
                     line.unit_price * qty,
                     "AQA-6",
                 )
@@ -530,7 +698,7 @@ class AqaraPolicy(Policy):
         qty: int,
         request: RequestFacts,
         used_until: datetime,
-    ) -> list[tuple[str, Decimal, str]]:
+    ) -> list[tuple[Message, Decimal, str]]:
         """AQA-9's reading: price x remaining warranty days ÷ warranty days, never below 0."""
         end = self.calendar.local_date(self.warranty_end(order, line, request).at)
         start = self.calendar.local_date(request.replaced_at or order.placed_at)
@@ -538,19 +706,37 @@ class AqaraPolicy(Policy):
         remaining = min(total, max(0, (end - self.calendar.local_date(used_until)).days))
         price = line.unit_price * qty
         used_share = Decimal(total - remaining) / total if total else Decimal(1)
-        return [
-            (f"Price of {line.name} x {qty}", price, "AQA-9"),
-            (
-                f"Usage: {total - remaining} of {total} warranty days used",
-                -price * used_share,
-                "AQA-9",
+        usage = counted(
+            plural_msg(
+                "Usage: %(used)s of %(total)s warranty day used",
+                "Usage: %(used)s of %(total)s warranty days used",
             ),
+            {"used": total - remaining, "total": total},
+            "total",
+        )
+        return [
+            (_price_of(line, qty), price, "AQA-9"),
+            (usage, -price * used_share, "AQA-9"),
         ]
 
-    def return_notice(self) -> tuple[str, ...]:
+    def return_notice(self) -> tuple[Message, ...]:
         return (
-            "Our warehouse processes returns every two weeks, so a return can take up to a "
-            "month to be handled (AQA-12).",
-            "We are not liable for lost data, and we cannot send back personal items sent with "
-            "the product; back up your data and remove them first (AQA-13).",
+            Message(
+                msg(
+                    "Our warehouse processes returns every two weeks, so a return can take up to "
+                    "a month to be handled."
+                ),
+                rule_id="AQA-12",
+            ),
+            Message(
+                msg(
+                    "We are not liable for lost data, and we cannot send back personal items "
+                    "sent with the product; back up your data and remove them first."
+                ),
+                rule_id="AQA-13",
+            ),
         )
+
+
+def _price_of(line: LineFacts, qty: int) -> Message:
+    return Message(msg("Price of %(name)s x %(quantity)s"), {"name": line.name, "quantity": qty})

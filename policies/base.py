@@ -49,7 +49,6 @@ from policies.results import (
     figure,
     finding,
     money,
-    plural,
     requested_lines,
 )
 from policies.settings import (
@@ -59,10 +58,13 @@ from policies.vocabulary import (
     CarrierCode,
     DeadlineName,
     Figure,
+    FreightPayer,
     Message,
     SolutionStep,
     WrongItemOption,
+    counted,
     msg,
+    plural_msg,
 )
 
 # No 0/O, 1/I/L: customers copy solution passwords from an email, sometimes by hand.
@@ -185,11 +187,9 @@ class Policy(ABC):
         return Decision(allowed, tuple(findings), self.key, self.version)
 
     def _out_of_scope(self, request: RequestFacts) -> Decision:
-        what = request.kind.value.replace("_", " ")
-        if request.kind is RequestKind.RETURN:
-            what = f"return ({request.scenario or 'no scenario'})"
-        text = f"{self.name} does not handle a {what} request through this portal"
-        return self._decision([finding(self.scope_rule, False, text, kind=request.kind)])
+        text = Message(OUT_OF_SCOPE[request.kind], {"vendor": self.name})
+        figures = {"kind": request.kind, "scenario": request.scenario or ""}
+        return self._decision([finding(self.scope_rule, False, text, **figures)])
 
     @property
     def offers_warranty_solutions(self) -> bool:
@@ -214,15 +214,19 @@ class Policy(ABC):
     ) -> Decision:
         """What the customer's form after agreeing to a solution must hold; a vendor without
         warranty solutions refuses every submission."""
-        text = f"{self.name} does not take warranty solution submissions"
+        text = Message(
+            msg("%(vendor)s does not take warranty solution submissions"), {"vendor": self.name}
+        )
         return self._decision([finding(self.scope_rule, False, text)])
 
     def check_solution_content(self, content: Mapping[str, object]) -> Finding:
-        """Whether a proposed solution shows everything the vendor's content page must show."""
-        return finding(self.scope_rule, True, "The solution shows everything proposed")
+        """Whether a proposed solution shows everything the vendor's content page must show;
+        by default the vendor asks for nothing more than the solution holds."""
+        text = Message(msg("The solution shows everything proposed"))
+        return finding(self.scope_rule, True, text)
 
     def check_transaction_id(self, transaction_id: str) -> Finding:
-        text = f"{self.name} asks for no payment transaction id"
+        text = Message(msg("%(vendor)s asks for no payment transaction id"), {"vendor": self.name})
         return finding(self.scope_rule, True, text, transaction_id=transaction_id)
 
     def solution_email_notice(self) -> tuple[Message, ...]:
@@ -259,8 +263,8 @@ class Policy(ABC):
         return None
 
     def generate_rma_number(self) -> str:
-        """A random RMA number in this vendor's format; the database's unique index settles
-        collisions."""
+        """A random RMA number in this vendor's format (the only generator: the return service
+        calls it on approval); the database's unique index settles collisions."""
         digits = self.rma_number_digits
         return f"{self.rma_number_prefix}{secrets.randbelow(10**digits):0{digits}d}"
 
@@ -271,8 +275,20 @@ class Policy(ABC):
         example = self.rma_number_prefix + "1234567890"[: self.rma_number_digits].ljust(
             self.rma_number_digits, "0"
         )
-        shape = f"{self.rma_number_prefix} and {self.rma_number_digits} digits"
-        text = f"RMA number {number} " + ("is valid" if ok else f"must be {shape}")
+        params = {
+            "number": number,
+            "prefix": self.rma_number_prefix,
+            "digits": self.rma_number_digits,
+            "example": example,
+        }
+        text = Message(
+            msg("RMA number %(number)s is valid")
+            if ok
+            else msg(
+                "RMA number %(number)s must be %(prefix)s and %(digits)s digits, like %(example)s"
+            ),
+            params,
+        )
         rule = self.rma_number_rule or self.scope_rule
         return finding(rule, ok, text, rma_number=number, example=example)
 
@@ -313,10 +329,7 @@ class Policy(ABC):
         findings = self.check_evidence(scenario, request.evidence)
         if not request.evidence_due_later:
             return findings
-        return tuple(
-            f if f.ok else dataclasses.replace(f, ok=True, message=f"Still to upload: {f.message}")
-            for f in findings
-        )
+        return tuple(f if f.ok else _still_to_upload(f) for f in findings)
 
     def check_upload(
         self, requirement: EvidenceRequirement, file_format: str, size_bytes: int
@@ -325,13 +338,25 @@ class Policy(ABC):
         fmt = file_format.lower().lstrip(".")
         if fmt not in requirement.formats:
             allowed = ", ".join(f.upper() for f in requirement.formats)
-            text = f"{fmt.upper() or 'This file type'} is not accepted; use {allowed}"
+            params = {"format": fmt.upper(), "formats": allowed}
+            text = (
+                Message(msg("%(format)s files are not accepted; use %(formats)s"), params)
+                if fmt
+                else Message(msg("This file type is not accepted; use %(formats)s"), params)
+            )
             return finding(requirement.rule_id, False, text, format=fmt, formats=allowed)
         limit = requirement.max_bytes
+        megabytes = _megabytes(size_bytes)
         if limit is not None and size_bytes > limit:
-            text = f"The file has {size_bytes} bytes; the limit is {limit} bytes"
+            text = Message(
+                msg("The file has %(size)s MB; the limit is %(limit)s MB"),
+                {"size": megabytes, "limit": _megabytes(limit)},
+            )
             return finding(requirement.rule_id, False, text, size=size_bytes, max_bytes=limit)
-        text = f"{requirement.label}: {fmt.upper()} file of {size_bytes} bytes accepted"
+        text = Message(
+            msg("%(label)s: %(format)s file of %(size)s MB accepted"),
+            {"label": requirement.label, "format": fmt.upper(), "size": megabytes},
+        )
         return finding(requirement.rule_id, True, text, size=size_bytes, max_bytes=limit)
 
     # -- tracking and addresses --------------------------------------------------------------
@@ -343,11 +368,14 @@ class Policy(ABC):
         return tuple(c for c in self.carriers() if c.code != CarrierCode.ANY)
 
     def check_tracking(self, carrier_code: str | None, tracking_number: str) -> Finding:
-        text = f"{self.name} asks for no return tracking number"
+        text = Message(msg("%(vendor)s asks for no return tracking number"), {"vendor": self.name})
         return finding(self.scope_rule, True, text, tracking_number=tracking_number)
 
     def check_address_change(self, original_country: str, new_country: str) -> Finding:
-        text = f"{self.name} does not restrict the country of a shipping address"
+        text = Message(
+            msg("%(vendor)s does not restrict the country of a shipping address"),
+            {"vendor": self.name},
+        )
         return finding(self.scope_rule, True, text, original=original_country, new=new_country)
 
     # -- deadlines ---------------------------------------------------------------------------
@@ -427,7 +455,9 @@ class Policy(ABC):
     ) -> RefundBreakdown:
         raise ValueError(f"The {self.key!r} policy computes no refund ({self.scope_rule})")
 
-    def return_notice(self) -> tuple[str, ...]:
+    def return_notice(self) -> tuple[Message, ...]:
+        """What every customer of this vendor should know before sending a return (each with
+        the rule it comes from in ``rule_id``)."""
         return ()
 
     # -- helpers for subclasses ---------------------------------------------------------------
@@ -436,7 +466,7 @@ class Policy(ABC):
         kind: EvidenceKind,
         minimum: int,
         rule_id: str,
-        label: str,
+        label: Message,
         alternatives: tuple[EvidenceKind, ...] = (),
         maximum: int | None = None,
     ) -> EvidenceRequirement:
@@ -451,7 +481,9 @@ class Policy(ABC):
             kind, minimum, maximum, formats, size, rule_id, label, alternatives
         )
 
-    def _deadline(self, name: str, at: datetime, rule_id: str, label: str, **kw: Any) -> Deadline:
+    def _deadline(
+        self, name: DeadlineName, at: datetime, rule_id: str, label: Message, **kw: Any
+    ) -> Deadline:
         return Deadline(name, self.calendar.local(at), rule_id, label, **kw)
 
     def _when(self, moment: datetime) -> str:
@@ -471,6 +503,29 @@ class Policy(ABC):
         return self.calendar.hours_between(start, end)
 
 
+OUT_OF_SCOPE: Mapping[RequestKind, str] = {
+    RequestKind.RETURN: msg("%(vendor)s does not handle this kind of return through this portal"),
+    RequestKind.CANCELLATION: msg("%(vendor)s does not handle cancellations through this portal"),
+    RequestKind.ADDRESS_CHANGE: msg(
+        "%(vendor)s does not handle address changes through this portal"
+    ),
+    RequestKind.SOLUTION_REJECT: msg("%(vendor)s does not propose warranty solutions here"),
+}
+
+
+def _megabytes(size: int) -> str:
+    """A file size as customers read it: megabytes with one decimal."""
+    return f"{size / MEBIBYTE:.1f}"
+
+
+def _still_to_upload(refusal: Finding) -> Finding:
+    """Missing evidence on a request whose uploads come later: a reminder, not a refusal."""
+    assert refusal.text is not None
+    text = Message(msg("Still to upload: %(item)s"), {"item": refusal.text})
+    message = f"{text.english().rstrip('.')} ({refusal.rule_id})."
+    return dataclasses.replace(refusal, ok=True, message=message, text=text)
+
+
 def check_requirements(
     requirements: Sequence[EvidenceRequirement], evidence: Mapping[EvidenceKind, int]
 ) -> tuple[Finding, ...]:
@@ -478,18 +533,22 @@ def check_requirements(
     findings: list[Finding] = []
     for req in requirements:
         own = evidence.get(req.kind, 0)
-        counted = own + sum(evidence.get(alt, 0) for alt in req.alternatives)
+        sent = own + sum(evidence.get(alt, 0) for alt in req.alternatives)
         if req.min_count:
-            ok = counted >= req.min_count
-            verb = "received" if ok else "need at least"
-            text = f"{req.label}: {verb} {req.min_count if not ok else counted}"
-            if not ok:
-                text += f", you sent {counted}"
+            ok = sent >= req.min_count
+            params = {"label": req.label, "minimum": req.min_count, "sent": sent}
+            if ok:
+                text = Message(msg("%(label)s: received %(sent)s"), params)
+            else:
+                text = Message(
+                    msg("%(label)s: need at least %(minimum)s, you sent %(sent)s"), params
+                )
             findings.append(
-                finding(req.rule_id, ok, text, kind=req.kind, count=counted, minimum=req.min_count)
+                finding(req.rule_id, ok, text, kind=req.kind, count=sent, minimum=req.min_count)
             )
         if req.max_count is not None and own > req.max_count:
-            text = f"{req.label}: at most {req.max_count}, you sent {own}"
+            params = {"label": req.label, "maximum": req.max_count, "sent": own}
+            text = Message(msg("%(label)s: at most %(maximum)s, you sent %(sent)s"), params)
             findings.append(
                 finding(req.rule_id, False, text, kind=req.kind, count=own, maximum=req.max_count)
             )
@@ -515,6 +574,7 @@ __all__ = [
     "EvidenceRequirement",
     "Figure",
     "Finding",
+    "FreightPayer",
     "IntegrityCheck",
     "IntegrityFacts",
     "IntegrityFlag",
@@ -533,11 +593,12 @@ __all__ = [
     "WrongItemOption",
     "build_refund",
     "check_requirements",
+    "counted",
     "figure",
     "finding",
     "generate_solution_password",
     "money",
     "msg",
-    "plural",
+    "plural_msg",
     "requested_lines",
 ]

@@ -20,6 +20,7 @@ from policies.base import (
     EvidenceKind,
     EvidenceRequirement,
     Finding,
+    FreightPayer,
     LineFacts,
     Message,
     OrderFacts,
@@ -39,7 +40,6 @@ from policies.base import (
 from policies.calendar import is_after
 from policies.vocabulary import counted, plural_msg
 
-WRONG_ITEM_OPTIONS = ("keep", "return")  # MKT-7 (1) keep with compensation, (2) send back
 CONDITION = (  # MKT-4, in the order the customer reads them
     Attestation.UNUSED,
     Attestation.UNTESTED,
@@ -48,41 +48,84 @@ CONDITION = (  # MKT-4, in the order the customer reads them
     Attestation.ACCESSORIES_COMPLETE,
 )
 CONDITION_LABELS = {
-    Attestation.UNUSED: "The product is unused",
-    Attestation.UNTESTED: "The product has not been tested",
-    Attestation.UNPROGRAMMED: "The product has not been programmed",
-    Attestation.PACKAGING_INTACT: "The original packaging is intact and undamaged",
-    Attestation.ACCESSORIES_COMPLETE: "All accessories are included",
+    Attestation.UNUSED: Message(msg("The product is unused")),
+    Attestation.UNTESTED: Message(msg("The product has not been tested")),
+    Attestation.UNPROGRAMMED: Message(msg("The product has not been programmed")),
+    Attestation.PACKAGING_INTACT: Message(msg("The original packaging is intact and undamaged")),
+    Attestation.ACCESSORIES_COMPLETE: Message(msg("All accessories are included")),
+}
+CONDITION_WORDS = {  # MKT-4's refusal names what is still to confirm
+    Attestation.UNUSED: msg("unused"),
+    Attestation.UNTESTED: msg("untested"),
+    Attestation.UNPROGRAMMED: msg("unprogrammed"),
+    Attestation.PACKAGING_INTACT: msg("in intact packaging"),
+    Attestation.ACCESSORIES_COMPLETE: msg("complete with all accessories"),
 }
 FREIGHT = {  # MKT-12: who pays the return freight
-    Scenario.NON_QUALITY: ("customer", "Return freight for a non-quality return is yours to pay"),
-    Scenario.WRONG_ITEM: ("vendor", "Return freight for a wrong item is covered by the seller"),
+    Scenario.NON_QUALITY: (
+        FreightPayer.CUSTOMER,
+        Message(msg("Return freight for a non-quality return is yours to pay")),
+    ),
+    Scenario.WRONG_ITEM: (
+        FreightPayer.VENDOR,
+        Message(msg("Return freight for a wrong item is covered by the seller")),
+    ),
     Scenario.QUALITY_DEFECT: (
-        "vendor",
-        "Return freight is covered by the seller once inspection confirms the defect",
+        FreightPayer.VENDOR,
+        Message(msg("Return freight is covered by the seller once inspection confirms the defect")),
     ),
 }
 
 EVIDENCE = {  # (kind, at least, rule, label, other kinds that also count)
     Scenario.NON_QUALITY: (
-        (EvidenceKind.PHOTO, 1, "MKT-6", "A panoramic photo of the product"),
-        (EvidenceKind.PACKAGING_PHOTO, 1, "MKT-6", "Proof that the packaging is intact"),
+        (EvidenceKind.PHOTO, 1, "MKT-6", Message(msg("A panoramic photo of the product"))),
+        (
+            EvidenceKind.PACKAGING_PHOTO,
+            1,
+            "MKT-6",
+            Message(msg("Proof that the packaging is intact")),
+        ),
     ),
     Scenario.WRONG_ITEM: (
-        (EvidenceKind.COMPARISON_SCREENSHOT, 1, "MKT-7", "A screenshot: wrong item vs. order"),
+        (
+            EvidenceKind.COMPARISON_SCREENSHOT,
+            1,
+            "MKT-7",
+            Message(msg("A screenshot: wrong item vs. order")),
+        ),
         (
             EvidenceKind.PACKAGING_PHOTO,
             2,
             "MKT-7",
-            "Photos or videos of the package from several angles",
+            Message(msg("Photos or videos of the package from several angles")),
             (EvidenceKind.VIDEO,),
         ),
-        (EvidenceKind.VIDEO, 0, "MKT-7", "Videos of the package (instead of photos)"),
+        (
+            EvidenceKind.VIDEO,
+            0,
+            "MKT-7",
+            Message(msg("Videos of the package (instead of photos)")),
+        ),
     ),
     Scenario.QUALITY_DEFECT: (
-        (EvidenceKind.VIDEO, 3, "MKT-8", "Videos of the fault from different angles"),
-        (EvidenceKind.PHOTO, 10, "MKT-8", "High-definition photos in ambient light"),
-        (EvidenceKind.FAULT_STATEMENT, 1, "MKT-8", "A fault statement on the original packaging"),
+        (
+            EvidenceKind.VIDEO,
+            3,
+            "MKT-8",
+            Message(msg("Videos of the fault from different angles")),
+        ),
+        (
+            EvidenceKind.PHOTO,
+            10,
+            "MKT-8",
+            Message(msg("High-definition photos in ambient light")),
+        ),
+        (
+            EvidenceKind.FAULT_STATEMENT,
+            1,
+            "MKT-8",
+            Message(msg("A fault statement on the original packaging")),
+        ),
     ),
 }
 
@@ -152,10 +195,9 @@ class MarketplacePolicy(Policy):
         )
 
     def keep_option_label(self) -> Message | None:
-        share = self.settings.wrong_item_compensation * 100
         return Message(
             msg("Keep the item, get %(percent)s%% of the price difference"),
-            {"percent": f"{share.normalize():f}"},
+            {"percent": _percent(self.settings.wrong_item_compensation)},
         )
 
     # -- decisions -------------------------------------------------------------------------
@@ -226,30 +268,46 @@ class MarketplacePolicy(Policy):
     def _mkt7_report_window(self, order: OrderFacts, request: RequestFacts) -> Finding:
         hours = self.settings.wrong_item_report_hours
         if order.delivered_at is None:
-            text = (
-                f"A wrong item is reported within {hours} hours of delivery, and none is recorded"
+            text = Message(
+                msg(
+                    "A wrong item is reported within %(hours)s hours of delivery, and no "
+                    "delivery is recorded"
+                ),
+                {"hours": hours},
             )
             return finding("MKT-7", False, text, limit_hours=hours)
         end = self.calendar.add_hours(order.delivered_at, hours)
         ok = not is_after(request.at, end)
         elapsed = self._hours(order.delivered_at, request.at)
-        text = (
-            f"Delivered {self._when(order.delivered_at)}, {elapsed} hours before this report; "
-            f"a wrong item is reported within {hours} hours, by {self._when(end)}"
+        text = Message(
+            msg(
+                "Delivered %(delivered)s, %(elapsed)s hours before this report; a wrong item is "
+                "reported within %(hours)s hours, by %(end)s"
+            ),
+            {
+                "delivered": self._when(order.delivered_at),
+                "elapsed": str(elapsed),
+                "hours": hours,
+                "end": self._when(end),
+            },
         )
         figures = {"delivered_at": order.delivered_at, "hours_since_delivery": elapsed}
         return finding("MKT-7", ok, text, **figures, limit_hours=hours, deadline=end)
 
     def _mkt5_non_quality(self) -> Finding:
         if not self.settings.allow_non_quality_returns:
-            text = (
-                "Returns are accepted only for process defects or functional failures on receipt, "
-                "not for a change of mind"
+            text = Message(
+                msg(
+                    "Returns are accepted only for process defects or functional failures on "
+                    "receipt, not for a change of mind"
+                )
             )
             return finding("MKT-5", False, text, allow_non_quality_returns=False)
-        text = (
-            "A change-of-mind return is accepted only for an unused, complete product; the refund "
-            "deducts purchase cost and export postage, and you pay the return freight"
+        text = Message(
+            msg(
+                "A change-of-mind return is accepted only for an unused, complete product; the "
+                "refund deducts purchase cost and export postage, and you pay the return freight"
+            )
         )
         return finding("MKT-5", True, text, allow_non_quality_returns=True)
 
@@ -265,11 +323,16 @@ class MarketplacePolicy(Policy):
 
     def _mkt4_condition(self, request: RequestFacts) -> Finding:
         missing = [a for a in CONDITION if a not in request.attestations]
-        words = ", ".join(a.value.replace("_", " ") for a in missing)
         if missing:
-            text = f"Please confirm the product is {words}, as every return requires"
+            words = {f"missing_{i}": Message(CONDITION_WORDS[a]) for i, a in enumerate(missing)}
+            text = Message(
+                msg("Please confirm the product is %(missing)s, as every return requires"),
+                {"missing": Message(LIST_OF[len(missing) - 1], words)},
+            )
             return finding("MKT-4", False, text, missing=",".join(missing))
-        text = "You confirmed the product is unused, untested, unprogrammed and complete"
+        text = Message(
+            msg("You confirmed the product is unused, untested, unprogrammed and complete")
+        )
         return finding("MKT-4", True, text, missing="")
 
     # -- evidence, carriers, RMA numbers -----------------------------------------------------
@@ -292,16 +355,30 @@ class MarketplacePolicy(Policy):
         known = {c.code: c for c in self.carriers()}
         code = carrier_code.strip().lower() if carrier_code else None
         if code is not None and code not in known:
-            text = f"Returns go by FedEx or DHL only; {carrier_code} is not accepted"
+            text = Message(
+                msg("Returns go by FedEx or DHL only; %(carrier)s is not accepted"),
+                {"carrier": carrier_code},
+            )
             return finding("MKT-2", False, text, carrier=code, tracking_number=number)
         candidates = [known[code]] if code else list(known.values())
         for carrier in candidates:
             if re.fullmatch(carrier.pattern, number):
-                text = f"{carrier.name} tracking number {number} accepted"
+                text = Message(
+                    msg("%(carrier)s tracking number %(number)s accepted"),
+                    {"carrier": carrier.name, "number": number},
+                )
                 return finding("MKT-2", True, text, carrier=carrier.code, tracking_number=number)
-        names = " or ".join(c.name for c in candidates)
-        examples = ", ".join(f"{c.name} {c.example}" for c in candidates)
-        text = f"{number or 'An empty value'} is not a {names} tracking number (e.g. {examples})"
+        params = {
+            "number": number,
+            "carriers": " / ".join(c.name for c in candidates),
+            "examples": ", ".join(f"{c.name} {c.example}" for c in candidates),
+        }
+        text = Message(
+            msg("%(number)s is not a %(carriers)s tracking number (e.g. %(examples)s)")
+            if number
+            else msg("Please enter a %(carriers)s tracking number (e.g. %(examples)s)"),
+            params,
+        )
         return finding("MKT-2", False, text, carrier=code or "", tracking_number=number)
 
     # -- deadlines ---------------------------------------------------------------------------
@@ -310,17 +387,40 @@ class MarketplacePolicy(Policy):
         s = self.settings
         if order.delivered_at is not None:
             if request.scenario is Scenario.WRONG_ITEM:
-                end = self.calendar.add_hours(order.delivered_at, s.wrong_item_report_hours)
-                label = f"Report a wrong item within {s.wrong_item_report_hours} hours of delivery"
+                n = s.wrong_item_report_hours
+                end = self.calendar.add_hours(order.delivered_at, n)
+                label = counted(
+                    plural_msg(
+                        "Report a wrong item within %(n)s hour of delivery",
+                        "Report a wrong item within %(n)s hours of delivery",
+                    ),
+                    {"n": n},
+                    "n",
+                )
                 found.append(self._deadline(DeadlineName.REPORT_BY, end, "MKT-7", label))
             else:
-                end = self.calendar.add_days_end(order.delivered_at, s.return_window_days)
-                label = f"Request a return within {s.return_window_days} days of delivery"
+                n = s.return_window_days
+                end = self.calendar.add_days_end(order.delivered_at, n)
+                label = counted(
+                    plural_msg(
+                        "Request a return within %(n)s day of delivery",
+                        "Request a return within %(n)s days of delivery",
+                    ),
+                    {"n": n},
+                    "n",
+                )
                 found.append(self._deadline(DeadlineName.REPORT_BY, end, "MKT-3", label))
         if request.scenario is Scenario.WRONG_ITEM:
             n = s.wrong_item_return_working_days
             end = self.calendar.add_working_days(request.at, n)
-            label = f"Return the wrong item within {n} working days (if you do not keep it)"
+            label = counted(
+                plural_msg(
+                    "Return the wrong item within %(n)s working day (if you do not keep it)",
+                    "Return the wrong item within %(n)s working days (if you do not keep it)",
+                ),
+                {"n": n},
+                "n",
+            )
             found.append(self._deadline(DeadlineName.RETURN_BY, end, "MKT-7", label))
         found.append(self.review_due(request.at, complex_case=request.complex_case))
         return tuple(found)
@@ -329,22 +429,44 @@ class MarketplacePolicy(Policy):
         s = self.settings
         n = s.complex_review_working_days if complex_case else s.review_working_days
         end = self.calendar.add_working_days(requested_at, n)
-        kind = "complex" if complex_case else "standard"
-        return self._deadline(
-            DeadlineName.REVIEW_DUE, end, "MKT-9", f"Review of a {kind} case: {n} working days"
+        forms = (
+            plural_msg(
+                "Review of a complex case: %(n)s working day",
+                "Review of a complex case: %(n)s working days",
+            )
+            if complex_case
+            else plural_msg(
+                "Review of a standard case: %(n)s working day",
+                "Review of a standard case: %(n)s working days",
+            )
         )
+        label = counted(forms, {"n": n}, "n")
+        return self._deadline(DeadlineName.REVIEW_DUE, end, "MKT-9", label)
 
     def ship_by(self, approved_at: datetime) -> Deadline:
         n = self.settings.ship_within_days
         end = self.calendar.add_days_end(approved_at, n)
-        return self._deadline(
-            DeadlineName.SHIP_BY, end, "MKT-10", f"Ship the approved return within {n} days"
+        label = counted(
+            plural_msg(
+                "Ship the approved return within %(n)s day",
+                "Ship the approved return within %(n)s days",
+            ),
+            {"n": n},
+            "n",
         )
+        return self._deadline(DeadlineName.SHIP_BY, end, "MKT-10", label)
 
     def refund_due(self, inspected_at: datetime) -> Deadline:
         n = self.settings.refund_issue_business_days
         end = self.calendar.add_working_days(inspected_at, n)
-        label = f"Refund issued within {n} business days of inspection"
+        label = counted(
+            plural_msg(
+                "Refund issued within %(n)s business day of inspection",
+                "Refund issued within %(n)s business days of inspection",
+            ),
+            {"n": n},
+            "n",
+        )
         return self._deadline(DeadlineName.REFUND_DUE, end, "MKT-11", label)
 
     def funds_window(self, refunded_at: datetime) -> tuple[datetime, datetime]:
@@ -373,14 +495,12 @@ class MarketplacePolicy(Policy):
             raise ValueError("A refund ratio applies only to a quality defect (MKT-8)")
         lines = requested_lines(order, request)
         paid = sum((line.unit_price * qty for line, qty in lines), ZERO)
-        raw: list[tuple[str, Decimal, str]] = []
+        raw: list[tuple[Message, Decimal, str]] = []
         if scenario is Scenario.NON_QUALITY:
             for line, qty in lines:
-                raw.append(
-                    (f"Product payment price: {line.name} x {qty}", line.unit_price * qty, "MKT-6")
-                )
-                raw.append(("Purchase cost", -line.purchase_cost * qty, "MKT-6"))
-                raw.append(("Export postage", -line.export_postage * qty, "MKT-6"))
+                raw.append((_price_label(line, qty), line.unit_price * qty, "MKT-6"))
+                raw.append((Message(msg("Purchase cost")), -line.purchase_cost * qty, "MKT-6"))
+                raw.append((Message(msg("Export postage")), -line.export_postage * qty, "MKT-6"))
             cap = "MKT-6"
         elif scenario is Scenario.WRONG_ITEM:
             raw, cap = self._wrong_item_lines(lines, request, wrong_item_option), "MKT-7"
@@ -393,13 +513,12 @@ class MarketplacePolicy(Policy):
         lines: Sequence[tuple[LineFacts, int]],
         request: RequestFacts,
         option: str | None,
-    ) -> list[tuple[str, Decimal, str]]:
-        if option == "return":
+    ) -> list[tuple[Message, Decimal, str]]:
+        if option == WrongItemOption.RETURN:
             return [
-                (f"Product payment price: {line.name} x {qty}", line.unit_price * qty, "MKT-7")
-                for line, qty in lines
+                (_price_label(line, qty), line.unit_price * qty, "MKT-7") for line, qty in lines
             ]
-        if option != "keep":
+        if option != WrongItemOption.KEEP:
             raise ValueError("A wrong item needs wrong_item_option 'keep' or 'return' (MKT-7)")
         if request.received_item_price is None:
             raise ValueError("Keeping a wrong item needs the received item's price (MKT-7)")
@@ -407,36 +526,72 @@ class MarketplacePolicy(Policy):
         raw = []
         for line, qty in lines:
             difference = abs(line.unit_price - request.received_item_price) * qty
-            label = f"{share * 100:.0f}% of the price difference {money(difference)} (item kept)"
+            label = Message(
+                msg("%(percent)s%% of the price difference %(difference)s (item kept)"),
+                {"percent": _percent(share), "difference": str(money(difference))},
+            )
             raw.append((label, difference * share, "MKT-7"))
         return raw
 
     @staticmethod
     def _defect_lines(
         lines: Sequence[tuple[LineFacts, int]], ratio: Decimal | None
-    ) -> list[tuple[str, Decimal, str]]:
+    ) -> list[tuple[Message, Decimal, str]]:
         ratio = Decimal(1) if ratio is None else ratio
         if not isinstance(ratio, Decimal) or not Decimal(0) <= ratio <= 1:
             raise ValueError(f"The refund ratio must be a Decimal from 0 to 1, got {ratio!r}")
         raw = []
         for line, qty in lines:
             price = line.unit_price * qty
-            raw.append((f"Product payment price: {line.name} x {qty}", price, "MKT-8"))
+            raw.append((_price_label(line, qty), price, "MKT-8"))
             if ratio < 1:
-                raw.append(
-                    (
-                        f"Reduced for improper packaging (ratio {ratio})",
-                        -price * (1 - ratio),
-                        "MKT-8",
-                    )
+                label = Message(
+                    msg("Reduced for improper packaging (ratio %(ratio)s)"), {"ratio": str(ratio)}
                 )
+                raw.append((label, -price * (1 - ratio), "MKT-8"))
         return raw
 
-    def return_notice(self) -> tuple[str, ...]:
+    def return_notice(self) -> tuple[Message, ...]:
         days = self.settings.ship_within_days
         return (
-            "Every return needs an approved RMA number; write it on the package's recipient "
-            "block, or the warehouse refuses the package (MKT-1).",
-            "Send returns by FedEx or DHL only; postal services are refused (MKT-2).",
-            f"Ship an approved return within {days} days, or the return right is waived (MKT-10).",
+            Message(
+                msg(
+                    "Every return needs an approved RMA number; write it on the package's "
+                    "recipient block, or the warehouse refuses the package."
+                ),
+                rule_id="MKT-1",
+            ),
+            Message(
+                msg("Send returns by FedEx or DHL only; postal services are refused."),
+                rule_id="MKT-2",
+            ),
+            counted(
+                plural_msg(
+                    "Ship an approved return within %(days)s day, or the return right is waived.",
+                    "Ship an approved return within %(days)s days, or the return right is waived.",
+                ),
+                {"days": days},
+                "days",
+                rule_id="MKT-10",
+            ),
         )
+
+
+# "a", "a and b", "a, b and c"...: a list in the reader's language, up to the five MKT-4 asks.
+LIST_OF = (
+    msg("%(missing_0)s"),
+    msg("%(missing_0)s and %(missing_1)s"),
+    msg("%(missing_0)s, %(missing_1)s and %(missing_2)s"),
+    msg("%(missing_0)s, %(missing_1)s, %(missing_2)s and %(missing_3)s"),
+    msg("%(missing_0)s, %(missing_1)s, %(missing_2)s, %(missing_3)s and %(missing_4)s"),
+)
+
+
+def _price_label(line: LineFacts, qty: int) -> Message:
+    return Message(
+        msg("Product payment price: %(name)s x %(quantity)s"), {"name": line.name, "quantity": qty}
+    )
+
+
+def _percent(share: Decimal) -> str:
+    return f"{(share * 100).normalize():f}"

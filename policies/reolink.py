@@ -27,10 +27,11 @@ from policies.base import (
     Scenario,
     SolutionStep,
     check_requirements,
+    counted,
     finding,
-    plural,
+    msg,
+    plural_msg,
 )
-from policies.vocabulary import msg
 
 SOLUTION_EMAIL_SUBJECT = (
     "Action Required: Please confirm your warranty solution for Reolink products"
@@ -95,20 +96,27 @@ class ReolinkPolicy(Policy):
             return self._out_of_scope(request)
         status = request.solution_status or "unknown"
         if status != PENDING_CONFIRM:
-            shown = "already confirmed" if status == "confirmed" else f"in status {status!r}"
-            text = (
-                f"This warranty solution is {shown}, so it can no longer be rejected; to ask for "
-                "another solution, please email Reolink customer service"
+            text = Message(
+                msg(
+                    "This warranty solution is already confirmed, so it can no longer be "
+                    "rejected; to ask for another solution, please email Reolink customer service"
+                )
+                if status == "confirmed"
+                else msg(
+                    "This warranty solution can no longer be rejected; to ask for another "
+                    "solution, please email Reolink customer service"
+                )
             )
             return self._decision([finding("REO-5", False, text, status=status, contact="email")])
-        findings = [finding("REO-5", True, "The solution awaits your confirmation", status=status)]
+        text = Message(msg("The solution awaits your confirmation"))
+        findings = [finding("REO-5", True, text, status=status)]
         comment = request.comment.strip()
         minimum = self.settings.reject_comment_min_chars
         if len(comment) < max(1, minimum):
-            text = "Please say in a comment which solution you would like instead"
+            text = Message(msg("Please say in a comment which solution you would like instead"))
             findings.append(finding("REO-4", False, text, comment_chars=len(comment)))
         else:
-            text = "An agent will review the solution you asked for in your comment"
+            text = Message(msg("An agent will review the solution you asked for in your comment"))
             findings.append(finding("REO-4", True, text, comment_chars=len(comment)))
         return self._decision(findings)
 
@@ -126,10 +134,10 @@ class ReolinkPolicy(Policy):
         most = self.settings.max_pictures
         found = []
         if return_needed:
-            label = "The postage receipt of your return"
+            label = Message(msg("The postage receipt of your return"))
             found.append(self._needs(EvidenceKind.POSTAGE_RECEIPT, 1, "REO-7", label, (), most))
         if payment_needed:
-            label = "A screenshot of your make-up payment"
+            label = Message(msg("A screenshot of your make-up payment"))
             found.append(self._needs(EvidenceKind.PAYMENT_SCREENSHOT, 1, "REO-8", label, (), most))
         return tuple(found)
 
@@ -165,7 +173,14 @@ class ReolinkPolicy(Policy):
         pictures = sum(evidence.values())
         most = self.settings.max_pictures
         ok = pictures <= most
-        text = f"{plural(pictures, 'picture')} uploaded; at most {most} per submission"
+        text = counted(
+            plural_msg(
+                "%(count)s picture uploaded; at most %(maximum)s per submission",
+                "%(count)s pictures uploaded; at most %(maximum)s per submission",
+            ),
+            {"count": pictures, "maximum": most},
+            "count",
+        )
         return (*presence, finding("REO-9", ok, text, count=pictures, maximum=most))
 
     def check_upload(
@@ -181,37 +196,48 @@ class ReolinkPolicy(Policy):
     def check_tracking(self, carrier_code: str | None, tracking_number: str) -> Finding:
         # Refused rather than cleaned up: REO-7 asks the customer to type it without them.
         if TRACKING.fullmatch(tracking_number):
-            text = f"Tracking number {tracking_number} accepted"
+            text = Message(msg("Tracking number %(number)s accepted"), {"number": tracking_number})
             return finding("REO-7", True, text, tracking_number=tracking_number)
         if not tracking_number:
-            return finding("REO-7", False, "Please enter the return tracking number")
-        bad = sorted(
-            {
-                "blanks" if ch.isspace() else repr(ch)
-                for ch in tracking_number
-                if not TRACKING.fullmatch(ch)
-            }
+            text = Message(msg("Please enter the return tracking number"))
+            return finding("REO-7", False, text)
+        blanks = any(ch.isspace() for ch in tracking_number)
+        signs = sorted(
+            {ch for ch in tracking_number if not ch.isspace() and not TRACKING.fullmatch(ch)}
         )
-        text = (
-            f"A tracking number has letters and digits only; remove {', '.join(bad)} "
-            f"from {tracking_number!r}"
-        )
-        return finding("REO-7", False, text, tracking_number=tracking_number)
+        params = {"number": tracking_number, "signs": " ".join(signs)}
+        if blanks and signs:
+            template = msg(
+                "A tracking number has letters and digits only; remove the blanks and "
+                "%(signs)s from “%(number)s”"
+            )
+        elif blanks:
+            template = msg(
+                "A tracking number has letters and digits only; remove the blanks from “%(number)s”"
+            )
+        else:
+            template = msg(
+                "A tracking number has letters and digits only; remove %(signs)s from “%(number)s”"
+            )
+        return finding("REO-7", False, Message(template, params), tracking_number=tracking_number)
 
     def check_transaction_id(self, transaction_id: str) -> Finding:
         value = transaction_id.strip()
         ok = 0 < len(value) <= 100
         text = (
-            f"Transaction ID {value} noted" if ok else "Please enter your payment's transaction ID"
+            Message(msg("Transaction ID %(transaction_id)s noted"), {"transaction_id": value})
+            if ok
+            else Message(msg("Please enter your payment's transaction ID (at most 100 signs)"))
         )
         return finding("REO-8", ok, text, transaction_id=value)
 
     def check_address_change(self, original_country: str, new_country: str) -> Finding:
         ok = original_country.strip().upper() == new_country.strip().upper()
-        text = (
-            "The new address stays in the original country"
+        text = Message(
+            msg("The new address stays in the original country")
             if ok
-            else f"The address must stay in {original_country.upper()}, not {new_country.upper()}"
+            else msg("The address must stay in %(original)s, not %(new)s"),
+            {"original": original_country.upper(), "new": new_country.upper()},
         )
         return finding("REO-11", ok, text, original=original_country, new=new_country)
 
@@ -229,10 +255,10 @@ class ReolinkPolicy(Policy):
     ) -> Decision:
         """Everything REO-6..REO-11 ask of the form the customer submits after agreeing."""
         evidence = evidence or {}
-        text = (
-            "You confirmed the shipping address"
+        text = Message(
+            msg("You confirmed the shipping address")
             if address_confirmed
-            else ("Please confirm your shipping address before submitting")
+            else msg("Please confirm your shipping address before submitting")
         )
         findings = [finding("REO-6", address_confirmed, text)]
         findings.append(
@@ -243,7 +269,7 @@ class ReolinkPolicy(Policy):
         if payment_needed:
             findings.append(self.check_transaction_id(transaction_id))
         if not (return_needed or payment_needed):
-            text = "Nothing to return or pay: check your shipping address and submit"
+            text = Message(msg("Nothing to return or pay: check your shipping address and submit"))
             findings.append(finding("REO-10", True, text))
         findings += self.check_evidence(
             None, evidence, return_needed=return_needed, payment_needed=payment_needed
@@ -254,9 +280,13 @@ class ReolinkPolicy(Policy):
         """Agent-side: a solution is sent only when its page can show all REO-3 asks for."""
         missing = [name for name in SOLUTION_CONTENT_FIELDS if content.get(name) in (None, "")]
         if missing:
-            text = f"The solution cannot be sent without: {', '.join(missing)}"
+            words = ", ".join(name.replace("_", " ") for name in missing)
+            text = Message(
+                msg("The solution cannot be sent without: %(missing)s"), {"missing": words}
+            )
             return finding("REO-3", False, text, missing=",".join(missing))
-        return finding("REO-3", True, "The solution shows everything proposed", missing="")
+        text = Message(msg("The solution shows everything proposed"))
+        return finding("REO-3", True, text, missing="")
 
     def solution_email_notice(self) -> tuple[Message, ...]:
         return (
@@ -327,25 +357,43 @@ class ReolinkPolicy(Policy):
         s = self.settings
         remind = self.calendar.add_days_same_time(sent_at, s.confirm_remind_after_days)
         expire = self.calendar.add_days_end(sent_at, s.confirm_expire_after_days)
+        remind_label = counted(
+            plural_msg(
+                "Reminder if not confirmed after %(n)s day",
+                "Reminder if not confirmed after %(n)s days",
+            ),
+            {"n": s.confirm_remind_after_days},
+            "n",
+        )
+        expire_label = counted(
+            plural_msg(
+                "The solution expires unconfirmed after %(n)s day",
+                "The solution expires unconfirmed after %(n)s days",
+            ),
+            {"n": s.confirm_expire_after_days},
+            "n",
+        )
         return (
-            self._deadline(
-                DeadlineName.CONFIRM_REMIND_AT,
-                remind,
-                "REO-1",
-                f"Reminder if not confirmed after {s.confirm_remind_after_days} days",
-            ),
-            self._deadline(
-                DeadlineName.CONFIRM_EXPIRES_AT,
-                expire,
-                "REO-5",
-                f"The solution expires unconfirmed after {s.confirm_expire_after_days} days",
-            ),
+            self._deadline(DeadlineName.CONFIRM_REMIND_AT, remind, "REO-1", remind_label),
+            self._deadline(DeadlineName.CONFIRM_EXPIRES_AT, expire, "REO-5", expire_label),
         )
 
-    def return_notice(self) -> tuple[str, ...]:
+    def return_notice(self) -> tuple[Message, ...]:
         most, size = self.settings.max_pictures, self.settings.max_upload_bytes // MEBIBYTE
         return (
-            "Enter the tracking number without blanks or special characters (REO-7).",
-            f"Upload JPG, JPEG, PNG or WEBP images: at most {most} pictures, each at most "
-            f"{size} MB (REO-9).",
+            Message(
+                msg("Enter the tracking number without blanks or special characters."),
+                rule_id="REO-7",
+            ),
+            counted(
+                plural_msg(
+                    "Upload JPG, JPEG, PNG or WEBP images: at most %(most)s picture, each at most "
+                    "%(size)s MB.",
+                    "Upload JPG, JPEG, PNG or WEBP images: at most %(most)s pictures, each at "
+                    "most %(size)s MB.",
+                ),
+                {"most": most, "size": size},
+                "most",
+                rule_id="REO-9",
+            ),
         )

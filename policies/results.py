@@ -19,18 +19,14 @@ from policies.facts import (
     OrderFacts,
     RequestFacts,
 )
-from policies.vocabulary import Figure, Message
-
-
-def plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+from policies.vocabulary import FLAG_TRUE, Figure, Message, msg
 
 
 def figure(value: object) -> str:
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, bool):
-        return "true" if value else "false"
+        return FLAG_TRUE if value else "false"
     return str(value)
 
 
@@ -38,10 +34,10 @@ def figure(value: object) -> str:
 class Finding:
     rule_id: str
     ok: bool
-    message: str  # English, with the rule id: logs, the API's message, agents
+    message: str  # English, with the rule id: logs and the API's ``message``
     figures: Mapping[str, str] = field(default_factory=dict)
-    # The same text as data, where the policy gives it: stored with the case and rendered in
-    # the reader's language when shown, so a later settings change never rewrites it.
+    # The same text as data: stored with the case and rendered in the reader's language where
+    # it is shown, so a later settings change never rewrites it.
     text: Message | None = None
 
     def to_dict(self) -> dict[str, Any]:
@@ -56,13 +52,13 @@ class Finding:
         return out
 
 
-def finding(rule_id: str, ok: bool, text: str | Message, **figures: object) -> Finding:
-    """A finding whose message ends with the rule id, as customers and agents see it; a
-    ``Message`` is also kept as data for rendering in other languages."""
-    data = text if isinstance(text, Message) else None
-    english = data.english() if data is not None else str(text)
-    message = f"{english.rstrip('.')} ({rule_id})."
-    return Finding(rule_id, ok, message, {k: figure(v) for k, v in figures.items()}, data)
+def finding(rule_id: str, ok: bool, text: Message, **figures: object) -> Finding:
+    """A finding: its text as data (rendered where it is read) and, for logs and the API, the
+    English sentence ending with the rule id."""
+    if not isinstance(text, Message):
+        raise TypeError(f"A finding's text is a Message (msg() template), not {text!r}")
+    message = f"{text.english().rstrip('.')} ({rule_id})."
+    return Finding(rule_id, ok, message, {k: figure(v) for k, v in figures.items()}, text)
 
 
 @dataclass(frozen=True)
@@ -83,7 +79,7 @@ class Decision:
     @property
     def best_effort(self) -> bool:
         """True when the vendor only promises to try (AQA-1 after its 12 hours)."""
-        return any(f.figures.get(Figure.BEST_EFFORT) == "true" for f in self.findings)
+        return any(f.figures.get(Figure.BEST_EFFORT) == FLAG_TRUE for f in self.findings)
 
     def to_dict(self) -> dict[str, Any]:
         return {**dataclasses.asdict(self), "findings": [f.to_dict() for f in self.findings]}
@@ -94,7 +90,7 @@ class AttestationNeed:
     """One statement the customer must tick, in words they understand, with its rule."""
 
     attestation: Attestation
-    label: str
+    label: Message
     rule_id: str
 
 
@@ -108,23 +104,31 @@ class EvidenceRequirement:
     formats: tuple[str, ...]
     max_bytes: int | None
     rule_id: str
-    label: str
+    label: Message
     alternatives: tuple[EvidenceKind, ...] = ()
 
 
 @dataclass(frozen=True)
 class Carrier:
     code: str
-    name: str
+    name: str  # a carrier's own name (UPS, FedEx); "Any carrier" is never shown as a choice
     pattern: str
     example: str
 
 
 @dataclass(frozen=True)
 class RefundLine:
-    label: str
+    label: Message
     amount: Decimal
     rule_id: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "label": self.label.english(),  # logs and the API
+            "text": self.label.to_dict(),  # rendered in the reader's language
+            "amount": str(self.amount),
+            "rule_id": self.rule_id,
+        }
 
 
 @dataclass(frozen=True)
@@ -135,10 +139,9 @@ class RefundBreakdown:
     paid: Decimal
 
     def to_dict(self) -> dict[str, Any]:
-        lines = [{**dataclasses.asdict(x), "amount": str(x.amount)} for x in self.lines]
         return {
             "currency": self.currency,
-            "lines": lines,
+            "lines": [line.to_dict() for line in self.lines],
             "total": str(self.total),
             "paid": str(self.paid),
         }
@@ -149,15 +152,34 @@ class Deadline:
     name: str
     at: datetime
     rule_id: str
-    label: str
+    label: Message
     sku: str | None = None  # set when a deadline belongs to one product (warranty_end)
 
     def has_passed(self, now: datetime) -> bool:
         """True once `now` is after the deadline; the deadline's own instant is still inside."""
         return is_after(now, self.at)
 
+    @classmethod
+    def from_dict(cls, stored: Mapping[str, Any]) -> Deadline:
+        """A deadline as a case stored it; one stored before labels were data keeps its
+        English label as the message (shown untranslated)."""
+        label = (
+            Message.from_dict(stored["text"])
+            if stored.get("text")
+            else Message(str(stored.get("label", "")))
+        )
+        at = datetime.fromisoformat(stored["at"])
+        return cls(stored["name"], at, stored.get("rule_id", ""), label, stored.get("sku"))
+
     def to_dict(self) -> dict[str, Any]:
-        return {**dataclasses.asdict(self), "at": self.at.isoformat()}
+        return {
+            "name": str(self.name),
+            "at": self.at.isoformat(),
+            "rule_id": self.rule_id,
+            "label": self.label.english(),  # logs and the API
+            "text": self.label.to_dict(),  # rendered in the reader's language
+            "sku": self.sku,
+        }
 
 
 def money(amount: Decimal) -> Decimal:
@@ -168,7 +190,7 @@ def money(amount: Decimal) -> Decimal:
 def build_refund(
     currency: str,
     paid: Decimal,
-    raw_lines: Sequence[tuple[str, Decimal, str]],
+    raw_lines: Sequence[tuple[Message, Decimal, str]],
     deductions: Sequence[RefundLine],
     cap_rule: str,
 ) -> RefundBreakdown:
@@ -178,16 +200,18 @@ def build_refund(
     """
     for extra in deductions:
         if extra.amount > 0:
-            raise ValueError(f"Deduction {extra.label!r} must be zero or negative")
+            raise ValueError(f"Deduction {extra.label.english()!r} must be zero or negative")
     lines = [RefundLine(label, money(amount), rule) for label, amount, rule in raw_lines]
     lines += [RefundLine(d.label, money(d.amount), d.rule_id) for d in deductions]
     paid = money(paid)
     total = sum((line.amount for line in lines), ZERO)
     if total < 0:
-        lines.append(RefundLine("Deductions cannot exceed the amount paid", -total, cap_rule))
+        label = Message(msg("Deductions cannot exceed the amount paid"))
+        lines.append(RefundLine(label, -total, cap_rule))
         total = ZERO
     elif total > paid:
-        lines.append(RefundLine("A refund cannot exceed the amount paid", paid - total, cap_rule))
+        label = Message(msg("A refund cannot exceed the amount paid"))
+        lines.append(RefundLine(label, paid - total, cap_rule))
         total = paid
     return RefundBreakdown(currency, tuple(lines), money(total), paid)
 

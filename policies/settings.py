@@ -22,6 +22,10 @@ class BaseSettings:
     # password beside it adds a step, not a factor. False: the link asks for the password
     # printed in the same email (docs/portal.md).
     access_link_signs_in: bool = True
+    # Email subjects in the customer's language (the default), or in the vendor's own English
+    # wording for every customer: for a vendor whose published guide tells customers to look
+    # for an email by its English title (the body stays in the customer's language).
+    english_email_subjects: bool = False
     # Claim integrity: more claims than this by one customer within the days is flagged
     # (0: never); the checks listed (comma-separated IntegrityCheck names) refuse a claim.
     claims_flag_count: int = 3

@@ -26,7 +26,11 @@ def msg(template: str) -> str:
 class Message:
     """A text as data: a marked template (``%(name)s`` placeholders), its parameters and, for a
     count, the plural template. Stored as it is and rendered in the reader's language at the
-    edge (``rma.messages.render``), so a later settings change never relabels it."""
+    edge (``rma.messages.render``), so a later settings change never relabels it.
+
+    A parameter may itself be a ``Message`` (an evidence requirement's label inside a finding);
+    it is rendered in the same language before it fills the template.
+    """
 
     id: str
     params: Mapping[str, Any] = field(default_factory=dict)
@@ -35,7 +39,8 @@ class Message:
     rule_id: str = ""  # the rule a page may cite quietly beside the text (a "why")
 
     def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"id": self.id, "params": dict(self.params)}
+        params = {k: v.to_dict() if isinstance(v, Message) else v for k, v in self.params.items()}
+        out: dict[str, Any] = {"id": self.id, "params": params}
         if self.plural:
             out.update(plural=self.plural, count=self.count)
         if self.rule_id:
@@ -44,20 +49,39 @@ class Message:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Message:
+        params = {
+            k: cls.from_dict(v) if is_message_dict(v) else v
+            for k, v in data.get("params", {}).items()
+        }
         return cls(
             data["id"],
-            data.get("params", {}),
+            params,
             data.get("plural"),
             data.get("count"),
             data.get("rule_id", ""),
         )
 
+    def template(self) -> str:
+        """The English template this message's count picks."""
+        if self.plural and self.count and self.params.get(self.count) != 1:
+            return self.plural
+        return self.id
+
     def english(self) -> str:
         """The text untranslated (logs, tests, the API's ``message`` beside its id)."""
-        template = self.id
-        if self.plural and self.count and self.params.get(self.count) != 1:
-            template = self.plural
-        return template % dict(self.params) if self.params else template
+        return fill(self.template(), self.params, Message.english)
+
+
+def is_message_dict(value: object) -> bool:
+    return isinstance(value, Mapping) and isinstance(value.get("id"), str) and "params" in value
+
+
+def fill(template: str, params: Mapping[str, Any], render: Any) -> str:
+    """``template`` with its parameters, nested messages rendered by ``render``."""
+    if not params:
+        return template
+    values = {k: render(v) if isinstance(v, Message) else v for k, v in params.items()}
+    return template % values
 
 
 def plural_msg(singular: str, plural: str) -> tuple[str, str]:
@@ -95,7 +119,18 @@ class CarrierCode(StrEnum):
 class Figure(StrEnum):
     """Figure keys that other layers read back from a finding."""
 
-    BEST_EFFORT = "best_effort"  # "true": the vendor only promises to try
+    BEST_EFFORT = "best_effort"  # FLAG_TRUE: the vendor only promises to try
+
+
+# How a yes/no figure is stored (figures are strings, as the API and the audit trail show them).
+FLAG_TRUE = "true"
+
+
+class FreightPayer(StrEnum):
+    """Who pays a return's freight (the ``freight_paid_by`` figure)."""
+
+    CUSTOMER = "customer"
+    VENDOR = "vendor"
 
 
 class WrongItemOption(StrEnum):
@@ -184,3 +219,11 @@ class EventType(StrEnum):
             return cls(f"{EventSubject(subject)}.{action}")
         except ValueError:
             raise ValueError(f"Unknown event {action!r} for a {subject}") from None
+
+
+class PurchaseChannel(StrEnum):
+    """Where an order was bought: policies read it from ``OrderFacts.purchase_channel``."""
+
+    OWN_STORE = "own_store"
+    MARKETPLACE = "marketplace"
+    RETAILER = "retailer"

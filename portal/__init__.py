@@ -1,4 +1,4 @@
-"""The portal project: settings, URLs, the Celery app, tenancy and the customer pages."""
+"""The portal project: settings, URLs, the Celery app, the customer pages and the demo."""
 
 from .celery import app as celery_app
 

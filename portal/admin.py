@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.http import HttpRequest
 
-from .models import Membership, Vendor
+from tenancy.models import Membership, Vendor
 
 
 def _is_manager(request: HttpRequest, vendor: Vendor | None) -> bool:

@@ -1,8 +1,8 @@
-"""App config for the portal: tenancy models and the customer-facing pages."""
+"""App config for the portal: settings, URLs, the customer-facing pages and the demo."""
 
 from django.apps import AppConfig
 
 
 class PortalConfig(AppConfig):
     name = "portal"
-    verbose_name = "Vendors"
+    verbose_name = "Portal"

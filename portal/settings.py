@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "csp",
     # Admin sign-in throttling and lockout (settings under "security" below).
     "axes",
+    "tenancy",
     "portal",
     "rma",
     "api",
@@ -88,7 +89,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "portal.security.PortalHeadersMiddleware",
-    "portal.tenancy.VendorScopeMiddleware",
+    "tenancy.middleware.VendorScopeMiddleware",
     # Staff sessions end after ADMIN_IDLE_SECONDS without a request.
     "portal.security.StaffIdleTimeoutMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into its lockout answer.
@@ -321,6 +322,10 @@ OUTBOX_PUBLISH_TIMEOUT_SECONDS = env.float("OUTBOX_PUBLISH_TIMEOUT_SECONDS", def
 OUTBOX_PUBLISH_RETRY_SECONDS = env.float("OUTBOX_PUBLISH_RETRY_SECONDS", default=5)
 OUTBOX_RETRY_BASE_SECONDS = env.int("OUTBOX_RETRY_BASE_SECONDS", default=30)
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
+# Emails a send task claims, renders and sends over one SMTP connection. Larger batches cost
+# fewer broker round trips; a worker killed mid-batch repeats at most the messages of its
+# batch that the server had accepted (each with its own Message-ID).
+OUTBOX_BATCH_SIZE = env.int("OUTBOX_BATCH_SIZE", default=25)
 # Webhooks: private and loopback targets are refused unless allowed (tests, a local receiver).
 WEBHOOK_ALLOW_PRIVATE_TARGETS = env.bool("WEBHOOK_ALLOW_PRIVATE_TARGETS", default=False)
 WEBHOOK_REQUIRE_HTTPS = env.bool("WEBHOOK_REQUIRE_HTTPS", default=PRODUCTION)

@@ -129,7 +129,7 @@ def sweep_solution_expiry(now: datetime | None = None) -> int:
 
 @shared_task(name="rma.sweep_ship_reminders")
 def sweep_ship_reminders(now: datetime | None = None) -> int:
-    """Remind customers a day before an approved return's ship-by date (MKT-10)."""
+    """Remind customers before an approved return's ship-by date, when the policy says so."""
     now = now or timezone.now()
     return sweep(
         ReturnRequest,
@@ -142,7 +142,7 @@ def sweep_ship_reminders(now: datetime | None = None) -> int:
 
 @shared_task(name="rma.sweep_unshipped_returns")
 def sweep_unshipped_returns(now: datetime | None = None) -> int:
-    """Waive approved returns not shipped by their ship-by date (MKT-10, MKT-7)."""
+    """Waive approved returns not shipped by their ship-by date."""
     now = now or timezone.now()
     return sweep(
         ReturnRequest,
@@ -155,7 +155,7 @@ def sweep_unshipped_returns(now: datetime | None = None) -> int:
 
 @shared_task(name="rma.sweep_review_sla")
 def sweep_review_sla(now: datetime | None = None) -> int:
-    """Flag reviews past their due time and tell the agents (MKT-9, AQA-12)."""
+    """Flag reviews past their due time and tell the agents."""
     now = now or timezone.now()
     return sweep(
         ReturnRequest,

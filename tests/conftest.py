@@ -8,7 +8,7 @@ from django.db import connection
 from django.test import override_settings
 from django_scopes import scope, scopes_disabled
 
-from portal.models import Membership
+from tenancy.models import Membership
 
 from .factories import MembershipFactory, UserFactory, VendorFactory
 from .policies.vendors.brightline import register_for_tests

@@ -9,8 +9,8 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from portal.models import Membership, Vendor
 from rma.models import Customer, Order, OrderLine
+from tenancy.models import Membership, Vendor
 
 
 class VendorFactory(factory.django.DjangoModelFactory):
@@ -181,8 +181,38 @@ def make_case_graph(vendor: Vendor) -> dict:
     unit = Unit.objects.create(
         vendor=vendor, serial=f"SN-{uuid.uuid4().hex[:12]}", sku=line.sku, order_line=line
     )
+    from rma.models import ClaimFlag, ReturnUnit, UnitRegistration
+
+    registration = UnitRegistration(
+        vendor=vendor,
+        unit=unit,
+        customer=order.customer,
+        order=order,
+        bought_elsewhere=True,
+        seller="Gadget Shop",
+        purchased_on=order.placed_at.date(),
+        proof_content_type="image/png",
+        proof_size=len(png),
+        proof_sha256=hashlib.sha256(png).hexdigest(),
+    )
+    registration.proof.save("receipt.png", ContentFile(png), save=False)
+    registration.save()
+    ReturnUnit.objects.create(vendor=vendor, request=rr, unit=unit, serial=unit.serial)
+    ClaimFlag.objects.create(
+        vendor=vendor,
+        request=rr,
+        kind="serial_claimed",
+        serial=unit.serial,
+        rule_id="TST-1",
+        message={
+            "id": "Serial %(serial)s is already in %(open)s open and %(completed)s "
+            "completed claim(s)",
+            "params": {"serial": unit.serial, "open": 1, "completed": 0},
+        },
+    )
     return {
         "unit": unit,
+        "unitregistration": registration,
         "customer": order.customer,
         "order": order,
         "orderline": line,

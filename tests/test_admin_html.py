@@ -59,7 +59,7 @@ def assert_valid_page(client, url: str, *, allow_forbidden: bool = False) -> str
 def admin_pages(graph, vendor) -> list[str]:
     urls = [reverse("admin:index"), reverse("admin:rma_policy_simulator")]
     for model in admin.site._registry:
-        if model._meta.app_label not in {"rma", "api", "notifications", "portal"}:
+        if model._meta.app_label not in {"rma", "api", "notifications", "tenancy"}:
             continue
         info = (model._meta.app_label, model._meta.model_name)
         urls.append(reverse("admin:{}_{}_changelist".format(*info)))
@@ -69,7 +69,7 @@ def admin_pages(graph, vendor) -> list[str]:
         with contextlib.suppress(NoReverseMatch):
             urls.append(reverse("admin:{}_{}_add".format(*info)))
     urls.append(reverse("admin:rma_order_propose_solution", args=[graph["order"].pk]))
-    urls.append(reverse("admin:portal_vendor_change", args=[vendor.pk]))
+    urls.append(reverse("admin:tenancy_vendor_change", args=[vendor.pk]))
     return urls
 
 

@@ -7,8 +7,8 @@ from django.contrib import admin
 from django.urls import reverse
 from django_scopes import scopes_disabled
 
-from portal.models import Vendor
 from rma.models import ReturnRequest
+from tenancy.models import Vendor
 
 from .factories import make_case_graph
 from .tenancy import admin_url, assert_sees_only_own_row
@@ -37,6 +37,7 @@ def test_every_registered_tenant_model_is_walked():
         "returnaccess",
         "orderchangerequest",
         "unit",
+        "unitregistration",
     }
 
 
@@ -114,10 +115,10 @@ def test_outsider_cannot_act_on_or_download_from_other_vendor(client, outsider_b
 
 def test_vendor_admin_lists_only_own_vendor(client, agent_a, graphs):
     client.force_login(agent_a)
-    response = client.get(reverse("admin:portal_vendor_changelist"))
+    response = client.get(reverse("admin:tenancy_vendor_changelist"))
     assert {v.pk for v in response.context["cl"].result_list} == {graphs["a"]["vendor"].pk}
     other = Vendor.objects.get(slug="vendor-b")
-    assert client.get(reverse("admin:portal_vendor_change", args=[other.pk])).status_code == 302
+    assert client.get(reverse("admin:tenancy_vendor_change", args=[other.pk])).status_code == 302
 
 
 def test_staff_without_membership_sees_nothing(client, graphs, db):
@@ -147,10 +148,10 @@ def test_every_admin_model_of_a_vendor_is_walked(client, agent_a):
         if any(field.name == "vendor" for field in model._meta.fields)
     }
     walked = {m._meta.label_lower for m in TENANT_MODELS + API_MODELS} | WALKED_ELSEWHERE
-    assert tenant - {"portal.membership"} <= walked
+    assert tenant - {"tenancy.membership"} <= walked
     # Memberships are the superuser's alone.
     client.force_login(agent_a)
-    assert client.get(reverse("admin:portal_membership_changelist")).status_code == 403
+    assert client.get(reverse("admin:tenancy_membership_changelist")).status_code == 403
 
 
 @pytest.fixture

@@ -8,8 +8,9 @@ from django.core.management import call_command
 from django_scopes import scopes_disabled
 
 from policies.registry import POLICIES
-from portal.models import Membership, Vendor
-from rma.models import Event, Order, ReturnRequest, WarrantySolution
+from rma.models import Event, Order, ReturnRequest, StatusCount, WarrantySolution
+from rma.services.rollups import rollups_drift
+from tenancy.models import Membership, Vendor
 
 
 @pytest.mark.django_db
@@ -46,6 +47,10 @@ def test_seed_demo_covers_each_vendor_and_is_rerunnable():
         )
         assert aqara == {"non_quality", "warranty_claim"}
         counts = (Order.objects.count(), ReturnRequest.objects.count(), Event.objects.count())
+        # the dashboard's rollups count every seeded case
+        for vendor in Vendor.objects.all():
+            assert rollups_drift(vendor=vendor) == [], vendor.slug
+        assert StatusCount.objects.filter(vendor__slug="marketplace", cases__gt=0).exists()
 
     call_command("seed_demo")
     with scopes_disabled():

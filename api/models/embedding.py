@@ -28,7 +28,7 @@ def validate_host(value: str) -> None:
 class VendorDomain(models.Model):
     """A host name that serves one vendor's portal at its root (``/`` is the vendor's home)."""
 
-    vendor = models.ForeignKey("portal.Vendor", on_delete=models.CASCADE, related_name="domains")
+    vendor = models.ForeignKey("tenancy.Vendor", on_delete=models.CASCADE, related_name="domains")
     host = models.CharField(
         max_length=253,
         unique=True,

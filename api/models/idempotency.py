@@ -11,7 +11,7 @@ class IdempotencyRecord(models.Model):
         IN_FLIGHT = "in_flight", "In flight"
         DONE = "done", "Done"
 
-    vendor = models.ForeignKey("portal.Vendor", on_delete=models.CASCADE, related_name="+")
+    vendor = models.ForeignKey("tenancy.Vendor", on_delete=models.CASCADE, related_name="+")
     key = models.CharField(max_length=255)
     request_hash = models.CharField(max_length=64)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.IN_FLIGHT)

@@ -11,7 +11,7 @@ from django_scopes import ScopedManager
 class ApiKey(models.Model):
     """One credential of one vendor's integration; the secret itself is never stored."""
 
-    vendor = models.ForeignKey("portal.Vendor", on_delete=models.CASCADE, related_name="api_keys")
+    vendor = models.ForeignKey("tenancy.Vendor", on_delete=models.CASCADE, related_name="api_keys")
     name = models.CharField(
         max_length=100, help_text=_("Says which integration uses it, e.g. “Shopify sync”.")
     )

@@ -126,10 +126,29 @@ def address_fields(data: dict[str, str]) -> dict[str, str]:
     return {f"ship_{name}": value for name, value in data.items()}
 
 
+class MessageSerializer(serializers.Serializer):
+    """A policy's text as data: the English template (its id in the portal's catalogues) and
+    its named parameters; a parameter may itself be a message."""
+
+    id = serializers.CharField(help_text="The English template, with %(name)s placeholders.")
+    params = serializers.DictField(help_text="The values that fill the placeholders.")
+    plural = serializers.CharField(
+        required=False, help_text="The plural template, where a count picks the wording."
+    )
+    count = serializers.CharField(
+        required=False, help_text="The parameter whose number picks singular or plural."
+    )
+
+
 class FindingSerializer(serializers.Serializer):
-    rule_id = serializers.CharField(help_text="The vendor policy rule, e.g. MKT-3.")
+    rule_id = serializers.CharField(
+        help_text="The id of the vendor's policy rule, PREFIX-N (see the vendor's rules)."
+    )
     ok = serializers.BooleanField()
-    message = serializers.CharField()
+    message = serializers.CharField(help_text="In English, ending with the rule id.")
+    text = MessageSerializer(
+        required=False, help_text="The same sentence as data, for your own translations."
+    )
 
 
 class ErrorDetailSerializer(serializers.Serializer):

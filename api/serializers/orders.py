@@ -64,10 +64,14 @@ class OrderLineSerializer(serializers.ModelSerializer):
     quantity = serializers.IntegerField(min_value=1, max_value=100_000)
     unit_price = money(help_text="What the customer paid for one unit.")
     purchase_cost = money(
-        required=False, default=Decimal("0"), help_text="Per unit; deducted under MKT-6."
+        required=False,
+        default=Decimal("0"),
+        help_text="Per unit; deducted from a refund where the vendor's policy says so.",
     )
     export_postage = money(
-        required=False, default=Decimal("0"), help_text="Per unit; deducted under MKT-6."
+        required=False,
+        default=Decimal("0"),
+        help_text="Per unit; deducted from a refund where the vendor's policy says so.",
     )
     warranty_months = serializers.IntegerField(
         min_value=0,
@@ -75,7 +79,7 @@ class OrderLineSerializer(serializers.ModelSerializer):
         required=False,
         allow_null=True,
         default=None,
-        help_text="Empty: the vendor policy's default (AQA-7).",
+        help_text="Empty: the vendor policy's default warranty.",
     )
     image_url = serializers.URLField(
         max_length=500,
@@ -142,7 +146,7 @@ class OrderSerializer(serializers.ModelSerializer):
         required=False,
         allow_null=True,
         default=None,
-        help_text="From the logistics tracking; return windows count from it (MKT-3).",
+        help_text="From the logistics tracking; windows that count from delivery start here.",
     )
     tracking_number = serializers.CharField(
         max_length=64, required=False, allow_blank=True, default=""
@@ -150,10 +154,14 @@ class OrderSerializer(serializers.ModelSerializer):
     purchase_channel = serializers.ChoiceField(
         choices=Order.Channel.choices, required=False, default=Order.Channel.OWN_STORE
     )
-    country_of_purchase = CountryCodeField(help_text="The warranty holds there only (AQA-8).")
+    country_of_purchase = CountryCodeField(
+        help_text="Where the warranty holds, under policies that limit it to one country."
+    )
     currency = CurrencyField(help_text="ISO 4217 code, such as EUR.")
     is_corporate = serializers.BooleanField(
-        required=False, default=False, help_text="Corporate purchases are excluded from AQA-4."
+        required=False,
+        default=False,
+        help_text="Some policies exclude corporate purchases from money-back.",
     )
     shipping_address = ShippingAddressField(
         required=False, help_text="Left out: the address stays as it is (empty for a new order)."

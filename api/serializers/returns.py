@@ -10,7 +10,14 @@ from rest_framework import serializers
 from policies.base import Attestation
 from rma.models import ReturnLine, ReturnRequest, Scenario
 
-from .common import CountryCodeField, EventSerializer, EvidenceSerializer, FindingSerializer, money
+from .common import (
+    CountryCodeField,
+    EventSerializer,
+    EvidenceSerializer,
+    FindingSerializer,
+    MessageSerializer,
+    money,
+)
 
 RULE_ID = r"^[A-Z]{2,5}-[0-9]{1,3}$"
 
@@ -39,26 +46,29 @@ class ReturnCreateSerializer(serializers.Serializer):
         required=False,
         default=list,
         max_length=len(Attestation),
-        help_text="What the customer confirms about the item's condition (MKT-4, AQA-4, AQA-6).",
+        help_text="What the customer confirms about the item's condition, as the policy asks.",
     )
     current_country = CountryCodeField(
-        required=False, allow_blank=True, default="", help_text="Where the item is now (AQA-8)."
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Where the item is now (some warranties hold in one country only).",
     )
     wrong_item_option = serializers.ChoiceField(
         choices=ReturnRequest.WrongItemOption.choices,
         required=False,
         allow_blank=True,
         default="",
-        help_text="For a wrong item: keep it with compensation, or return it (MKT-7).",
+        help_text="For a wrong item: keep it with compensation, or return it, where offered.",
     )
     received_item_price = money(
-        required=False, allow_null=True, default=None, help_text="The wrong item's price (MKT-7)."
+        required=False, allow_null=True, default=None, help_text="The wrong item's price."
     )
     follows = serializers.UUIDField(
         required=False,
         allow_null=True,
         default=None,
-        help_text="The earlier return whose replacement this claim is about (AQA-10).",
+        help_text="The earlier return whose replacement this claim is about.",
     )
 
     def validate_lines(self, lines: list[dict]) -> list[dict]:
@@ -85,7 +95,8 @@ class DeadlineSerializer(serializers.Serializer):
     name = serializers.CharField()
     at = serializers.DateTimeField()
     rule_id = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField(help_text="In English.")
+    text = MessageSerializer(required=False, help_text="The label as data.")
 
 
 class DecisionSerializer(serializers.Serializer):
@@ -110,7 +121,8 @@ class DecisionSerializer(serializers.Serializer):
 
 
 class RefundLineSerializer(serializers.Serializer):
-    label = serializers.CharField()
+    label = serializers.CharField(help_text="In English.")
+    text = MessageSerializer(required=False, help_text="The label as data.")
     amount = serializers.DecimalField(max_digits=12, decimal_places=2)
     rule_id = serializers.CharField()
 
@@ -128,7 +140,7 @@ class RefundSerializer(serializers.Serializer):
 
 
 class ReturnSerializer(serializers.ModelSerializer):
-    """A return request; once approved it has an RMA number (MKT-6)."""
+    """A return request; once approved it has an RMA number in the policy's format."""
 
     id = serializers.UUIDField(source="public_id", read_only=True)
     order = serializers.CharField(source="order.number", read_only=True)
@@ -247,7 +259,7 @@ class RejectSerializer(serializers.Serializer):
         required=False,
         default=list,
         max_length=20,
-        help_text="The policy rules the rejection rests on, e.g. MKT-3.",
+        help_text="The ids of the policy rules the rejection rests on (PREFIX-N).",
     )
 
 
@@ -267,6 +279,7 @@ class InspectionSerializer(serializers.Serializer):
         required=False,
         allow_null=True,
         default=None,
-        help_text="Share of the refund to pay, e.g. 0.8 for improper packaging (MKT-8).",
+        help_text="Share of the refund to pay after inspection, e.g. 0.8 where the policy "
+        "deducts for improper packaging.",
     )
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")

@@ -18,7 +18,7 @@ from .common import (
 )
 
 NOTIFY_CHOICES = (
-    ("portal", "The portal emails the customer the password and the button (REO-1)."),
+    ("portal", "The portal emails the customer the password and the button."),
     ("vendor", "No email; the password is in this response once, for the vendor's own email."),
 )
 
@@ -32,7 +32,7 @@ class SolutionLineInputSerializer(serializers.Serializer):
 
 
 class SolutionCreateSerializer(serializers.Serializer):
-    """A proposal for an order; the customer confirms it in the portal (REO-1..REO-5)."""
+    """A proposal for an order; the customer confirms it in the portal."""
 
     order = serializers.CharField(max_length=64, help_text="The order's number.")
     kind = serializers.ChoiceField(choices=SolutionKind.choices)
@@ -41,13 +41,13 @@ class SolutionCreateSerializer(serializers.Serializer):
     makeup_amount = money(
         required=False,
         default=Decimal("0"),
-        help_text="Owed by the customer: shipping, fees (REO-8).",
+        help_text="Owed by the customer: shipping, fees.",
     )
     return_required = serializers.BooleanField(
-        required=False, default=False, help_text="The customer sends the item back (REO-7)."
+        required=False, default=False, help_text="The customer sends the item back."
     )
     makeup_payment_required = serializers.BooleanField(
-        required=False, default=False, help_text="The customer pays a balance (REO-8)."
+        required=False, default=False, help_text="The customer pays a balance."
     )
     message = serializers.CharField(
         max_length=5000, required=False, allow_blank=True, default="", help_text="Shown with it."
@@ -75,7 +75,7 @@ class SolutionLineSerializer(serializers.ModelSerializer):
 
 
 class SolutionSerializer(serializers.ModelSerializer):
-    """A warranty solution; ``portal_url`` is the customer's login page for it (REO-2)."""
+    """A warranty solution; ``portal_url`` is the customer's login page for it."""
 
     id = serializers.UUIDField(source="public_id", read_only=True)
     order = serializers.CharField(source="order.number", read_only=True)
@@ -144,7 +144,7 @@ class SolutionCreatedSerializer(SolutionDetailSerializer):
     password = serializers.CharField(
         read_only=True,
         allow_null=True,
-        help_text="The customer's password (REO-1), shown once; null when the portal sent it.",
+        help_text="The customer's password, shown once; null when the portal sent it.",
     )
 
     class Meta(SolutionDetailSerializer.Meta):

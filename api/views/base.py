@@ -13,8 +13,8 @@ from contextlib import ExitStack
 from django_scopes import scope
 from rest_framework.renderers import JSONRenderer
 
-from portal.models import Vendor
 from rma.services import Actor
+from tenancy.models import Vendor
 
 from .. import idempotency
 from ..authentication import ApiKeyAuthentication, HasVendorKey

@@ -139,8 +139,8 @@ class ReturnViewSet(VendorAPIMixin, mixins.ListModelMixin, viewsets.GenericViewS
 
     @_transition(
         "Approve and issue the RMA number",
-        description="The policy checks the evidence first (MKT-6, MKT-7, MKT-8); the RMA "
-        "number and the ship-by date (MKT-10) are set on approval.",
+        description="The policy checks the evidence first; the RMA number and, where the "
+        "policy sets one, the ship-by date are set on approval.",
     )
     @action(detail=True, methods=["post"])
     def approve(self, request, *args, **kwargs):
@@ -160,7 +160,7 @@ class ReturnViewSet(VendorAPIMixin, mixins.ListModelMixin, viewsets.GenericViewS
     @_transition(
         "Record the return parcel's tracking number",
         MarkShippedSerializer,
-        "Only the policy's carriers are accepted (MKT-2).",
+        "Only the policy's carriers are accepted.",
     )
     @action(detail=True, methods=["post"], url_path="mark-shipped")
     def mark_shipped(self, request, *args, **kwargs):

@@ -1,4 +1,4 @@
-"""Warranty solutions: propose one for an order (REO-1), list, retrieve, cancel, new password."""
+"""Warranty solutions: propose one for an order, list, retrieve, cancel, new password."""
 
 from __future__ import annotations
 
@@ -101,7 +101,7 @@ def order_for(vendor, number: str) -> Order:
 )
 @extend_schema(tags=["warranty solutions"])
 class SolutionViewSet(VendorAPIMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
-    """Warranty solutions (REO-1..REO-12): proposals your customers confirm in the portal."""
+    """Warranty solutions: proposals your customers confirm in the portal."""
 
     serializer_class = SolutionSerializer
     lookup_field = "public_id"
@@ -123,10 +123,10 @@ class SolutionViewSet(VendorAPIMixin, mixins.ListModelMixin, viewsets.GenericVie
         return self.get_serializer_context()
 
     @extend_schema(
-        summary="Propose a warranty solution (starts the REO flow)",
+        summary="Propose a warranty solution",
         description=(
             'With `notify: "portal"` (the default) the portal emails the customer the '
-            'password and the Warranty Service button (REO-1). With `notify: "vendor"` it '
+            'password and the Warranty Service button. With `notify: "vendor"` it '
             "sends nothing and this response carries the password, once, for the vendor's own "
             "email; put `portal_url` behind its button."
         ),
@@ -181,7 +181,7 @@ class SolutionViewSet(VendorAPIMixin, mixins.ListModelMixin, viewsets.GenericVie
     @extend_schema(
         summary="Re-issue the customer's password (the old one stops working)",
         description=(
-            'With `notify: "portal"` the portal emails the new password (REO-1); with '
+            'With `notify: "portal"` the portal emails the new password; with '
             '`notify: "vendor"` it is in this response, once.'
         ),
         request=SolutionReissueSerializer,

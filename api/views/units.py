@@ -43,7 +43,7 @@ class UnitViewSet(VendorAPIMixin, viewsets.ViewSet):
                     "market": "DE",
                     "warranty_start": "2026-05-04T10:00:00+00:00",
                     "warranty_end": "2027-03-31T23:59:59+00:00",
-                    "rule_id": "AQA-10",
+                    "rule_id": "ACME-10",
                     "in_warranty": True,
                     "replaces": "AQ-1",
                     "replaced_by": None,

@@ -22,10 +22,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from portal.models import Vendor
 from rma.models import ReturnAccess, WarrantySolution
 from rma.services.access import return_access_open, return_access_sign_in
 from rma.services.passwords import password_matches
+from tenancy.models import Vendor
 
 from .branding import vendor_view
 from .forms import PasswordForm
@@ -152,7 +152,7 @@ def solution_for(request: HttpRequest, vendor: Vendor, public_id) -> WarrantySol
 
 
 def _signed_in_before_reissue(request: HttpRequest, solution: WarrantySolution) -> bool:
-    """A session opened with a password that has since been replaced (REO-1 re-issue) ends."""
+    """A session opened with a password that has since been re-issued ends."""
     issued = solution.password_issued_at
     signed_in_at = float(request.session.get(SESSION_KEY, {}).get("at", 0))
     return bool(issued) and signed_in_at < issued.timestamp()
@@ -239,7 +239,7 @@ def _password_page(
 
 @vendor_view
 def solution_login(request: HttpRequest, vendor: Vendor, public_id) -> HttpResponse:
-    """REO-2: the password from the email opens this one solution."""
+    """The password from the email opens this one solution."""
     solution = get_object_or_404(WarrantySolution, public_id=public_id)
 
     def success() -> HttpResponse:

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django_scopes import scope
 
-from portal.models import Vendor
+from tenancy.models import Vendor
 
 
 def _luminance(hex_colour: str) -> float:

@@ -8,10 +8,10 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
-from portal.models import Vendor
 from rma.models import ChangeKind
 from rma.services import Actor, DomainError
 from rma.services.changes import order_change_request, order_change_window
+from tenancy.models import Vendor
 
 from .access import access_for, case_view
 from .branding import vendor_view

@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
 from policies.base import RequestKind
-from portal.models import Vendor
+from tenancy.models import Vendor
 
 from .access import signed_in_case
 from .branding import vendor_view

@@ -12,7 +12,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from portal.models import Vendor
 from rma.models import CaseMessage, MessageAttachment, ReturnRequest, WarrantySolution
 from rma.services import Actor, DomainError
 from rma.services.messages import (
@@ -23,6 +22,7 @@ from rma.services.messages import (
     message_from_customer,
 )
 from rma.storage import evidence_response
+from tenancy.models import Vendor
 
 from .access import access_for, case_view, solution_for
 from .branding import vendor_view

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from policies.base import Scenario as PolicyScenario
-from portal.models import Vendor
+from rma.messages import error_text
 from rma.messages import render as render_message
 from rma.models import Evidence, ReturnRequest, ReturnStatus, Scenario
 from rma.services import Actor, DomainError, return_create, return_mark_shipped
@@ -30,6 +30,7 @@ from rma.services.return_options import (
     standing_findings,
     wrong_item_amounts,
 )
+from tenancy.models import Vendor
 
 from .access import access_for, case_view, within_limit
 from .branding import vendor_view
@@ -242,7 +243,7 @@ def return_tracking(request: HttpRequest, vendor: Vendor, public_id) -> HttpResp
                 tracking_number=form.cleaned_data["tracking_number"],
             )
         except DomainError as exc:
-            form.add_error("tracking_number", exc.message)
+            form.add_error("tracking_number", error_text(exc))
         else:
             messages.success(request, _("Thank you; the tracking number is recorded."))
             return redirect("portal:return_detail", vendor.slug, public_id)
@@ -326,7 +327,7 @@ def return_evidence_remove(request: HttpRequest, vendor: Vendor, public_id, pk: 
     try:
         evidence_remove(evidence=evidence, actor=_actor(access))
     except DomainError as exc:
-        messages.error(request, exc.message)
+        messages.error(request, error_text(exc))
     else:
         messages.success(request, _("The file was removed."))
     return redirect("portal:return_detail", vendor.slug, public_id)

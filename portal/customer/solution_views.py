@@ -9,13 +9,13 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from portal.models import Vendor
 from rma.formatting import vendor_time
-from rma.messages import render_all
+from rma.messages import error_text, refusal_texts, render_all
 from rma.models import Evidence, SolutionStatus, WarrantySolution
 from rma.services import Actor, DomainError, solution_agree, solution_reject
 from rma.services.evidence import evidence_checklist, evidence_remove
 from rma.services.solutions import solution_missing, solution_save_details, solution_submit
+from tenancy.models import Vendor
 
 from .access import case_view, solution_for
 from .branding import vendor_view
@@ -227,9 +227,9 @@ def solution_details(request: HttpRequest, vendor: Vendor, public_id) -> HttpRes
                 # Said beside the detail it is about, not only at the top of the page.
                 about = getattr(exc, "field", "")
                 if about in ("tracking_number", "transaction_id") and about in form.fields:
-                    form.add_error(about, exc.message)
+                    form.add_error(about, error_text(exc))
                 else:
-                    address_error = exc.message
+                    address_error = error_text(exc)
                 errors.append(_("Please correct the fields marked below."))
         else:
             errors.append(_("Please correct the fields marked below."))
@@ -237,7 +237,7 @@ def solution_details(request: HttpRequest, vendor: Vendor, public_id) -> HttpRes
             try:
                 solution_submit(solution=solution, actor=actor)
             except DomainError as exc:
-                errors.extend([f["message"] for f in exc.findings] or [exc.message])
+                errors.extend(refusal_texts(exc.findings) or [exc.message])
             else:
                 messages.success(request, _("Submitted. We will keep you posted by email."))
                 return redirect("portal:solution_status", vendor.slug, public_id)
@@ -317,7 +317,7 @@ def solution_evidence_remove(request: HttpRequest, vendor: Vendor, public_id, pk
     try:
         evidence_remove(evidence=_own_evidence(solution, pk), actor=_actor(solution))
     except DomainError as exc:
-        messages.error(request, exc.message)
+        messages.error(request, error_text(exc))
     else:
         messages.success(request, _("The file was removed."))
     return redirect("portal:solution_details", vendor.slug, public_id)

@@ -9,7 +9,6 @@ from django.template.response import TemplateResponse
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
-from portal.models import Vendor
 from rma.selectors.units import unit_warranty_status
 from rma.services import DomainError
 from rma.services.access import return_access_request
@@ -18,6 +17,7 @@ from rma.services.registration import (
     unit_register_bought_elsewhere,
     unit_register_from_order,
 )
+from tenancy.models import Vendor
 
 from .access import within_limit
 from .branding import vendor_view

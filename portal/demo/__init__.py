@@ -12,8 +12,9 @@ from django.db import transaction
 from django_scopes import scope
 
 from policies.registry import POLICIES
-from portal.models import Membership, Vendor
 from rma.services import Actor
+from rma.services.rollups import rollups_rebuild
+from tenancy.models import Membership, Vendor
 
 from .builder import logo_png
 from .scenarios import seeder_for
@@ -55,4 +56,6 @@ def seed(stdout: Callable[[str], None] = print) -> None:
             Membership.objects.create(user=agent, vendor=vendor, role=Membership.Role.MANAGER)
             with scope(vendor=vendor):
                 seeder_for(vendor.policy_key)(vendor, Actor.agent(agent))
+                # The demo writes some rows directly (orders, back-dated steps): count them.
+                rollups_rebuild(vendor=vendor)
         stdout(f"{vendor.name}: seeded (agent-{vendor.slug} / demo-{vendor.slug})")

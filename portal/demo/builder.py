@@ -11,8 +11,8 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFont
 
-from portal.models import Vendor
 from rma.models import Customer, Evidence, Order, OrderLine, ReturnRequest
+from tenancy.models import Vendor
 
 
 def logo_png(name: str, colour: str) -> bytes:
@@ -99,7 +99,7 @@ class Builder:
         for requirement in policy.evidence_requirements(rr.scenario):
             count = requirement.min_count if complete else max(0, requirement.min_count - 1)
             for index in range(count):
-                png = photo_png(f"{requirement.label} #{index + 1}")
+                png = photo_png(f"{requirement.label.english()} #{index + 1}")
                 evidence = Evidence(
                     vendor=self.vendor,
                     return_request=rr,

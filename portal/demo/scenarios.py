@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from portal.models import Vendor
 from rma import services
 from rma.models import ReturnRequest
 from rma.services import Actor
 from rma.services.return_options import required_attestations
 from rma.services.solutions import ProposedLine
+from tenancy.models import Vendor
 
 from .builder import Builder, ago
 

@@ -3,7 +3,7 @@
 import django.core.validators
 import django.db.models.deletion
 import django_countries.fields
-import portal.models
+import tenancy.models
 from django.conf import settings
 from django.db import migrations, models
 
@@ -23,9 +23,9 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('slug', models.SlugField(help_text='Used in portal links: /v/<slug>/.', unique=True)),
                 ('name', models.CharField(max_length=120)),
-                ('policy_key', models.CharField(help_text="Which module in policies/ decides this vendor's requests.", max_length=40, validators=[portal.models.validate_policy_key])),
+                ('policy_key', models.CharField(help_text="Which module in policies/ decides this vendor's requests.", max_length=40, validators=[tenancy.models.validate_policy_key])),
                 ('policy_settings', models.JSONField(blank=True, default=dict, help_text="Overrides of the policy's readings; see docs/policies/ for the keys.")),
-                ('time_zone', models.CharField(default='UTC', max_length=64, validators=[portal.models.validate_time_zone])),
+                ('time_zone', models.CharField(default='UTC', max_length=64, validators=[tenancy.models.validate_time_zone])),
                 ('operating_country', django_countries.fields.CountryField(help_text='Its public holidays are not working days (MKT-9, MKT-11, AQA-12).', max_length=2)),
                 ('logo', models.ImageField(blank=True, upload_to='logos/')),
                 ('accent_colour', models.CharField(default='#0a5fb4', max_length=7, validators=[django.core.validators.RegexValidator('^#[0-9a-fA-F]{6}$', 'Use a hex colour such as #0a5fb4.')])),

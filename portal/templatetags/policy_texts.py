@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import template
 
+from rma import messages as texts
 from rma.messages import render, render_all
 
 register = template.Library()
@@ -34,8 +35,39 @@ def wrong_item_rule(vendor) -> str:
 
 @register.filter
 def message(stored) -> str:
-    """One stored message (``{"id": ..., "params": ...}``) in the page's language."""
+    """One message (a ``Message`` or a stored ``{"id": ..., "params": ...}``) in the page's
+    language; a plain string (a row stored before texts were data) is shown as it is."""
+    if isinstance(stored, str):
+        return stored
     return render(stored)
+
+
+@register.filter
+def finding(stored) -> str:
+    """A stored finding's sentence in the page's language (English for an old row)."""
+    return texts.finding_text(stored)
+
+
+@register.filter
+def refund_label(stored) -> str:
+    """A stored refund line's label in the page's language (English for an old row)."""
+    if hasattr(stored, "label") and not isinstance(stored, dict):
+        return render(stored.label)  # a RefundLine not yet stored (simulator, preview)
+    return texts.refund_line_label(stored)
+
+
+@register.filter
+def deadline_label(stored) -> str:
+    """A stored deadline's label in the page's language (English for an old row)."""
+    if hasattr(stored, "label") and not isinstance(stored, dict):
+        return render(stored.label)
+    return texts.deadline_label(stored)
+
+
+@register.filter
+def wrong_item_choice(return_request) -> str:
+    """The wrong-item option the customer chose, as it was worded when they chose it."""
+    return texts.wrong_item_choice(return_request)
 
 
 @register.simple_tag

@@ -15,9 +15,9 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from portal.models import Vendor
-from rma.messages import finding_text, refund_line_label
+from rma.messages import error_text, finding_text, refund_line_label
 from rma.services import DomainError
+from tenancy.models import Vendor
 
 from .paging import NextPagePaginator, page_number
 from .presentation import CaseHeader, timeline
@@ -141,12 +141,9 @@ class TenantAdmin(admin.ModelAdmin):
             call()
         except DomainError as exc:
             rules = sorted({f["rule_id"] for f in exc.findings if f.get("rule_id")})
-            suffix = (
-                f" ({', '.join(rules)})"
-                if rules and not all(r in exc.message for r in rules)
-                else ""
-            )
-            self.message_user(request, f"{label}: {exc.message}{suffix}", messages.ERROR)
+            text = error_text(exc)
+            suffix = f" ({', '.join(rules)})" if rules and not all(r in text for r in rules) else ""
+            self.message_user(request, f"{label}: {text}{suffix}", messages.ERROR)
             return False
         self.message_user(request, f"{label}: done.", messages.SUCCESS)
         return True

@@ -10,6 +10,7 @@ from rma.services import Actor
 from rma.services.changes import order_change_resolve
 
 from .base import NOTE, ActionInput, CaseAction, CaseAdmin, TenantAdmin, findings_html
+from .columns import vendor_time_column
 from .export import ExportAdminMixin
 from .presentation import CaseHeader, customer_and_order_facts, status_label, vendor_time
 from .queues import QueueAdminMixin, QueueFilter
@@ -44,7 +45,7 @@ CHANGE_ACTIONS = (
         "Could not be done",
         "can_resolve",
         inputs=(ActionInput("note", "Why (the customer reads it)", "textarea", required=True),),
-        help="Say why, e.g. the parcel had left: refuse it with the courier (AQA-2).",
+        help="Say why, e.g. the parcel had left: refuse it with the courier.",
         style="danger",
     ),
 )
@@ -57,10 +58,12 @@ class OrderChangeRequestAdmin(WorkspaceAdminMixin, QueueAdminMixin, ExportAdminM
         "kind",
         "status",
         "best_effort",
-        "requested_at",
-        "resolved_at",
+        "requested_at_local",
+        "resolved_at_local",
         "assignee",
     )
+    requested_at_local = vendor_time_column("requested_at", "Requested")
+    resolved_at_local = vendor_time_column("resolved_at", "Resolved")
     list_filter = (QueueFilter, "kind", "status", "best_effort")
     search_fields = ("order__number", "customer__email")
     list_select_related = ("order", "customer", "assignee")

@@ -18,7 +18,6 @@ from django.http import Http404, HttpRequest
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
-from portal.models import Vendor
 from rma.models import (
     ChangeStatus,
     ClaimDay,
@@ -33,6 +32,7 @@ from rma.models import (
 )
 from rma.models.rollups import CaseKind
 from rma.services.rollups import RESOLUTION_PRECISION, bucket_minutes, open_statuses
+from tenancy.models import Vendor
 
 from .base import vendor_queryset
 
@@ -53,7 +53,7 @@ class Bar:
     alt: bool = False
 
 
-def bar_chart(rows: list[tuple[str, float, str]], *, width: int = 300, row: int = 26) -> dict:
+def bar_chart(rows: list[tuple[str, float, str]], *, width: int = 240, row: int = 26) -> dict:
     """Horizontal bars: label on the left, the bar scaled to the largest value, its figure."""
     top = max((value for _l, value, _s in rows), default=0) or 1
     bars = [
@@ -151,7 +151,7 @@ def dashboard_data(vendor: Vendor, *, now: datetime | None = None) -> dict[str, 
         n = counts.get((kind, status), 0)
         if n:
             prefix, names = labels[kind]
-            open_rows.append((f"{prefix}: {names[status]}", n, str(n)))
+            open_rows.append((f"{prefix}: {names[status]}", n, f"{n:,}"))
     open_total = sum(int(r[1]) for r in open_rows)
 
     # 2. SLA breaches this week, per day (vendor time)
@@ -162,7 +162,7 @@ def dashboard_data(vendor: Vendor, *, now: datetime | None = None) -> dict[str, 
         .annotate(n=Sum("sla_breaches"))
     }
     days = [week_start + timedelta(days=i) for i in range(7)]
-    breach_rows = [(d.strftime("%a %d"), per_day.get(d, 0), str(per_day.get(d, 0))) for d in days]
+    breach_rows = [(d.strftime("%a %d"), per_day.get(d, 0), f"{per_day.get(d, 0):,}") for d in days]
     breaches = sum(per_day.values())
 
     # 3. median time to resolve, from the resolution-time histogram of the window
@@ -177,7 +177,7 @@ def dashboard_data(vendor: Vendor, *, now: datetime | None = None) -> dict[str, 
     # 4. returns by reason
     scenario_labels = dict(Scenario.choices)
     reason_rows = [
-        (str(scenario_labels.get(row["scenario"], row["scenario"])), row["n"], str(row["n"]))
+        (str(scenario_labels.get(row["scenario"], row["scenario"])), row["n"], f"{row['n']:,}")
         for row in ReturnDay.objects.filter(vendor=vendor, day__gte=since, requested__gt=0)
         .values("scenario")
         .annotate(n=Sum("requested"))
@@ -192,12 +192,15 @@ def dashboard_data(vendor: Vendor, *, now: datetime | None = None) -> dict[str, 
         .filter(units__gt=0)
         .order_by("-units", "sku")[:TOP_SKUS]
     )
-    sku_rows = [(row["sku"], row["units"], f"{row['units']} units") for row in returned]
+    sku_rows = [
+        (row["sku"], row["units"], f"{row['units']:,} unit{'' if row['units'] == 1 else 's'}")
+        for row in returned
+    ]
     rate_rows = []
     for row in returned:
         total = row["sold"] or 0
         rate = (row["units"] / total * 100) if total else 0.0
-        rate_rows.append((row["sku"], rate, f"{rate:.1f}% ({row['units']}/{total})"))
+        rate_rows.append((row["sku"], rate, f"{rate:.1f}% ({row['units']:,}/{total:,})"))
     rate_rows.sort(key=lambda r: -r[1])
 
     # 6. refunds per month (returns refunded, solutions completed with a refund), by currency
@@ -227,6 +230,9 @@ def dashboard_data(vendor: Vendor, *, now: datetime | None = None) -> dict[str, 
         "now": local,
         "window_days": WINDOW_DAYS,
         "open_total": open_total,
+        "open_total_shown": f"{open_total:,}",
+        "breaches_shown": f"{breaches:,}",
+        "resolved_shown": f"{sum(histogram.values()):,}",
         "open_chart": bar_chart(open_rows),
         "breaches": breaches,
         "breach_chart": column_chart(breach_rows, height=100, col=80),
@@ -239,6 +245,7 @@ def dashboard_data(vendor: Vendor, *, now: datetime | None = None) -> dict[str, 
         "rate_chart": bar_chart(rate_rows),
         "refunds": refunds,
         "claims": claims_by_batch(vendor, since=since),
+        "top_batches": TOP_BATCHES,
     }
 
 
@@ -249,6 +256,10 @@ class BatchClaims:
     claims: int
     reasons: list[tuple[str, int]]
     width: int = 0
+
+    @property
+    def shown(self) -> str:
+        return f"{self.claims:,}"
 
 
 def claims_by_batch(vendor: Vendor, *, since: date, top: int = TOP_BATCHES) -> list[BatchClaims]:

@@ -40,6 +40,25 @@ def flag_text(flag: ClaimFlag) -> str:
     return render(flag.message) if flag.message.get("id") else flag.get_kind_display()
 
 
+def unit_facts(return_request) -> list[tuple[str, str]]:
+    """Header facts: the serials the claim names, and its flags at a glance."""
+    facts = []
+    serials = [cu.serial for cu in return_request.claim_units.all()]
+    if serials:
+        facts.append(("Serials", ", ".join(serials)))
+    kinds = sorted({flag.get_kind_display() for flag in return_request.integrity_flags.all()})
+    if kinds:
+        facts.append(
+            (
+                "Integrity flags",
+                format_html(
+                    "<strong class='integrity-flag'>⚑ {}</strong> (details below)", "; ".join(kinds)
+                ),
+            )
+        )
+    return facts
+
+
 def integrity_section(return_request) -> tuple[str, list[tuple[str, str]]] | None:
     """The case page's "Integrity flags" section; None when the claim has none."""
     flags = list(return_request.integrity_flags.all())

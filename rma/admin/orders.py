@@ -12,6 +12,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
+from policies.vocabulary import SolutionStep
 from rma import services
 from rma.models import Customer, Order, OrderLine, SolutionKind
 from rma.services import Actor
@@ -154,7 +155,7 @@ class OrderAdmin(IndexedSearchMixin, TenantAdmin):
             holder: dict = {}
 
             def propose() -> None:
-                # The password goes only into the customer's email (REO-1), never to the screen.
+                # The password goes only into the customer's email, never to the screen.
                 holder["solution"], _password = services.solution_create(
                     order=order,
                     kind=data["kind"],
@@ -172,10 +173,11 @@ class OrderAdmin(IndexedSearchMixin, TenantAdmin):
 
             if self.run_service(request, "Propose warranty solution", propose):
                 solution = holder["solution"]
+                rules = ", ".join(order.vendor.get_policy().solution_rule_ids(SolutionStep.PROPOSE))
                 self.message_user(
                     request,
                     f"{solution.reference}: the confirmation email with its password is on its "
-                    f"way to {order.customer.email} (REO-1).",
+                    f"way to {order.customer.email}" + (f" ({rules})." if rules else "."),
                 )
                 return HttpResponseRedirect(
                     reverse("admin:rma_warrantysolution_change", args=[solution.pk])
@@ -190,6 +192,13 @@ class OrderAdmin(IndexedSearchMixin, TenantAdmin):
         return TemplateResponse(request, "admin/rma/propose_solution.html", context)
 
 
+RULED_FIELDS = {
+    "makeup_amount": SolutionStep.PAY,
+    "return_required": SolutionStep.RETURN,
+    "makeup_payment_required": SolutionStep.PAY,
+}
+
+
 class ProposeSolutionForm(forms.Form):
     kind = forms.ChoiceField(choices=SolutionKind.choices)
     lines = forms.ModelMultipleChoiceField(
@@ -197,12 +206,23 @@ class ProposeSolutionForm(forms.Form):
     )
     refund_amount = forms.DecimalField(min_value=0, decimal_places=2, required=False)
     makeup_amount = forms.DecimalField(
-        min_value=0, decimal_places=2, required=False, help_text="Owed by the customer (REO-8)."
+        min_value=0, decimal_places=2, required=False, help_text="Owed by the customer."
     )
-    return_required = forms.BooleanField(required=False, help_text="REO-7.")
-    makeup_payment_required = forms.BooleanField(required=False, help_text="REO-8.")
+    return_required = forms.BooleanField(
+        required=False, help_text="The customer sends the item back."
+    )
+    makeup_payment_required = forms.BooleanField(
+        required=False, help_text="The customer pays a balance."
+    )
     message = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
     def __init__(self, *args, order: Order, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["lines"].queryset = order.lines.all()
+        # The vendor's rule for each step, for the agent who wants to know why it is asked.
+        policy = order.vendor.get_policy()
+        for name, step in RULED_FIELDS.items():
+            rules = ", ".join(policy.solution_rule_ids(step))
+            if rules:
+                text = self.fields[name].help_text.removesuffix(".")
+                self.fields[name].help_text = f"{text} ({rules})."

@@ -10,8 +10,8 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils import timezone
 
-from portal.models import Vendor
 from rma.queues import bounded_count, count_label, queue_condition, queues_for
+from tenancy.models import Vendor
 
 
 def agent_time_zone(request: HttpRequest) -> ZoneInfo:

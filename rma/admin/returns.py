@@ -12,7 +12,9 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html
 
+from policies.vocabulary import DeadlineName
 from rma import services
+from rma.messages import deadline_label, error_text, wrong_item_choice
 from rma.models import ReturnRequest, ReturnStatus
 from rma.services import Actor, DomainError
 from rma.services.return_handling import refund_preview
@@ -27,10 +29,11 @@ from .base import (
     findings_html,
     parse_serials,
 )
+from .columns import vendor_time_column
 from .dashboard import dashboard_view
 from .evidence import evidence_items
 from .export import ExportAdminMixin
-from .integrity import IntegrityFlagFilter, integrity_section
+from .integrity import IntegrityFlagFilter, integrity_section, unit_facts
 from .presentation import (
     CaseHeader,
     customer_and_order_facts,
@@ -55,7 +58,7 @@ RETURN_ACTIONS: tuple[CaseAction, ...] = (
         inputs=(
             ActionInput("reason", "Reason (the customer reads it)", "textarea", required=True),
             ActionInput(
-                "rule_ids", "Rule ids", placeholder="e.g. MKT-3", help="Comma-separated, optional."
+                "rule_ids", "Rule ids", placeholder="PREFIX-N", help="Comma-separated, optional."
             ),
         ),
         style="danger",
@@ -153,7 +156,7 @@ class OverdueFilter(admin.SimpleListFilter):
     parameter_name = "overdue"
 
     def lookups(self, request, model_admin):
-        return [("review", "Review overdue (MKT-9)"), ("shipping", "Not shipped by ship-by date")]
+        return [("review", "Review overdue"), ("shipping", "Not shipped by ship-by date")]
 
     def queryset(self, request, queryset):
         now = timezone.now()
@@ -196,7 +199,7 @@ def _bulk(service_name: str, label: str, guard: str):
                 done += 1
             except DomainError as exc:
                 skipped += 1
-                modeladmin.message_user(request, f"{rr}: {exc.message}", messages.WARNING)
+                modeladmin.message_user(request, f"{rr}: {error_text(exc)}", messages.WARNING)
         modeladmin.message_user(
             request, f"{label}: {done} done, {skipped} skipped (not allowed in their status)."
         )
@@ -216,12 +219,15 @@ class ReturnRequestAdmin(
         "scenario",
         "order_number",
         "customer_email",
-        "requested_at",
-        "review_due",
-        "ship_by",
+        "requested_at_local",
+        "review_due_local",
+        "ship_by_local",
         "overdue",
         "assignee",
     )
+    requested_at_local = vendor_time_column("requested_at", "Requested")
+    review_due_local = vendor_time_column("review_due", "Review due")
+    ship_by_local = vendor_time_column("ship_by", "Ship by")
     list_filter = (QueueFilter, "status", "scenario", OverdueFilter, IntegrityFlagFilter)
     search_fields = ("rma_number", "order__number", "customer__email", "tracking_number")
     list_select_related = ("order", "customer", "assignee")
@@ -271,9 +277,10 @@ class ReturnRequestAdmin(
             ("RMA number", obj.rma_number or "not issued yet"),
             ("Items", lines or "—"),
             ("Requested", vendor_time(obj.requested_at, tz, with_zone=False)),
+            *unit_facts(obj),
         ]
         if obj.wrong_item_option:
-            facts.append(("Customer's choice", obj.get_wrong_item_option_display()))
+            facts.append(("Customer's choice", wrong_item_choice(obj)))
         if obj.tracking_number:
             facts.append(("Return tracking", f"{obj.carrier.upper()} {obj.tracking_number}"))
         if obj.refund_amount is not None:
@@ -308,11 +315,11 @@ class ReturnRequestAdmin(
                 )
             )
         for d in obj.decision.get("deadlines", []):
-            if d.get("name") in ("review_due", "ship_by"):
+            if d.get("name") in (DeadlineName.REVIEW_DUE, DeadlineName.SHIP_BY):
                 continue
             deadlines.append(
                 deadline_line(
-                    str(d.get("label", d.get("name", ""))).capitalize(),
+                    deadline_label(d) or str(d.get("name", "")),
                     _parse_instant(d.get("at")),
                     tz,
                     now=now,
@@ -349,7 +356,7 @@ class ReturnRequestAdmin(
         return format_html(
             "<p><strong>{}</strong>{}</p>{}{}",
             verdict,
-            format_html(" <span class='quiet'>Marked complex (MKT-9): longer review.</span>")
+            format_html(" <span class='quiet'>Marked complex: longer review.</span>")
             if obj.complex_case
             else "",
             findings_html(obj.decision.get("findings", [])),

@@ -21,6 +21,7 @@ from policies.base import (
     RequestKind,
     Scenario,
 )
+from rma.messages import render
 from rma.models import Order
 from rma.services.facts import order_facts
 
@@ -51,7 +52,7 @@ def attestation_choices(policy) -> list[tuple[str, str]]:
     seen: dict[str, str] = {}
     for scenario in policy.scenarios:
         for need in policy.required_attestations(scenario):
-            seen.setdefault(need.attestation.value, f"{need.label} ({need.rule_id})")
+            seen.setdefault(need.attestation.value, f"{render(need.label)} ({need.rule_id})")
     return list(seen.items())
 
 

@@ -12,6 +12,7 @@ from rma.models import SolutionStatus, WarrantySolution
 from rma.services import Actor
 
 from .base import NOTE, SERIALS, CaseAction, CaseAdmin, parse_serials
+from .columns import vendor_time_column
 from .evidence import evidence_items
 from .export import ExportAdminMixin
 from .presentation import (
@@ -52,10 +53,12 @@ class WarrantySolutionAdmin(WorkspaceAdminMixin, QueueAdminMixin, ExportAdminMix
         "order_number",
         "customer_email",
         "kind",
-        "sent_at",
-        "expires_at",
+        "sent_at_local",
+        "expires_at_local",
         "assignee",
     )
+    sent_at_local = vendor_time_column("sent_at", "Sent")
+    expires_at_local = vendor_time_column("expires_at", "Expires")
     list_filter = (QueueFilter, "status", "kind", "return_required", "makeup_payment_required")
     search_fields = (
         "order__number",

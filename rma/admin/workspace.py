@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import path, reverse
 
+from rma.messages import error_text
 from rma.models import CaseMessage, CaseNote, MessageAttachment, OrderChangeRequest
 from rma.services import Actor, DomainError
 from rma.services.assignment import assignable_agents, case_assign, case_take
@@ -122,7 +123,7 @@ class WorkspaceAdminMixin:
         try:
             call()
         except DomainError as exc:
-            self.message_user(request, f"{label}: {exc.message}", messages.ERROR)
+            self.message_user(request, f"{label}: {error_text(exc)}", messages.ERROR)
         else:
             self.message_user(request, f"{label}: done.", messages.SUCCESS)
 

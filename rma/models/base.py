@@ -9,7 +9,7 @@ from django_scopes import ScopedManager
 class TenantModel(models.Model):
     """A row that belongs to exactly one vendor; queries outside a vendor scope raise."""
 
-    vendor = models.ForeignKey("portal.Vendor", on_delete=models.PROTECT, related_name="+")
+    vendor = models.ForeignKey("tenancy.Vendor", on_delete=models.PROTECT, related_name="+")
 
     objects = ScopedManager(vendor="vendor")
 

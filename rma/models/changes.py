@@ -1,4 +1,4 @@
-"""A customer's request to cancel an order or change its shipping address (AQA-1..AQA-3)."""
+"""A customer's request to cancel an order or change its shipping address."""
 
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ class OrderChangeRequest(TenantModel, Assignable, ShippingAddress):
     )
     reason = models.TextField(blank=True)
     best_effort = models.BooleanField(
-        default=False, editable=False, help_text=_("Asked after the free window (AQA-1).")
+        default=False, editable=False, help_text=_("Asked after the policy's free window.")
     )
     decision = models.JSONField(default=dict, editable=False)
     policy_version = models.CharField(max_length=40, editable=False)

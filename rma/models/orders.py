@@ -10,6 +10,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from policies.vocabulary import PurchaseChannel
+
 from .base import TenantModel, money_field
 
 
@@ -86,16 +88,17 @@ class Customer(TenantModel):
 
 class Order(TenantModel, ShippingAddress):
     class Channel(models.TextChoices):
-        OWN_STORE = "own_store", _("Vendor's own online store")
-        MARKETPLACE = "marketplace", _("Marketplace")
-        RETAILER = "retailer", _("Retailer")
+        # The values policies read, declared once in the shared vocabulary.
+        OWN_STORE = PurchaseChannel.OWN_STORE.value, _("Vendor's own online store")
+        MARKETPLACE = PurchaseChannel.MARKETPLACE.value, _("Marketplace")
+        RETAILER = PurchaseChannel.RETAILER.value, _("Retailer")
 
     number = models.CharField(max_length=64)
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="orders")
     placed_at = models.DateTimeField()
     shipped_at = models.DateTimeField(null=True, blank=True)
     delivered_at = models.DateTimeField(
-        null=True, blank=True, help_text=_("From the logistics tracking (MKT-3).")
+        null=True, blank=True, help_text=_("From the logistics tracking.")
     )
     tracking_number = models.CharField(max_length=64, blank=True)
     purchase_channel = models.CharField(
@@ -103,7 +106,9 @@ class Order(TenantModel, ShippingAddress):
     )
     country_of_purchase = CountryField()
     currency = models.CharField(max_length=3, default="USD")
-    is_corporate = models.BooleanField(default=False, help_text=_("Excluded from AQA-4."))
+    is_corporate = models.BooleanField(
+        default=False, help_text=_("Some policies exclude corporate purchases from money-back.")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
@@ -136,10 +141,14 @@ class OrderLine(TenantModel):
     name = models.CharField(max_length=200)
     quantity = models.PositiveIntegerField(validators=[MinValueValidator(1)])
     unit_price = money_field(help_text=_("What the customer paid for one unit."))
-    purchase_cost = money_field(default=Decimal("0"), help_text=_("Deducted under MKT-6."))
-    export_postage = money_field(default=Decimal("0"), help_text=_("Deducted under MKT-6."))
+    purchase_cost = money_field(
+        default=Decimal("0"), help_text=_("Deducted from a refund where the policy says so.")
+    )
+    export_postage = money_field(
+        default=Decimal("0"), help_text=_("Deducted from a refund where the policy says so.")
+    )
     warranty_months = models.PositiveIntegerField(
-        null=True, blank=True, help_text=_("Empty: the policy's default (AQA-7).")
+        null=True, blank=True, help_text=_("Empty: the policy's default.")
     )
     # Shown beside the product's name to the customer, loaded from the vendor's own CDN.
     image_url = models.URLField(

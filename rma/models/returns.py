@@ -36,7 +36,7 @@ R = ReturnStatus
 RETURN_TRANSITIONS: dict[str, frozenset[str]] = {
     R.REQUESTED: frozenset({R.UNDER_REVIEW, R.APPROVED, R.REJECTED, R.CANCELLED}),
     R.UNDER_REVIEW: frozenset({R.APPROVED, R.REJECTED, R.CANCELLED}),
-    # REFUNDED straight from APPROVED: compensation without a return (MKT-7 option 1).
+    # REFUNDED straight from APPROVED: compensation without a return (a wrong item kept).
     R.APPROVED: frozenset({R.SHIPPED, R.RECEIVED, R.WAIVED, R.CANCELLED, R.REFUNDED}),
     R.SHIPPED: frozenset({R.RECEIVED}),
     R.RECEIVED: frozenset({R.INSPECTED}),
@@ -69,7 +69,7 @@ class ReturnRequest(TenantModel, Assignable):
         null=True,
         blank=True,
         related_name="follow_ups",
-        help_text=_("The earlier claim whose replacement this claim is about (AQA-10)."),
+        help_text=_("The earlier claim whose replacement this claim is about."),
     )
     scenario = models.CharField(max_length=20, choices=Scenario.choices)
     status = models.CharField(
@@ -80,8 +80,12 @@ class ReturnRequest(TenantModel, Assignable):
     attestations = models.JSONField(default=list, blank=True, editable=False)
     current_country = models.CharField(max_length=2, blank=True)
     wrong_item_option = models.CharField(max_length=10, choices=WrongItemOption.choices, blank=True)
-    received_item_price = money_field(null=True, blank=True, help_text=_("MKT-7."))
-    complex_case = models.BooleanField(default=False, editable=False, help_text=_("MKT-9."))
+    received_item_price = money_field(
+        null=True, blank=True, help_text=_("The wrong item's price, when the customer keeps it.")
+    )
+    complex_case = models.BooleanField(
+        default=False, editable=False, help_text=_("Takes the policy's longer review.")
+    )
 
     decision = models.JSONField(default=dict, editable=False)
     policy_version = models.CharField(max_length=40, editable=False)
@@ -204,7 +208,7 @@ class ReturnRequest(TenantModel, Assignable):
         return self.can_transition(R.INSPECTED)
 
     def can_refund(self) -> bool:
-        # Without a return (MKT-7 keep option) money is paid right after approval; with a
+        # Without a return (a wrong item kept) money is paid right after approval; with a
         # return only after inspection.
         if self.status == R.APPROVED:
             return not self.return_required

@@ -45,7 +45,7 @@ SOLUTION_OPEN = frozenset({S.PENDING_CONFIRM, S.CONFIRMED, S.SUBMITTED})
 
 
 class WarrantySolution(TenantModel, Assignable, ShippingAddress):
-    """A proposal for an order that the customer agrees or disagrees to (REO-1..REO-12)."""
+    """A proposal for an order that the customer agrees or disagrees to."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="solutions")
@@ -56,10 +56,14 @@ class WarrantySolution(TenantModel, Assignable, ShippingAddress):
     currency = models.CharField(max_length=3)
     refund_amount = money_field(default=0, help_text=_("Paid to the customer."))
     makeup_amount = money_field(
-        default=0, help_text=_("Owed by the customer: shipping, replacement fee, balance (REO-8).")
+        default=0, help_text=_("Owed by the customer: shipping, replacement fee, balance.")
     )
-    return_required = models.BooleanField(default=False, help_text=_("REO-7."))
-    makeup_payment_required = models.BooleanField(default=False, help_text=_("REO-8."))
+    return_required = models.BooleanField(
+        default=False, help_text=_("The customer sends the item back.")
+    )
+    makeup_payment_required = models.BooleanField(
+        default=False, help_text=_("The customer pays a balance.")
+    )
     message = models.TextField(blank=True, help_text=_("Shown to the customer with the proposal."))
 
     password_hash = models.CharField(max_length=256, blank=True, editable=False)

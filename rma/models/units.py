@@ -42,7 +42,7 @@ class Unit(TenantModel):
         null=True,
         blank=True,
         related_name="replaced_by",
-        help_text=_("The unit this one replaced (AQA-10)."),
+        help_text=_("The unit this one replaced."),
     )
     source = models.CharField(max_length=16, choices=Source.choices, default=Source.SHOP)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -8,8 +8,8 @@ from datetime import datetime
 from django.db.models import Count
 from django.utils import timezone
 
-from portal.models import Vendor
 from rma.models import ReturnUnit, Unit
+from tenancy.models import Vendor
 
 
 @dataclass(frozen=True)

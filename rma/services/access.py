@@ -15,8 +15,8 @@ from django.core import signing
 from django.db import transaction
 from django.utils import timezone
 
-from portal.models import Vendor
 from rma.models import Order, ReturnAccess
+from tenancy.models import Vendor
 
 from .passwords import generate_password, hash_password, password_matches
 

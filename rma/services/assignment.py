@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.db import models, transaction
 
-from portal.models import Vendor
 from rma.models import OrderChangeRequest, ReturnRequest, WarrantySolution
+from tenancy.models import Vendor
 
 from .base import Actor, DomainError, lock, record_event
 

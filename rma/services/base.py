@@ -71,11 +71,7 @@ class PolicyRefusal(DomainError):
     @classmethod
     def from_finding(cls, finding) -> DomainError:
         """A refusal that one policy finding explains (a tracking number, an address)."""
-        return DomainError(
-            finding.message,
-            findings=[{"rule_id": finding.rule_id, "ok": False, "message": finding.message}],
-            code=cls.code,
-        )
+        return DomainError(finding.message, findings=[finding.to_dict()], code=cls.code)
 
 
 def guard(allowed: bool, subject: models.Model, action: str) -> None:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from policies.base import EvidenceKind as PolicyEvidenceKind
 from policies.base import EvidenceRequirement, Finding, Scenario
+from rma.messages import render
 from rma.models import (
     ActorKind,
     Evidence,
@@ -130,7 +131,7 @@ def _locked(parent: Parent) -> Parent:
 def _refuse_count(requirement: EvidenceRequirement, limit: int) -> UploadRefused:
     message = _(
         "%(label)s: at most %(limit)s files; remove one before adding another (%(rule)s)."
-    ) % {"label": requirement.label, "limit": limit, "rule": requirement.rule_id}
+    ) % {"label": render(requirement.label), "limit": limit, "rule": requirement.rule_id}
     return UploadRefused(
         message, findings=[{"rule_id": requirement.rule_id, "ok": False, "message": message}]
     )

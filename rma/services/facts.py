@@ -10,6 +10,7 @@ from django.db.models import Q, Sum
 
 from policies.base import (
     Attestation,
+    DeadlineName,
     EvidenceKind,
     LineFacts,
     OrderFacts,
@@ -18,6 +19,7 @@ from policies.base import (
     Scenario,
     UnitFacts,
 )
+from policies.registry import get_policy
 from rma.models import Order, ReturnLine, ReturnRequest, ReturnStatus, ReturnUnit, Unit
 from rma.models.returns import RETURN_OPEN
 
@@ -167,6 +169,26 @@ def unit_facts(unit: Unit) -> UnitFacts:
 
 def _warranty_end_of(rr: ReturnRequest) -> datetime | None:
     for deadline in rr.decision.get("deadlines", []):
-        if deadline.get("name") == "warranty_end":
+        if deadline.get("name") == DeadlineName.WARRANTY_END:
             return datetime.fromisoformat(deadline["at"])
     return None
+
+
+def case_policy(rr: ReturnRequest):
+    """The vendor's policy with the settings in force when this request was decided (stored
+    with the case), so what the customer was told (a keep share, a shipping window, a refund
+    delay) is what the case later pays and asks; a request stored before settings were kept
+    with it, or whose settings the policy no longer reads, gets today's."""
+    vendor = rr.vendor
+    readings = (rr.decision or {}).get("settings")
+    if readings is None or rr.decision.get("policy_key", vendor.policy_key) != vendor.policy_key:
+        return vendor.get_policy()
+    try:
+        return get_policy(
+            vendor.policy_key,
+            readings,
+            timezone=vendor.time_zone,
+            country=str(vendor.operating_country),
+        )
+    except (KeyError, ValueError, TypeError):
+        return vendor.get_policy()

@@ -9,9 +9,9 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 
-from portal.models import Vendor
 from rma.models import Customer, Order, OrderLine, ReturnLine, SolutionLine, Unit
 from rma.models.orders import ShippingAddress
+from tenancy.models import Vendor
 
 from . import rollups
 from .base import DomainError

@@ -19,8 +19,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from policies.base import PurchaseFacts
-from portal.models import Vendor
 from rma.models import Customer, Order, OrderLine, Unit, UnitRegistration
+from tenancy.models import Vendor
 
 from .base import DomainError, PolicyRefusal
 from .units import _clean_serial

@@ -5,15 +5,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
-from policies.base import Deadline
+from policies.base import Deadline, DeadlineName
 from rma.models import ReturnRequest, ReturnStatus
 
 from .base import Actor, DomainError, guard, lock, record_event, transition
-from .facts import order_facts, request_facts_for
+from .facts import case_policy, order_facts, request_facts_for
 from .units import units_replace
 
 R = ReturnStatus
@@ -35,11 +36,7 @@ def return_mark_shipped(
     tracking_number = tracking_number.strip()
     finding = rr.vendor.get_policy().check_tracking(carrier or None, tracking_number)
     if not finding.ok:
-        raise DomainError(
-            finding.message,
-            findings=[{"rule_id": finding.rule_id, "ok": False, "message": finding.message}],
-            code="tracking_refused",
-        )
+        raise DomainError(finding.message, findings=[finding.to_dict()], code="tracking_refused")
     transition(
         rr,
         R.SHIPPED,
@@ -83,15 +80,18 @@ def return_record_inspection(
         raise DomainError("The refund ratio must be between 0 and 1 (for example 0.8).")
     rr = lock(ReturnRequest, return_request.pk)
     guard(rr.can_inspect(), rr, "record the inspection")
+    at = at or timezone.now()
+    refund_due = case_policy(rr).refund_due(at)
     transition(
         rr,
         R.INSPECTED,
         action="inspected",
         actor=actor,
         fields={
-            "inspected_at": at or timezone.now(),
+            "inspected_at": at,
             "inspection_note": note,
             "inspection_ratio": ratio,
+            "decision": with_deadline(rr.decision, refund_due),
         },
         note=note,
         data={"ratio": str(ratio) if ratio is not None else None},
@@ -102,7 +102,7 @@ def return_record_inspection(
 def refund_preview(rr: ReturnRequest, *, at: datetime | None = None):
     """The itemised refund the policy would pay now, without changing anything."""
     at = at or timezone.now()
-    policy = rr.vendor.get_policy()
+    policy = case_policy(rr)
     return policy.refund(
         order_facts(rr.order),
         request_facts_for(rr, at=at),
@@ -212,13 +212,22 @@ def ship_deadline(policy, rr: ReturnRequest, *, approved_at: datetime):
     """
     candidates = [d for d in (policy.ship_by(approved_at),) if d is not None]
     for stored in rr.decision.get("deadlines", []):
-        if stored.get("name") == "return_by":
-            at = datetime.fromisoformat(stored["at"])
-            if at > approved_at:
-                candidates.append(
-                    Deadline(stored["name"], at, stored.get("rule_id", ""), stored.get("label", ""))
-                )
+        if stored.get("name") == DeadlineName.RETURN_BY:
+            deadline = Deadline.from_dict(stored)
+            if deadline.at > approved_at:
+                candidates.append(deadline)
     return min(candidates, key=lambda d: d.at, default=None)
+
+
+def with_deadline(decision: Mapping[str, Any], deadline: Deadline | None) -> dict[str, Any]:
+    """The case's stored decision with ``deadline`` kept under its name (replacing an earlier
+    one of that name), so its label reads as it was given, whatever the settings say later."""
+    stored = dict(decision)
+    if deadline is None:
+        return stored
+    kept = [d for d in stored.get("deadlines", []) if d.get("name") != deadline.name]
+    stored["deadlines"] = [*kept, deadline.to_dict()]
+    return stored
 
 
 @transaction.atomic

@@ -14,14 +14,22 @@ from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from django.utils.translation import gettext
 
-from policies.base import Attestation, Decision, Finding, RefundBreakdown
+from policies.base import (
+    Attestation,
+    Deadline,
+    DeadlineName,
+    Decision,
+    Finding,
+    Message,
+    RefundBreakdown,
+    msg,
+)
 from policies.base import Scenario as PolicyScenario
 from rma.models import Order, OrderLine, ReturnRequest
 from rma.models.returns import Scenario
 
-from .facts import order_facts, return_facts
+from .facts import case_policy, order_facts, return_facts
 
 
 def _decide(
@@ -181,7 +189,7 @@ def wrong_item_amounts(
 
 @dataclass(frozen=True)
 class ExpectedDate:
-    label: str
+    label: Message  # rendered in the reader's language where it is shown
     rule_id: str
     at: datetime
     until: datetime | None = None
@@ -192,48 +200,56 @@ class ExpectedDate:
 
 
 def expected_dates(rr: ReturnRequest, *, now: datetime | None = None) -> list[ExpectedDate]:
-    """The dates a customer waits for or must meet, as the policy computed them."""
+    """The dates a customer waits for or must meet, labelled as the policy worded them when
+    each was set (stored with the case), never re-worded from today's settings."""
     now = now or timezone.now()
-    policy = rr.vendor.get_policy()
+    policy = case_policy(rr)
+    stored = {d.get("name"): d for d in rr.decision.get("deadlines", [])}
     found: list[ExpectedDate] = []
     seen: set[str] = set()
 
-    def add(name: str, label: str, rule_id: str, at: datetime, until: datetime | None = None):
+    def add(name: str, label: Message, rule_id: str, at: datetime, until: datetime | None = None):
         if name in seen:
             return
         seen.add(name)
-        precise = name in ("ship_by", "review_due")
+        precise = name in (DeadlineName.SHIP_BY, DeadlineName.REVIEW_DUE)
         found.append(ExpectedDate(label, rule_id, at, until, (until or at) < now, precise))
 
+    def kept(name: str, at: datetime, fallback: str) -> tuple[Message, str]:
+        """The stored label of the deadline ``name`` set at ``at``, else generic words."""
+        entry = stored.get(name)
+        if entry is not None and parse_datetime(entry.get("at", "")) == at:
+            deadline = Deadline.from_dict(entry)
+            return deadline.label, deadline.rule_id
+        return Message(fallback), ""
+
     if rr.ship_by is not None:
-        ship_by = policy.ship_by(rr.approved_at) if rr.approved_at else None
-        add(
-            "ship_by",
-            ship_by.label if ship_by else "Ship by",
-            ship_by.rule_id if ship_by else "",
-            rr.ship_by,
-        )
+        for name in (DeadlineName.SHIP_BY, DeadlineName.RETURN_BY):
+            label, rule_id = kept(name, rr.ship_by, msg("Ship by"))
+            if rule_id:
+                break
+        add(DeadlineName.SHIP_BY, label, rule_id, rr.ship_by)
+        seen.add(DeadlineName.RETURN_BY)
     if rr.review_due is not None and rr.status in ("requested", "under_review"):
-        review = policy.review_due(rr.requested_at, complex_case=rr.complex_case)
         add(
-            "review_due",
-            review.label if review else "Review",
-            review.rule_id if review else "",
+            DeadlineName.REVIEW_DUE,
+            *kept(DeadlineName.REVIEW_DUE, rr.review_due, msg("Review")),
             rr.review_due,
         )
-    for deadline in rr.decision.get("deadlines", []):
-        at = parse_datetime(deadline.get("at", ""))
-        if at is not None and deadline.get("name") not in ("review_due", "report_by"):
-            add(deadline["name"], deadline.get("label", ""), deadline.get("rule_id", ""), at)
-    if rr.inspected_at is not None and rr.refunded_at is None:
-        due = policy.refund_due(rr.inspected_at)
-        if due is not None:
-            add("refund_due", due.label, due.rule_id, due.at)
+    for entry in rr.decision.get("deadlines", []):
+        at = parse_datetime(entry.get("at", ""))
+        name = entry.get("name")
+        if at is None or name in (DeadlineName.REVIEW_DUE, DeadlineName.REPORT_BY):
+            continue
+        if name == DeadlineName.REFUND_DUE and (rr.inspected_at is None or rr.refunded_at):
+            continue
+        deadline = Deadline.from_dict(entry)
+        add(name, deadline.label, deadline.rule_id, at)
     if rr.refunded_at is not None:
         window = policy.funds_window(rr.refunded_at)
         if window is not None:
             # The funds window comes from the same rule as the refund deadline.
-            due = policy.refund_due(rr.refunded_at)
-            label = gettext("Funds arrive on your account")
-            add("funds", label, due.rule_id if due else "", window[0], window[1])
+            due = stored.get(DeadlineName.REFUND_DUE) or {}
+            label = Message(msg("Funds arrive on your account"))
+            add("funds", label, due.get("rule_id", ""), window[0], window[1])
     return sorted(found, key=lambda d: d.at)

@@ -11,13 +11,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from policies.base import Scenario as PolicyScenario
+from policies.base import WrongItemOption
 from rma.models import Order, OrderLine, ReturnLine, ReturnRequest, ReturnStatus, ReturnUnit
 from rma.models.returns import Scenario
 
 from .base import Actor, DomainError, PolicyRefusal, guard, lock, record_event, transition
-from .facts import order_facts, request_facts_for, return_facts, unit_facts
+from .facts import case_policy, order_facts, request_facts_for, return_facts, unit_facts
 from .integrity import claim_flags_record, claim_integrity
-from .return_handling import ship_deadline
+from .return_handling import ship_deadline, with_deadline
 from .units import claimed_units, line_history
 
 R = ReturnStatus
@@ -94,10 +95,13 @@ def return_create(
     deadlines = policy.deadlines(ofacts, facts)
     review = policy.review_due(at)
     stored = decision.to_dict()
-    stored["deadlines"] = [
-        {"name": d.name, "at": d.at.isoformat(), "rule_id": d.rule_id, "label": d.label}
-        for d in deadlines
-    ]
+    stored["deadlines"] = [d.to_dict() for d in deadlines]
+    # The readings this request was decided under: later steps keep to them (case_policy).
+    stored["settings"] = policy.settings.to_dict()
+    keep = policy.keep_option_label() if wrong_item_option == WrongItemOption.KEEP else None
+    if keep is not None:
+        # The option as the customer chose it, in the words (and figures) of that day.
+        stored["wrong_item_option_text"] = keep.to_dict()
     return_required = policy.return_required(PolicyScenario(scenario), wrong_item_option)
     rr = ReturnRequest.objects.create(
         vendor_id=order.vendor_id,
@@ -154,10 +158,11 @@ def return_flag_complex(*, return_request: ReturnRequest, actor: Actor) -> Retur
     """Mark a case complex, which gives the review more working days."""
     rr = lock(ReturnRequest, return_request.pk)
     guard(rr.can_flag_complex(), rr, "flag the case complex")
-    review = rr.vendor.get_policy().review_due(rr.requested_at, complex_case=True)
+    review = case_policy(rr).review_due(rr.requested_at, complex_case=True)
     rr.complex_case = True
     rr.review_due = review.at if review else None
-    rr.save(update_fields=["complex_case", "review_due", "updated_at"])
+    rr.decision = with_deadline(rr.decision, review)
+    rr.save(update_fields=["complex_case", "review_due", "decision", "updated_at"])
     record_event(
         subject=rr,
         action="flagged_complex",
@@ -176,7 +181,7 @@ def return_approve(
     at = at or timezone.now()
     rr = lock(ReturnRequest, return_request.pk)
     guard(rr.can_approve(), rr, "approve")
-    policy = rr.vendor.get_policy()
+    policy = case_policy(rr)
     evidence = request_facts_for(rr, at=at).evidence
     findings = policy.check_evidence(rr.scenario, evidence)
     missing = [f for f in findings if not f.ok]
@@ -193,6 +198,7 @@ def return_approve(
         if ship_by is not None:
             fields["ship_by"] = ship_by.at
             fields["ship_remind_at"] = policy.reminder_before(ship_by)
+            fields["decision"] = with_deadline(rr.decision, ship_by)
             rule_ids.append(ship_by.rule_id)
     transition(
         rr,

@@ -27,7 +27,6 @@ from typing import Any
 from django.db import connection
 from django.utils import timezone
 
-from portal.models import Vendor
 from rma.models import (
     ChangeStatus,
     Event,
@@ -50,6 +49,7 @@ from rma.models.rollups import (
     SkuDay,
     StatusCount,
 )
+from tenancy.models import Vendor
 
 R = ReturnStatus
 # A return is resolved when it first leaves the open statuses with an outcome and a time stamp
@@ -189,8 +189,9 @@ def _returned_units(rr: ReturnRequest, tz: str) -> None:
 def _claims(rr: ReturnRequest, tz: str) -> None:
     rows: dict[tuple, dict[str, int]] = defaultdict(lambda: {"claims": 0})
     day = local_day(rr.requested_at, tz)
+    # A typed serial the vendor does not know has no unit: counted with an empty SKU and batch.
     for sku, batch in ReturnUnit.objects.filter(request=rr).values_list("unit__sku", "unit__batch"):
-        rows[(day, sku, batch, rr.scenario)]["claims"] += 1
+        rows[(day, sku or "", batch or "", rr.scenario)]["claims"] += 1
     bump(ClaimDay, rr.vendor_id, rows)
 
 
@@ -310,9 +311,10 @@ REBUILD_SQL: dict[type, str] = {
         ) AS t GROUP BY day, currency
     """,
     ClaimDay: f"""
-        SELECT {LOCAL.format(col="r.requested_at")}, u.sku, u.batch, r.scenario, count(*)
+        SELECT {LOCAL.format(col="r.requested_at")}, coalesce(u.sku, ''), coalesce(u.batch, ''),
+               r.scenario, count(*)
         FROM rma_returnunit c JOIN rma_returnrequest r ON r.id = c.request_id
-        JOIN rma_unit u ON u.id = c.unit_id
+        LEFT JOIN rma_unit u ON u.id = c.unit_id
         WHERE c.vendor_id = %(v)s GROUP BY 1, 2, 3, 4
     """,
 }

@@ -14,6 +14,7 @@ from notifications import emails
 from policies.base import (
     DeadlineName,
     EvidenceKind,
+    Message,
     Policy,
     RequestFacts,
     RequestKind,
@@ -317,8 +318,9 @@ def solution_save_details(
     return sol
 
 
-def solution_missing(solution: WarrantySolution) -> list[tuple[str, str]]:
-    """What the customer still has to give before submitting, as (rule id, sentence)."""
+def solution_missing(solution: WarrantySolution) -> list[tuple[str, Message]]:
+    """What the customer still has to give before submitting, as (rule id, message): the
+    page renders each in the reader's language."""
     counts: dict[EvidenceKind, int] = {}
     for kind in solution.evidence.values_list("kind", flat=True):
         counts[EvidenceKind(kind)] = counts.get(EvidenceKind(kind), 0) + 1
@@ -332,7 +334,7 @@ def solution_missing(solution: WarrantySolution) -> list[tuple[str, str]]:
         transaction_id=solution.makeup_transaction_id,
         evidence=counts,
     )
-    return [(f.rule_id, f.message) for f in decision.findings if not f.ok]
+    return [(f.rule_id, f.text or Message(f.message)) for f in decision.findings if not f.ok]
 
 
 @transaction.atomic
@@ -345,8 +347,11 @@ def solution_submit(
     missing = solution_missing(sol)
     if missing:
         raise DomainError(
-            "Before submitting: " + " ".join(message for _rule, message in missing),
-            findings=[{"rule_id": r, "ok": False, "message": m} for r, m in missing],
+            "Before submitting: " + " ".join(f"{m.english()} ({r})." for r, m in missing),
+            findings=[
+                {"rule_id": r, "ok": False, "message": m.english(), "text": m.to_dict()}
+                for r, m in missing
+            ],
             code="incomplete",
         )
     transition(

@@ -12,8 +12,9 @@ from datetime import datetime
 from django.db import IntegrityError, transaction
 from django_countries import countries
 
-from portal.models import Vendor
+from policies.vocabulary import DeadlineName
 from rma.models import Order, OrderLine, Unit
+from tenancy.models import Vendor
 
 from .base import DomainError
 
@@ -299,7 +300,8 @@ def claimed_units(
                 "name one per unit claimed.",
                 code="invalid",
             )
-        if line_id not in named:
+        # A typed serial we do not know may be this line's unit: guess nothing then.
+        if line_id not in named and not unknown:
             held = current_units(line)
             if held and len(held) == qty:
                 units.extend(u for u in held if u.serial not in found)
@@ -345,7 +347,7 @@ def line_history(*, lines: Sequence[OrderLine]) -> LineHistory:
     latest = max(replaced, key=lambda rr: rr.replaced_at)
     original_end = None
     for deadline in latest.decision.get("deadlines", []):
-        if deadline.get("name") == "warranty_end":
+        if deadline.get("name") == DeadlineName.WARRANTY_END:
             original_end = datetime.fromisoformat(deadline["at"])
     return LineHistory(
         fully_refunded=refunded, replaced_at=latest.replaced_at, original_warranty_end=original_end

@@ -10,7 +10,7 @@ from django_scopes import scope
 from rest_framework.test import APIClient
 
 from api.keys import api_key_create
-from portal.models import Vendor
+from tenancy.models import Vendor
 
 
 def key_for(vendor: Vendor, name: str = "ERP sync") -> tuple[Any, str]:

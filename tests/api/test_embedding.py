@@ -123,7 +123,7 @@ def test_unknown_hosts_are_refused_by_allowed_hosts(client, db):
 
 def test_vendor_admin_page_shows_links_and_the_button(client, colleague_a, vendor_a):
     client.force_login(colleague_a)
-    page = client.get(reverse("admin:portal_vendor_change", args=[vendor_a.pk]))
+    page = client.get(reverse("admin:tenancy_vendor_change", args=[vendor_a.pk]))
     assert page.status_code == 200
     text = page.content.decode()
     assert "https://portal.example.com/v/vendor-a/returns/start/" in text

@@ -126,3 +126,76 @@ def test_a_claim_naming_an_unknown_serial_is_kept_and_flagged(api_a, api_b, vend
     assert "not in the vendor's registry" in flag["message"]
     with scope(vendor=vendor_a):
         assert not Unit.objects.get(serial="A-ONLY").claims.exists()
+
+
+# -- idempotency and scope ------------------------------------------------------------------
+
+
+def _post(api, body, key, path="/api/v1/orders/"):
+    return api.post(path, body, format="json", HTTP_IDEMPOTENCY_KEY=key)
+
+
+def test_units_replayed_with_the_same_key_are_created_once(api_b, vendor_b):
+    payload = _with_units()  # one body: its dates are made per call
+    first = _post(api_b, payload, "units-1")
+    again = _post(api_b, payload, "units-1")
+    assert first.status_code == again.status_code == 201
+    assert again.json() == first.json() and again["Idempotent-Replayed"] == "true"
+    with scopes_disabled():
+        assert Unit.objects.filter(vendor=vendor_b).count() == 2
+
+
+def test_the_same_key_with_other_units_is_refused_and_changes_nothing(api_b, vendor_b):
+    assert _post(api_b, _with_units(), "units-2").status_code == 201
+    other = _with_units(units=[{"serial": "CAM-9999"}])
+    assert_error(_post(api_b, other, "units-2"), 422, "idempotency_key_reused")
+    with scopes_disabled():
+        serials = set(Unit.objects.filter(vendor=vendor_b).values_list("serial", flat=True))
+    assert serials == {"CAM-0001", "CAM-0002"}
+
+
+def test_keys_are_per_vendor_and_units_stay_with_their_vendor(api_a, api_b, vendor_a, vendor_b):
+    assert _post(api_b, _with_units(), "shared-key").status_code == 201
+    mine = _post(api_a, _with_units(units=[{"serial": "A-1"}]), "shared-key")
+    assert mine.status_code == 201 and "Idempotent-Replayed" not in mine
+    with scopes_disabled():
+        assert set(Unit.objects.filter(vendor=vendor_a).values_list("serial", flat=True)) == {"A-1"}
+    assert_error(api_a.get("/api/v1/units/CAM-0001/"), 404, "not_found")
+
+
+def test_a_claim_naming_units_replayed_with_the_same_key_is_one_claim(api_b, vendor_b):
+    assert api_b.post("/api/v1/orders/", _with_units(), format="json").status_code == 201
+    claim = _claim(["CAM-0001"])
+    first = _post(api_b, claim, "claim-1", "/api/v1/returns/")
+    again = _post(api_b, claim, "claim-1", "/api/v1/returns/")
+    assert first.status_code == again.status_code == 201 and again.json() == first.json()
+    from rma.models import ClaimFlag, ReturnUnit
+
+    with scopes_disabled():
+        assert ReturnUnit.objects.filter(vendor=vendor_b).count() == 1
+        # One claim, so the serial is not flagged as claimed twice.
+        assert not ClaimFlag.objects.filter(vendor=vendor_b).exists()
+
+
+def test_the_lookup_answers_the_same_whatever_the_key_and_stores_nothing(api_b):
+    from api.models import IdempotencyRecord
+
+    assert api_b.post("/api/v1/orders/", _with_units(), format="json").status_code == 201
+    answers = [
+        api_b.get("/api/v1/units/CAM-0002/", HTTP_IDEMPOTENCY_KEY=key).json()
+        for key in ("look-1", "look-1", "look-2")
+    ]
+    assert answers[0] == answers[1] == answers[2] and answers[0]["market"] == "FR"
+    with scopes_disabled():
+        assert not IdempotencyRecord.objects.filter(key__startswith="look-").exists()
+
+
+def test_the_claim_detail_lists_flags_and_another_vendor_sees_none(api_a, api_b):
+    assert api_b.post("/api/v1/orders/", _with_units(), format="json").status_code == 201
+    created = api_b.post("/api/v1/returns/", _claim(["TYPO-1"]), format="json")
+    assert created.status_code == 201, created.content
+    rid = created.json()["id"]
+    assert api_b.get(f"/api/v1/returns/{rid}/").json()["integrity_flags"][0]["kind"] == (
+        "serial_not_sold"
+    )
+    assert_error(api_a.get(f"/api/v1/returns/{rid}/"), 404, "not_found")

@@ -17,6 +17,7 @@ import time
 import pytest
 from aiosmtpd.controller import Controller
 from django.db import connection, connections
+from django_scopes import scope as scope_of
 from django_scopes import scopes_disabled
 
 from notifications import outbox
@@ -167,3 +168,78 @@ def test_worker_killed_at_each_point_of_the_smtp_conversation(pausing_smtp, sett
         assert copies == expected, f"{point}: {copies} copies; all trials: {outcomes}"
     with scopes_disabled():
         assert not OutboxMessage.objects.exclude(state=OutboxState.SENT).exists()
+
+
+class NthDataInbox(Inbox):
+    """Holds the ``nth`` DATA of the session until ``release``; the sender never hears 250."""
+
+    def __init__(self, nth: int) -> None:
+        super().__init__()
+        self.nth, self.seen = nth, 0
+        self.paused = threading.Event()
+        self.release = threading.Event()
+
+    async def handle_DATA(self, server, session, envelope):
+        self.seen += 1
+        if self.seen == self.nth:
+            self.paused.set()
+            await asyncio.to_thread(self.release.wait, 30)
+            return "451 4.3.0 The sender went away before the reply"
+        return await super().handle_DATA(server, session, envelope)
+
+
+def test_worker_killed_mid_batch_loses_nothing_and_repeats_only_what_the_server_took(
+    settings, monkeypatch
+):
+    from notifications.outbox import OutgoingEmail, queue_emails
+    from notifications.tasks import send_emails
+
+    settings.OUTBOX_REQUEUE_AFTER_SECONDS = 0
+    monkeypatch.setattr(outbox, "publish", lambda task, *args: True)  # no broker needed here
+    inbox = NthDataInbox(nth=2)
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", controller.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    try:
+        vendor = reolink()
+        context = {"access_url": "https://portal.example/a", "order_number": "SO-1"}
+        batch = [
+            OutgoingEmail("return_access", f"c{i}@example.com", context, f"kill:{i}")
+            for i in range(3)
+        ]
+        ids = [m.pk for m in queue_emails(vendor=vendor, emails=batch)]
+        pid = os.fork()
+        if not pid:
+            try:
+                inherited = [c.connection for c in connections.all()]  # noqa: F841
+                for c in connections.all():
+                    c.connection = None
+                outbox.mailer.connection = None
+                send_emails(vendor.pk, ids)
+            finally:
+                os._exit(0)
+        assert inbox.paused.wait(20), "the worker never reached the second message"
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        inbox.release.set()
+
+        with scopes_disabled():
+            claimed = list(OutboxMessage.objects.filter(pk__in=ids).order_by("pk"))
+        # The server took the first message, but its result was never recorded: all three
+        # wait, each attempt counted, for the sweep.
+        assert [(m.state, m.attempts) for m in claimed] == [(OutboxState.QUEUED, 1)] * 3
+        time.sleep(0.01)
+        assert outbox.requeue_due() == 3
+        with scope_of(vendor=vendor):
+            assert set(outbox.send_batch(ids).values()) == {"sent"}
+        with scopes_disabled():
+            sent = list(OutboxMessage.objects.filter(pk__in=ids).order_by("pk"))
+        assert all(m.state == OutboxState.SENT and m.attempts == 2 for m in sent)
+        copies = [len([x for x in inbox.messages if x["Message-ID"] == m.message_id]) for m in sent]
+        assert copies == [2, 1, 1]  # nothing lost; the one the server had taken, twice
+    finally:
+        inbox.release.set()
+        controller.stop()

@@ -10,11 +10,11 @@ from django.core.files.base import ContentFile
 from django_scopes import scope
 
 from notifications.models import WebhookEndpoint
-from portal.models import Vendor
 from rma import services
 from rma.models import Evidence, ReturnRequest, WarrantySolution
 from rma.services import Actor
 from rma.services.solutions import ProposedLine
+from tenancy.models import Vendor
 from tests.factories import OrderLineFactory, VendorFactory, tiny_png
 
 MKT_CONDITION = ["unused", "untested", "unprogrammed", "packaging_intact", "accessories_complete"]

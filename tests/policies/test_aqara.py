@@ -17,6 +17,7 @@ from policies import (
     get_policy,
 )
 from policies.aqara import RETURN_CONTENTS, AqaraPolicy
+from policies.vocabulary import Message
 from tests.policies import line, local, only, order, request, rules
 
 SH = "Asia/Shanghai"
@@ -68,7 +69,7 @@ def test_aqa1_twelve_hours_are_elapsed_across_dst() -> None:
 
 
 def test_aqa1_late_cancellation_refund_takes_agent_costs() -> None:
-    cost = RefundLine("Return shipping", Decimal("-12.50"), "AQA-1")
+    cost = RefundLine(Message("Return shipping"), Decimal("-12.50"), "AQA-1")
     breakdown = AQARA.refund(order(), change(PLACED + timedelta(days=2)), deductions=(cost,))
     assert (breakdown.paid, breakdown.total) == (Decimal("100.00"), Decimal("87.50"))
 
@@ -360,11 +361,11 @@ def test_aqa12_review_and_refund_in_business_days_and_month_notice() -> None:
     assert (due.rule_id, due.at.date()) == ("AQA-12", date(2026, 10, 9))
     assert AQARA.refund_due(local(SH, 2026, 11, 2, 10)).at.date() == date(2026, 11, 4)
     notice = AQARA.return_notice()
-    assert any("up to a month" in n and n.endswith("(AQA-12).") for n in notice)
+    assert any("up to a month" in n.english() and n.rule_id == "AQA-12" for n in notice)
 
 
 def test_aqa13_notice_on_data_and_personal_items() -> None:
-    (notice,) = [n for n in AQARA.return_notice() if "AQA-13" in n]
+    (notice,) = [n.english() for n in AQARA.return_notice() if n.rule_id == "AQA-13"]
     assert "lost data" in notice and "personal items" in notice
 
 

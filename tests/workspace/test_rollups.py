@@ -17,10 +17,9 @@ from django_scopes import scope, scopes_disabled
 
 from rma import services
 from rma.admin.dashboard import dashboard_data, median_minutes
-from rma.models import ReturnRequest, StatusCount
+from rma.models import ClaimDay, ReturnRequest, StatusCount
 from rma.services import Actor
 from rma.services import rollups as rollup_service
-from rma.services.order_sync import CustomerData, LineData, OrderData, order_upsert
 from rma.services.rollups import (
     RESOLUTION_PRECISION,
     bucket_minutes,
@@ -28,62 +27,15 @@ from rma.services.rollups import (
     rollups_drift,
     rollups_rebuild,
 )
-from rma.services.units import UnitData
 from tests.portal.factories import (
     aqara_vendor,
     marketplace_vendor,
     propose_solution,
     reolink_vendor,
 )
-from tests.rma.test_return_transitions import satisfy_evidence
+from tests.workspace.cases import order_via_sync, return_via_services
 
 pytestmark = pytest.mark.django_db
-
-
-def _order(
-    vendor, number: str, *, skus=(("CAM-1", 2),), serials=(), days_ago: int = 4, shipped=True
-):
-    now = timezone.now()
-    placed = now - timedelta(days=days_ago + 2)
-    data = OrderData(
-        number=number,
-        customer=CustomerData(email=f"{number.lower()}@example.com", name="Kim"),
-        placed_at=placed,
-        country_of_purchase="DE",
-        fields={
-            "shipped_at": placed + timedelta(days=1) if shipped else None,
-            "delivered_at": now - timedelta(days=days_ago) if shipped else None,
-            "currency": "EUR",
-        },
-        address={"ship_name": "Kim", "ship_line1": "Main St 1", "ship_city": "Berlin"},
-        lines=[
-            LineData(
-                sku=sku,
-                name=f"Device {sku}",
-                quantity=quantity,
-                unit_price=Decimal("100.00"),
-                units=[UnitData(s, batch=b) for s, b in serials] if i == 0 and serials else None,
-            )
-            for i, (sku, quantity) in enumerate(skus)
-        ],
-    )
-    order, _created = order_upsert(vendor=vendor, data=data)
-    return order
-
-
-def _return(order, scenario="quality_defect", serials=()):
-    policy = order.vendor.get_policy()
-    rr = services.return_create(
-        order=order,
-        scenario=scenario,
-        lines=[(order.lines.order_by("id").first(), 1)],
-        actor=Actor.customer(order.customer.email),
-        reason="Does not power on.",
-        attestations=[a.attestation for a in policy.required_attestations(scenario)],
-        serials=serials,
-    )
-    satisfy_evidence(rr)
-    return rr
 
 
 def _clean(vendor) -> None:
@@ -96,11 +48,13 @@ def test_rollups_equal_a_direct_aggregate_after_a_mix_of_service_calls(agent_a):
     other = marketplace_vendor(slug="market-other", name="Other Market")
     agent = Actor.agent(agent_a)
     with scope(vendor=other):
-        _return(_order(other, "O-1"))  # another vendor's case moves only its own rows
+        return_via_services(
+            order_via_sync(other, "O-1")
+        )  # another vendor's case moves only its own rows
     with scope(vendor=market):
-        first = _order(market, "M-1", serials=[("SN-1", "B7"), ("SN-2", "B7")])
+        first = order_via_sync(market, "M-1", serials=[("SN-1", "B7"), ("SN-2", "B7")])
         _clean(market)
-        refunded = _return(first, serials=["SN-1"])
+        refunded = return_via_services(first, serials=["SN-1"])
         _clean(market)
         for step in (
             services.return_start_review,
@@ -112,19 +66,22 @@ def test_rollups_equal_a_direct_aggregate_after_a_mix_of_service_calls(agent_a):
         ):
             step(return_request=refunded, actor=agent)
             _clean(market)
-        cancelled = _return(_order(market, "M-2", skus=[("CAM-1", 1), ("HUB-2", 3)]))
+        # a serial the vendor does not know is kept as typed and counted without SKU or batch
+        two_skus = order_via_sync(market, "M-2", skus=[("CAM-1", 1), ("HUB-2", 3)])
+        cancelled = return_via_services(two_skus, serials=["SN-TYPED-9"])
         services.return_cancel(return_request=cancelled, actor=agent)
         _clean(market)
-        rejected = _return(_order(market, "M-3"), scenario="non_quality")
+        assert ClaimDay.objects.filter(vendor=market, sku="", batch="").get().claims == 1
+        rejected = return_via_services(order_via_sync(market, "M-3"), scenario="non_quality")
         services.return_reject(return_request=rejected, actor=agent, reason="Used.")
         _clean(market)
-        overdue = _return(_order(market, "M-4"))
+        overdue = return_via_services(order_via_sync(market, "M-4"))
         services.return_review_sla_breach(
             return_request=overdue, actor=Actor.system(), at=overdue.review_due + timedelta(hours=1)
         )
         _clean(market)
         # The shop resends an order with one more unit and a new date: sold units move.
-        _order(market, "M-1", skus=[("CAM-1", 3)], days_ago=9)
+        order_via_sync(market, "M-1", skus=[("CAM-1", 3)], days_ago=9)
         _clean(market)
     with scopes_disabled():
         counts = {
@@ -154,7 +111,7 @@ def test_solutions_and_order_changes_move_their_counters(agent_a):
             kind="refund",
             refund_amount=Decimal("80"),
             return_required=False,
-            order=_order(reolink, "R-1"),
+            order=order_via_sync(reolink, "R-1"),
         )
         _clean(reolink)
         services.solution_agree(solution=solution, actor=Actor.customer("c@example.com"))
@@ -169,14 +126,14 @@ def test_solutions_and_order_changes_move_their_counters(agent_a):
         _clean(reolink)
         services.solution_complete(solution=solution, actor=agent)
         _clean(reolink)
-        second, _password = propose_solution(reolink, order=_order(reolink, "R-2"))
+        second, _password = propose_solution(reolink, order=order_via_sync(reolink, "R-2"))
         services.solution_cancel(solution=second, actor=agent)
         _clean(reolink)
     with scopes_disabled():
         [refunds] = dashboard_data(reolink)["refunds"]
     assert refunds["currency"] == "EUR" and refunds["total"] == Decimal("80.00")
     with scope(vendor=aqara):
-        order = _order(aqara, "A-1", days_ago=0, shipped=False)
+        order = order_via_sync(aqara, "A-1", days_ago=0, shipped=False)
         change = services.order_change_request(
             order=order, kind="cancellation", actor=Actor.customer(order.customer.email)
         )
@@ -189,7 +146,7 @@ def test_a_state_change_that_skips_the_rollups_is_caught(agent_a, monkeypatch):
     """What a service that forgot the rollups (or a raw update) leaves behind is reported."""
     market = marketplace_vendor()
     with scope(vendor=market):
-        rr = _return(_order(market, "M-1"))
+        rr = return_via_services(order_via_sync(market, "M-1"))
         _clean(market)
         monkeypatch.setattr(rollup_service, "on_event", lambda event, subject: None)
         services.return_start_review(return_request=rr, actor=Actor.agent(agent_a))
@@ -227,7 +184,7 @@ def test_concurrent_service_calls_keep_the_counts():
     """Eight returns opened at once from four threads: every increment lands."""
     market = marketplace_vendor()
     with scope(vendor=market):
-        orders = [_order(market, f"M-{i}") for i in range(8)]
+        orders = [order_via_sync(market, f"M-{i}") for i in range(8)]
     barrier = threading.Barrier(4)
     errors = []
 
@@ -236,7 +193,7 @@ def test_concurrent_service_calls_keep_the_counts():
             barrier.wait(timeout=10)
             with scope(vendor=market):
                 for order in chunk:
-                    _return(order)
+                    return_via_services(order)
         except Exception as exc:
             errors.append(exc)
         finally:
@@ -272,7 +229,9 @@ def test_median_of_a_histogram_is_the_middle_value_or_the_mean_of_two():
 def test_the_dashboard_reads_only_rollup_tables():
     market = marketplace_vendor()
     with scope(vendor=market):
-        _return(_order(market, "M-1", serials=[("SN-1", "B7")]), serials=["SN-1"])
+        return_via_services(
+            order_via_sync(market, "M-1", serials=[("SN-1", "B7")]), serials=["SN-1"]
+        )
     from django.test.utils import CaptureQueriesContext
 
     with scope(vendor=market), CaptureQueriesContext(connection) as queries:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 
 from api.keys import api_key_create
-from portal.models import Vendor
+from tenancy.models import Vendor
 
 
 class Command(BaseCommand):

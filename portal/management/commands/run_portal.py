@@ -11,7 +11,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from portal.models import Vendor
+from tenancy.models import Vendor
 
 
 class Command(BaseCommand):
@@ -98,8 +98,8 @@ class Command(BaseCommand):
         ]
         if settings.EMAIL_BACKEND.endswith("filebased.EmailBackend"):
             lines.append(
-                f"  Sent emails      {settings.EMAIL_FILE_PATH}/ (the REO-1 emails hold the demo "
-                "solutions' passwords)"
+                f"  Sent emails      {settings.EMAIL_FILE_PATH}/ (the solution emails hold "
+                "the demo solutions' passwords)"
             )
         lines.append(f"  Celery broker    {broker}")
         self.stdout.write("\n".join(lines) + "\n")

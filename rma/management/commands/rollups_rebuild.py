@@ -7,8 +7,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django_scopes import scopes_disabled
 
-from portal.models import Vendor
 from rma.services.rollups import rollups_drift, rollups_rebuild
+from tenancy.models import Vendor
 
 
 class Command(BaseCommand):

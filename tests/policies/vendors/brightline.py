@@ -18,6 +18,7 @@ from policies.base import (
     DeadlineName,
     Decision,
     Finding,
+    Message,
     OrderFacts,
     Policy,
     RefundBreakdown,
@@ -26,8 +27,10 @@ from policies.base import (
     RequestKind,
     Scenario,
     build_refund,
+    counted,
     finding,
-    plural,
+    msg,
+    plural_msg,
     requested_lines,
 )
 from policies.calendar import is_after
@@ -68,17 +71,35 @@ class BrightlinePolicy(Policy):
         if request.kind is not RequestKind.RETURN or request.scenario not in self.scenarios:
             return self._out_of_scope(request)
         if order.delivered_at is None:
-            return self._decision([finding("BRT-1", False, "The order has not arrived yet")])
+            text = Message(msg("The order has not arrived yet"))
+            return self._decision([finding("BRT-1", False, text)])
         end = self._window_end(order)
         days = self._days_between(order.delivered_at, request.at)
         figures = {"delivered_at": order.delivered_at, "days_since_delivery": days}
-        n = self.settings.change_of_mind_days
+        params = {"days": days, "limit": self.settings.change_of_mind_days}
         if is_after(request.at, end):
-            text = f"Delivered {plural(days, 'day')} ago; changes of mind close after {n} days"
+            text = counted(
+                plural_msg(
+                    "Delivered %(days)s day ago; changes of mind close after %(limit)s days",
+                    "Delivered %(days)s days ago; changes of mind close after %(limit)s days",
+                ),
+                params,
+                "days",
+            )
             return self._decision([finding("BRT-1", False, text, **figures, deadline=end)])
-        text = f"Delivered {plural(days, 'day')} ago, within the {n}-day change-of-mind window"
+        text = counted(
+            plural_msg(
+                "Delivered %(days)s day ago, within the %(limit)s-day change-of-mind window",
+                "Delivered %(days)s days ago, within the %(limit)s-day change-of-mind window",
+            ),
+            params,
+            "days",
+        )
         fee = self.settings.restocking_fee
-        fee_text = f"A flat restocking fee of {fee} {order.currency} is deducted"
+        fee_text = Message(
+            msg("A flat restocking fee of %(fee)s %(currency)s is deducted"),
+            {"fee": str(fee), "currency": order.currency},
+        )
         return self._decision(
             [
                 finding("BRT-1", True, text, **figures, deadline=end),
@@ -96,7 +117,13 @@ class BrightlinePolicy(Policy):
     def deadlines(self, order: OrderFacts, request: RequestFacts) -> tuple[Deadline, ...]:
         if order.delivered_at is None:
             return ()
-        label = f"Return within {self.settings.change_of_mind_days} days of delivery"
+        label = counted(
+            plural_msg(
+                "Return within %(n)s day of delivery", "Return within %(n)s days of delivery"
+            ),
+            {"n": self.settings.change_of_mind_days},
+            "n",
+        )
         return (self._deadline(DeadlineName.RETURN_BY, self._window_end(order), "BRT-1", label),)
 
     def carriers(self) -> tuple[Carrier, ...]:
@@ -105,14 +132,18 @@ class BrightlinePolicy(Policy):
     def check_tracking(self, carrier_code: str | None, tracking_number: str) -> Finding:
         number = re.sub(r"\s+", "", tracking_number).upper()
         if carrier_code not in (None, "", UPS.code):
-            text = f"Only UPS is accepted, not {carrier_code}"
+            text = Message(msg("Only UPS is accepted, not %(carrier)s"), {"carrier": carrier_code})
             return finding("BRT-2", False, text, carrier=carrier_code, tracking_number=number)
         ok = re.fullmatch(UPS.pattern, number) is not None
-        text = (
-            f"UPS tracking number {number} accepted"
-            if ok
-            else f"{number or 'An empty value'} is not a UPS tracking number (e.g. {UPS.example})"
-        )
+        params = {"carrier": UPS.name, "number": number, "examples": f"UPS {UPS.example}"}
+        if ok:
+            text = Message(msg("%(carrier)s tracking number %(number)s accepted"), params)
+        elif number:
+            template = msg("%(number)s is not a %(carriers)s tracking number (e.g. %(examples)s)")
+            text = Message(template, {**params, "carriers": UPS.name})
+        else:
+            template = msg("Please enter a %(carriers)s tracking number (e.g. %(examples)s)")
+            text = Message(template, {**params, "carriers": UPS.name})
         return finding("BRT-2", ok, text, carrier=UPS.code, tracking_number=number)
 
     def refund(
@@ -128,9 +159,16 @@ class BrightlinePolicy(Policy):
         lines = requested_lines(order, request)
         paid = sum((line.unit_price * qty for line, qty in lines), Decimal("0"))
         raw = [
-            (f"Price of {line.name} x {qty}", line.unit_price * qty, "BRT-1") for line, qty in lines
+            (
+                Message(
+                    msg("Price of %(name)s x %(quantity)s"), {"name": line.name, "quantity": qty}
+                ),
+                line.unit_price * qty,
+                "BRT-1",
+            )
+            for line, qty in lines
         ]
-        raw.append(("Restocking fee", -self.settings.restocking_fee, "BRT-3"))
+        raw.append((Message(msg("Restocking fee")), -self.settings.restocking_fee, "BRT-3"))
         return build_refund(order.currency, paid, raw, deductions, "BRT-3")
 
 

@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_scopes import scope, scopes_disabled
 
 from notifications.models import OutboxMessage
@@ -24,6 +24,7 @@ from tests.factories import MembershipFactory, VendorFactory
 from tests.policies import local, order, request
 from tests.portal.factories import order_with_line
 from tests.portal.helpers import url
+from tests.portal.test_returns import signed_in, text_of
 
 BRIGHT = get_policy("brightline", timezone="Europe/Berlin", country="DE")
 BERLIN = "Europe/Berlin"
@@ -183,3 +184,26 @@ def test_brt1_demo_seeds_the_registered_vendor():
         statuses = set(ReturnRequest.objects.filter(vendor=vendor).values_list("status", flat=True))
     assert vendor.name == "Brightline Audio"
     assert statuses == {"requested", "approved"}
+
+
+def test_brt1_brt3_texts_read_in_german_from_the_shared_catalogue(client, bright):
+    """Its messages are translated like any other string: the decision on the customer's page
+    reads in German, with no German anywhere in its policy module."""
+    with scope(vendor=bright):
+        order_ = order_with_line(bright, delivered_days_ago=3)
+        rr = services.return_create(
+            order=order_,
+            scenario="non_quality",
+            lines=[(order_.lines.get(), 1)],
+            actor=Actor.customer(order_.customer.email),
+        )
+    signed_in(client, bright, order_)
+    try:
+        page = text_of(
+            client.get(url("return_detail", bright, rr.public_id), HTTP_ACCEPT_LANGUAGE="de")
+        )
+    finally:
+        translation.activate("en")
+    assert "Vor 3 Tagen zugestellt, innerhalb der 14-tägigen Frist" in page
+    assert "Eine pauschale Wiedereinlagerungsgebühr von 7.50" in page
+    assert "Delivered" not in page

@@ -51,7 +51,7 @@ class Vendor(models.Model):
     )
     time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
     operating_country = CountryField(
-        help_text=_("Its public holidays are not working days (MKT-9, MKT-11, AQA-12).")
+        help_text=_("Its public holidays are not working days for the policy's deadlines.")
     )
     logo = models.ImageField(upload_to="logos/", blank=True)
     accent_colour = models.CharField(max_length=7, default="#0a5fb4", validators=[hex_colour])
@@ -59,9 +59,7 @@ class Vendor(models.Model):
     sender_email = models.EmailField(
         help_text=_("The From address of emails sent for this vendor.")
     )
-    return_address = models.TextField(
-        blank=True, help_text=_("Where customers send returns (MKT-6, AQA-12).")
-    )
+    return_address = models.TextField(blank=True, help_text=_("Where customers send returns."))
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
