@@ -63,7 +63,10 @@ def test_api_solution_to_portal_submission_with_signed_webhooks(
     signed_in = client.post(login, {"password": password})
     assert signed_in.status_code == 302, signed_in.content[:300]
     content = path_of(signed_in["Location"])
-    assert client.post(content.replace("/content/", "/agree/")).status_code == 302
+    assert (
+        client.post(content.replace("/content/", "/agree/"), {"confirmed": "yes"}).status_code
+        == 302
+    )
     submitted = client.post(
         content.replace("/content/", "/details/"),
         {

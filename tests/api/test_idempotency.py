@@ -96,7 +96,9 @@ def test_keys_belong_to_one_vendor(api_a, api_b, vendor_a, vendor_b):
 
 
 def test_expired_records_no_longer_count_and_are_purged(api_a, vendor_a, settings):
-    api_a.post("/api/v1/orders/", order_payload(), format="json")
+    # Two units, so the second request is not refused for units the first one holds.
+    two = [{"sku": "CAM-4K", "name": "4K camera", "quantity": 2, "unit_price": "119.00"}]
+    api_a.post("/api/v1/orders/", order_payload(lines=two), format="json")
     post(api_a, "/api/v1/returns/", DEFECT, "key-6")
     with scope(vendor=vendor_a):
         IdempotencyRecord.objects.filter(key="key-6").update(
