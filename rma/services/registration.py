@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from policies.base import PurchaseFacts
 from rma.models import Customer, Order, OrderLine, Unit, UnitRegistration
@@ -44,8 +45,11 @@ class Purchase:
 def _already_registered(vendor: Vendor) -> DomainError:
     # The same words whoever registered it: the page tells nobody who owns a serial.
     return DomainError(
-        f"This serial number is already registered. If the product is yours, write to "
-        f"{vendor.support_email}.",
+        _(
+            "This serial number is already registered. If the product is yours, write to "
+            "%(support_email)s."
+        )
+        % {"support_email": vendor.support_email},
         code="already_registered",
     )
 
@@ -82,8 +86,11 @@ def unit_register_from_order(
     )
     if unit is None:
         raise DomainError(
-            "We found no product with this serial number on that order for this email address. "
-            "Check the serial on the label, the order number and the email used for the order.",
+            _(
+                "We found no product with this serial number on that order for this email "
+                "address. Check the serial on the label, the order number and the email used "
+                "for the order."
+            ),
             code="not_found",
         )
     if (found := _existing(unit, email)) is not None:
@@ -118,7 +125,7 @@ def unit_register_bought_elsewhere(
     at = at or timezone.now()
     serial, email = _clean_serial(serial), email.strip()
     if not email:
-        raise DomainError("Enter your email address.")
+        raise DomainError(_("Enter your email address."))
     policy = vendor.get_policy()
     purchased_at = datetime.combine(purchase.purchased_on, time(12), ZoneInfo(vendor.time_zone))
     facts = PurchaseFacts(
@@ -138,13 +145,15 @@ def unit_register_bought_elsewhere(
         if (found := _existing(known, email)) is not None:
             return found
         raise DomainError(
-            "This serial number belongs to a product sold in our store; register it with "
-            "its order number instead.",
+            _(
+                "This serial number belongs to a product sold in our store; register it with "
+                "its order number instead."
+            ),
             code="sold_here",
         )
     requirement = policy.proof_of_purchase()
     if requirement is None or proof is None:  # the policy accepted without one: refuse anyway
-        raise DomainError("Add the proof of purchase (invoice or receipt).", code="invalid")
+        raise DomainError(_("Add the proof of purchase (invoice or receipt)."), code="invalid")
     name = os.path.basename(getattr(proof, "name", "") or "proof")[:200]
     size = getattr(proof, "size", None)
     if size is None:
