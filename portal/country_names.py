@@ -15,4 +15,7 @@ UNTRANSLATED_BY_DJANGO_COUNTRIES = (
     gettext_noop("Saint Helena"),
     gettext_noop("South Georgia"),
     gettext_noop("Vatican City"),
+    gettext_noop("Eswatini"),
+    gettext_noop("Isle of Man"),
+    gettext_noop("Türkiye"),
 )

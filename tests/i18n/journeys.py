@@ -180,6 +180,11 @@ def move_on(vendor: Vendor, *, with_access_links: bool = False) -> None:
         open_requests = [rr for rr in ReturnRequest.objects.all() if rr.can_reject()]
         for rr in open_requests[:1]:
             services.return_reject(return_request=rr, actor=agent, reason=AGENT_TEXT)
+        # A return under review is approved, so one approved return waits to be shipped and is
+        # reminded (the demo's approved returns have moved on or need nothing sent back).
+        for rr in ReturnRequest.objects.filter(status="under_review", return_required=True):
+            with contextlib.suppress(DomainError):
+                services.return_approve(return_request=rr, actor=agent)
         for rr in ReturnRequest.objects.filter(ship_remind_at__isnull=False):
             # A return no longer approved and waiting to ship is not reminded (DomainError).
             with contextlib.suppress(DomainError):
