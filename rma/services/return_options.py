@@ -6,7 +6,6 @@ answers come from the same policy calls, so what the form promises is what the d
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -156,7 +155,7 @@ def refund_estimate(
     except ValueError:
         return None
     rows = tuple(
-        EstimateLine(refund_line_label(dataclasses.asdict(line)), line.amount, line.rule_id)
+        EstimateLine(refund_line_label(line.to_dict()), line.amount, line.rule_id)
         for line in breakdown.lines
     )
     return RefundEstimate(breakdown.currency, rows, breakdown.total, breakdown.paid)

@@ -47,11 +47,6 @@ def reads_french_and_fits(page, name: str) -> None:
     screenshot(page, f"fr-390-{name}")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Known, open (issue 16): the refund estimate on the confirm page prints its lines "
-    "in English. Remove this mark when it is translated.",
-)
 def test_a_french_customer_starts_a_return_on_a_phone(french_phone):
     page = french_phone
     market = marketplace_vendor()

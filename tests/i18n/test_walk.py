@@ -31,11 +31,6 @@ from .journeys import (
 )
 from .walk import Walk
 
-# Known, open defects the walk finds (issue 16); strict: the mark must go once the walk passes.
-KNOWN_UNTRANSLATED_PAGES = {
-    "aqara": "The refund estimate on the confirm page prints its lines in English.",
-    "marketplace": "The refund estimate on the confirm page prints its lines in English.",
-}
 LANGUAGES = [code for code, _name in django_settings.LANGUAGES if code != "en"]
 DEMO_VENDORS = sorted(key for key, policy in POLICIES.items() if policy.demo_vendor is not None)
 
@@ -70,13 +65,7 @@ def report(walks: list[Walk]) -> str:
 @pytest.mark.django_db
 @pytest.mark.parametrize("vendor_key", DEMO_VENDORS)
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_every_customer_page_is_translated(
-    language, vendor_key, client, settings, monkeypatch, request
-):
-    if vendor_key in KNOWN_UNTRANSLATED_PAGES:
-        request.applymarker(
-            pytest.mark.xfail(strict=True, reason=KNOWN_UNTRANSLATED_PAGES[vendor_key])
-        )
+def test_every_customer_page_is_translated(language, vendor_key, client, settings, monkeypatch):
     recorder = GettextRecorder()
     with recorder.active():
         seed_demo_in(language, monkeypatch, only=vendor_key)
