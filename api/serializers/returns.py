@@ -239,10 +239,10 @@ class ReturnDetailSerializer(ReturnSerializer):
         final = super().get_refund(obj)
         if final is not None or not obj.can_refund():
             return final
-        from rma.services.return_handling import refund_preview
+        from rma.services.return_handling import payable_refund
 
         try:
-            preview = refund_preview(obj).to_dict()
+            preview = payable_refund(obj)
         except ValueError:  # the vendor's policy computes no refund for this case
             return None
         return RefundSerializer({**preview, "final": False}).data

@@ -12,6 +12,7 @@ from .resolutions import (
     resolution_mark_delivered,
     resolution_mark_paid,
     resolution_mark_shipped,
+    resolution_report,
     resolution_verify_payment,
 )
 from .return_handling import (
@@ -62,6 +63,7 @@ __all__ = [
     "resolution_mark_delivered",
     "resolution_mark_paid",
     "resolution_mark_shipped",
+    "resolution_report",
     "resolution_verify_payment",
     "return_access_request",
     "return_access_sign_in",

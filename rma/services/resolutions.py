@@ -3,7 +3,7 @@ time by agents (the case page) or the vendor's systems (the API), each step an a
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -50,6 +50,12 @@ def return_plan(
         at=at,
     )
     return case_policy(rr).plan_resolutions(facts)
+
+
+def refund_plan_of(rr: ReturnRequest, *, at: datetime | None = None) -> ResolutionPlan | None:
+    """The money resolution the policy plans for a return's refund step, if any."""
+    plans = [p for p in return_plan(rr, ResolutionStage.REFUND, at=at) if p.kind in MONEY_KINDS]
+    return plans[0] if plans else None
 
 
 def solution_plan(sol: WarrantySolution) -> tuple[ResolutionPlan, ...]:
@@ -395,3 +401,25 @@ STEP_SERVICES = {
     Step.PAYMENT_VERIFIED: resolution_verify_payment,
     Step.CANCELLED: resolution_cancel,
 }
+
+# What each step reads from a report (the case page's form, the API's body).
+STEP_FIELDS: dict[str, tuple[str, ...]] = {
+    Step.PAID: ("provider_reference",),
+    Step.COUPON_ISSUED: ("coupon_code",),
+    Step.CREDIT_ISSUED: ("coupon_code",),
+    Step.SHIPPED: ("carrier", "tracking_number"),
+    Step.DELIVERED: (),
+    Step.PAYMENT_VERIFIED: ("transaction_id",),
+    Step.CANCELLED: ("note",),
+}
+
+
+def resolution_report(
+    *, resolution: Resolution, step: str, actor: Actor, data: Mapping[str, Any]
+) -> Resolution:
+    """One step reported by an agent or the vendor's systems, with the fields it reads."""
+    if step not in STEP_SERVICES:
+        known = ", ".join(STEP_SERVICES)
+        raise DomainError(f"Unknown step {step!r}; use one of: {known}.", code="invalid")
+    kwargs = {name: str(data.get(name) or "") for name in STEP_FIELDS[step]}
+    return STEP_SERVICES[step](resolution=resolution, actor=actor, **kwargs)

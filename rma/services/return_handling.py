@@ -15,7 +15,12 @@ from rma.models import ReturnRequest, ReturnStatus
 
 from .base import Actor, DomainError, guard, lock, record_event, transition
 from .facts import case_policy, order_facts, request_facts_for
-from .resolutions import on_return_refunded, on_return_replaced, require_resolutions_done
+from .resolutions import (
+    on_return_refunded,
+    on_return_replaced,
+    refund_plan_of,
+    require_resolutions_done,
+)
 from .units import units_replace
 
 R = ReturnStatus
@@ -120,6 +125,23 @@ def refund_preview(rr: ReturnRequest, *, at: datetime | None = None):
         wrong_item_option=rr.wrong_item_option or None,
         received_on=rr.received_at,
     )
+
+
+def payable_refund(rr: ReturnRequest, *, at: datetime | None = None) -> dict[str, Any]:
+    """The refund as it would be paid now (stored form): the policy's breakdown, with the
+    lines its planned refund resolution adds, such as a freight reimbursement."""
+    at = at or timezone.now()
+    breakdown = refund_preview(rr, at=at)
+    stored = breakdown.to_dict()
+    plan = refund_plan_of(rr, at=at)
+    if plan is not None:
+        stored.update(lines=plan.lines_dict(), total=str(plan.amount))
+    return stored
+
+
+def refund_to_pay(rr: ReturnRequest) -> tuple[str, str]:
+    stored = payable_refund(rr)
+    return stored["total"], stored["currency"]
 
 
 @transaction.atomic
