@@ -18,6 +18,7 @@ from .common import (
     MessageSerializer,
     money,
 )
+from .resolutions import NestedResolutionSerializer
 
 RULE_ID = r"^[A-Z]{2,5}-[0-9]{1,3}$"
 
@@ -154,6 +155,12 @@ class ReturnSerializer(serializers.ModelSerializer):
     decision = DecisionSerializer(read_only=True)
     refund = serializers.SerializerMethodField()
 
+    resolutions = NestedResolutionSerializer(
+        many=True,
+        read_only=True,
+        help_text="What the decided case owes: refunds, compensation, shipments, credit.",
+    )
+
     class Meta:
         model = ReturnRequest
         fields = (
@@ -189,6 +196,7 @@ class ReturnSerializer(serializers.ModelSerializer):
             "replaced_at",
             "closed_at",
             "updated_at",
+            "resolutions",
         )
         read_only_fields = fields
 
