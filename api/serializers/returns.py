@@ -291,3 +291,27 @@ class InspectionSerializer(serializers.Serializer):
         "deducts for improper packaging.",
     )
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    return_freight = money(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="The return postage on the customer's receipt; the refund reimburses it as "
+        "a line of its own where the vendor's policy covers return freight.",
+    )
+
+
+class RefundInputSerializer(serializers.Serializer):
+    provider_reference = serializers.CharField(
+        max_length=100,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Your payment provider's id for the refund; kept on its resolution.",
+    )
+
+
+class ReplaceSerializer(NoteSerializer):
+    carrier = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
+    tracking_number = serializers.CharField(
+        max_length=64, required=False, allow_blank=True, default=""
+    )
