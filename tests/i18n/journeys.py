@@ -225,3 +225,9 @@ def walk_emails(walk: Walk) -> None:
         )
         walk.seen_kinds.add(message.kind)
         walk.email(f"email {message.kind} #{message.pk}", subject, text, html, english)
+
+
+def unwalked_kinds(walks: list[Walk]) -> list[str]:
+    """The customer email kinds none of ``walks`` read."""
+    seen = set().union(*(w.seen_kinds for w in walks))
+    return sorted(CUSTOMER_KINDS - seen)

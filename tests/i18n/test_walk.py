@@ -27,6 +27,7 @@ from .journeys import (
     act_as_agents,
     move_on,
     run_sweeps,
+    unwalked_kinds,
     walk_anonymous,
     walk_emails,
     walk_lockout,
@@ -111,12 +112,6 @@ def test_every_customer_page_is_translated(vendor_key, settings, monkeypatch):
     assert not [p for w in walks for p in w.problems], report(walks)
     for walk in walks:  # each did walk: the demo gives every vendor cases
         assert walk.pages >= 15, (walk.language, walk.pages)
-
-
-def unwalked_kinds(walks: list[Walk]) -> list[str]:
-    """The customer email kinds none of ``walks`` read."""
-    seen = set().union(*(w.seen_kinds for w in walks))
-    return sorted(CUSTOMER_KINDS - seen)
 
 
 @pytest.mark.django_db
