@@ -23,7 +23,6 @@ from tenancy.models import Vendor
 
 from .catalogues import GettextRecorder
 from .journeys import (
-    CUSTOMER_KINDS,
     act_as_agents,
     move_on,
     run_sweeps,
