@@ -8,6 +8,7 @@ modules of notifications."""
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
@@ -248,3 +249,17 @@ def test_a_cycle_is_caught() -> None:
 def test_a_cycle_inside_notifications_is_caught() -> None:
     source = sources()["notifications.models"].read_text() + "\n\nfrom . import outbox\n"
     assert notifications_cycles({"notifications.models": source})
+
+
+def test_portal_links_are_built_in_the_portal() -> None:
+    """The portal's pages are reversed only where they live (``portal``), and by the edges on
+    top; the domain and the infrastructure ask ``rma.links``, the API asks ``portal.links``."""
+    reversing = [
+        module
+        for module, path in sources().items()
+        if unit_of(module) in {"rma", "notifications", "api"}
+        and re.search(r"""reverse\(\s*f?["']portal:""", path.read_text())
+    ]
+    assert reversing == []
+    registered = sources()["portal.apps"].read_text()
+    assert "from .links import portal_link" in registered
