@@ -136,7 +136,7 @@ def _customer_email(subject, kind: str, event, extra: dict[str, Any]) -> OutboxM
         context={**base, **extra},
         key=_key(event, kind, customer.email),
         language=language,
-        event=event,
+        event_id=event.pk if event is not None else None,
     )
 
 
@@ -152,7 +152,7 @@ def _agent_emails(subject, kind: str, event, extra: dict[str, Any]) -> list[Outb
             context={**base, **extra},
             key=_key(event, kind, to),
             language=language,
-            event=event,
+            event_id=event.pk if event is not None else None,
         )
         for to in agent_addresses(subject.vendor)
     ]
@@ -363,7 +363,7 @@ def _order_change_closed(change, *, event, note: str) -> OutboxMessage:
         context=context,
         key=_key(event, "case_closed", customer.email),
         language=language,
-        event=event,
+        event_id=event.pk if event is not None else None,
     )
 
 
