@@ -90,14 +90,14 @@ def test_agent_completes_a_keep_case_and_the_customer_follows_the_reshipment(des
     reshipment.get_by_role("button", name="Mark shipped").click()
     assert "Mark shipped: done." in said(desk)
     reshipment = resolution_card(desk, "Reshipment of the correct item")
-    assert reshipment.locator(".resolution-state").inner_text() == "On its way"
+    assert reshipment.locator(".resolution-state").inner_text() == "In transit"
     assert "DHL JD014600006281" in reshipment.inner_text()
     screenshot(desk, "admin-resolutions-keep-shipped-1440")
 
     # The customer sees the correct item on its way, with its tracking number.
     open_customer_case(page, market, rr)
     card = resolution_card(page, "Reshipment of the correct item")
-    assert card.locator(".resolution-state").inner_text() == "On its way"
+    assert card.locator(".resolution-state").inner_text() == "In transit"
     assert card.locator(".tracking-number").inner_text() == "JD014600006281"
     assert "DHL" in card.inner_text()
     assert "15.00" in resolution_card(page, "Compensation").inner_text()
