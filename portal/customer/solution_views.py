@@ -295,7 +295,11 @@ def solution_evidence_upload(request: HttpRequest, vendor: Vendor, public_id) ->
             messages.error(request, error)
         return back()
 
-    return upload_response(request, solution, _actor(solution), back, failed)
+    def still_needed():
+        solution.refresh_from_db()
+        return solution_missing(solution) if solution.status == S.CONFIRMED else []
+
+    return upload_response(request, solution, _actor(solution), back, failed, still_needed)
 
 
 def _own_evidence(solution: WarrantySolution, pk: int) -> Evidence:
