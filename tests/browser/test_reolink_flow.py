@@ -149,6 +149,8 @@ def test_still_needed_list_follows_each_upload_without_a_reload(
     still_needed = page.locator("[data-missing-list] li")
     before = still_needed.all_inner_texts()
     assert any("receipt" in text.lower() for text in before), before
+    # Saving or submitting this form confirms the address it shows: not asked of the customer.
+    assert not any("address" in text.lower() for text in before), before
     page.evaluate("window.notReloaded = true")
 
     receipt = tmp_path / "receipt.png"
