@@ -129,7 +129,7 @@ class Resolution(TenantModel):
         OrderLine, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     quantity = models.PositiveIntegerField(default=1)
-    # A make-up payment the customer owes before this resolution proceeds (REO-8, exchanges).
+    # A make-up payment the customer owes before this resolution proceeds (a balance, an exchange).
     makeup_amount = money_field(default=0)
     makeup_transaction_id = models.CharField(max_length=100, blank=True, editable=False)
     makeup_verified_at = models.DateTimeField(null=True, blank=True, editable=False)
