@@ -215,7 +215,10 @@ def make_case_graph(vendor: Vendor) -> dict:
         vendor=vendor, handle=f"prod-{uuid.uuid4().hex[:8]}", name=f"{line.name} product"
     )
     CatalogVariant.objects.create(
-        vendor=vendor, product=product, sku=f"V-{uuid.uuid4().hex[:8]}", price=line.unit_price,
+        vendor=vendor,
+        product=product,
+        sku=f"V-{uuid.uuid4().hex[:8]}",
+        price=line.unit_price,
         currency=order.currency,
     )
     return {

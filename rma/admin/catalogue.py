@@ -25,6 +25,14 @@ class CatalogProductAdmin(TenantAdmin):
     list_display = ("name", "handle", "active", "updated_at")
     list_filter = ("active",)
     search_fields = ("handle", "name", "variants__sku")
-    readonly_fields = ("vendor", "handle", "name", "image_url", "active", "created_at", "updated_at")
+    readonly_fields = (
+        "vendor",
+        "handle",
+        "name",
+        "image_url",
+        "active",
+        "created_at",
+        "updated_at",
+    )
     fields = readonly_fields
     inlines = (VariantInline,)
