@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from rma.services.catalogue import product_upsert
@@ -82,7 +83,28 @@ class ProductViewSet(
         tags=["products"],
     )
     def create(self, request, *args, **kwargs):
-        serializer = ProductSerializer(data=request.data)
+        return self._upsert(request.data)
+
+    @extend_schema(
+        summary="Create or update the product at this handle (PUT, idempotent)",
+        description=(
+            "The same upsert as POST, addressed by the handle in the path; a `handle` in the "
+            "body must be the same (400 otherwise). Sending it again changes nothing."
+        ),
+        request=ProductSerializer,
+        responses={201: ProductSerializer, 200: ProductSerializer},
+        examples=[OpenApiExample("Product", value=PRODUCT_EXAMPLE, request_only=True)],
+        tags=["products"],
+    )
+    def update(self, request, *args, **kwargs):
+        handle = kwargs[self.lookup_field]
+        data = request.data if isinstance(request.data, dict) else {}
+        if "handle" in data and data["handle"] != handle:
+            raise ValidationError({"handle": [f"Must be the handle in the path, {handle}."]})
+        return self._upsert({**data, "handle": handle})
+
+    def _upsert(self, data):
+        serializer = ProductSerializer(data=data)
         serializer.is_valid(raise_exception=True)
         product, created = product_upsert(vendor=self.vendor, data=serializer.to_product_data())
         product = selectors.product_list(vendor=self.vendor).get(pk=product.pk)

@@ -155,3 +155,19 @@ def test_list_and_detail_query_counts_are_constant(api_a, vendor_a):
         api_a.post("/api/v1/products/", product(f"p{index}"), format="json")
     assert _queries(api_a, "/api/v1/products/") == few
     assert _queries(api_a, "/api/v1/products/p6/") == detail
+
+
+def test_put_at_the_handle_upserts_and_a_repeat_changes_nothing(api_a, vendor_a):
+    body = product()
+    del body["handle"]
+    created = api_a.put("/api/v1/products/hub-m3/", body, format="json")
+    assert created.status_code == 201, created.content
+    again = api_a.put("/api/v1/products/hub-m3/", body, format="json")
+    assert again.status_code == 200
+    assert again.json() == created.json()
+    assert counts(vendor_a) == (1, 2)
+    other = assert_error(
+        api_a.put("/api/v1/products/hub-m3/", product("hub-m4"), format="json"), 400, "invalid"
+    )
+    assert "handle" in other["fields"]
+    assert counts(vendor_a) == (1, 2)
