@@ -59,7 +59,14 @@ def return_list(
     filters = filters or {}
     qs = (
         ReturnRequest.objects.filter(vendor=vendor)
-        .select_related("order", "customer", "vendor", "follows")
+        .select_related(
+            "order",
+            "customer",
+            "vendor",
+            "follows",
+            "exchange__order_line",
+            "exchange__variant__product",
+        )
         .prefetch_related("lines__order_line")
     )
     qs = _common(qs, filters, email_field="customer__email")

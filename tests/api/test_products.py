@@ -171,3 +171,59 @@ def test_put_at_the_handle_upserts_and_a_repeat_changes_nothing(api_a, vendor_a)
     )
     assert "handle" in other["fields"]
     assert counts(vendor_a) == (1, 2)
+
+
+def test_a_return_shows_the_exchange_its_customer_chose(api_a, api_b, vendor_b):
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from django.utils import timezone
+    from django_scopes import scope
+
+    from policies.base import Attestation
+    from rma import services
+    from rma.services.exchanges import exchange_quote
+    from tests.factories import OrderLineFactory
+
+    placed = timezone.now() - timedelta(days=4)
+    line = OrderLineFactory(
+        order__vendor=vendor_b,
+        vendor=vendor_b,
+        order__currency="USD",
+        order__placed_at=placed,
+        sku="HUB-M3-W",
+        unit_price=Decimal("99.99"),
+    )
+    assert api_b.post("/api/v1/products/", product(), format="json").status_code == 201
+    with scope(vendor=vendor_b):
+        quote = exchange_quote(
+            order=line.order,
+            scenario="non_quality",
+            order_line=line,
+            quantity=1,
+            variant_id=CatalogVariant.objects.get(sku="HUB-M3-B").pk,
+        )
+        rr = services.return_create(
+            order=line.order,
+            scenario="non_quality",
+            lines=[(line, 1)],
+            actor=services.Actor.customer("c@mail.example"),
+            attestations=[a.value for a in Attestation],
+            exchange=quote,
+        )
+    body = api_b.get(f"/api/v1/returns/{rr.public_id}/").json()
+    assert body["exchange"] == {
+        "sku": "HUB-M3-W",
+        "variant_sku": "HUB-M3-B",
+        "product": "hub-m3",
+        "quantity": 1,
+        "original_unit_price": "99.99",
+        "replacement_unit_price": "109.99",
+        "currency": "USD",
+        "settlement": "make_up_payment",
+        "difference": "10.00",
+        "rule_id": "AQA-4",
+    }
+    listed = api_b.get("/api/v1/returns/").json()["results"]
+    assert [r["exchange"]["variant_sku"] for r in listed] == ["HUB-M3-B"]
+    assert_error(api_a.get(f"/api/v1/returns/{rr.public_id}/"), 404, "not_found")
