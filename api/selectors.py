@@ -7,7 +7,14 @@ from datetime import datetime
 
 from django.db.models import Q, QuerySet
 
-from rma.models import CatalogProduct, Evidence, Order, ReturnRequest, WarrantySolution
+from rma.models import (
+    CatalogProduct,
+    Evidence,
+    Order,
+    Resolution,
+    ReturnRequest,
+    WarrantySolution,
+)
 from tenancy.models import Vendor
 
 # An order's fulfilment status, derived from its dates: what the shop has done with it.
@@ -43,7 +50,7 @@ def solution_list(
     qs = (
         WarrantySolution.objects.filter(vendor=vendor)
         .select_related("order", "order__customer", "vendor")
-        .prefetch_related("lines")
+        .prefetch_related("lines", "resolutions__order_line")
     )
     qs = _common(qs, filters, email_field="order__customer__email")
     if filters.get("status"):
@@ -67,7 +74,7 @@ def return_list(
             "exchange__order_line",
             "exchange__variant__product",
         )
-        .prefetch_related("lines__order_line")
+        .prefetch_related("lines__order_line", "resolutions__order_line")
     )
     qs = _common(qs, filters, email_field="customer__email")
     for name in ("status", "scenario"):
@@ -91,6 +98,14 @@ def product_list(
     if filters.get("active") is not None:
         qs = qs.filter(active=filters["active"])
     return qs
+
+
+def resolution_list(*, vendor: Vendor) -> QuerySet[Resolution]:
+    return (
+        Resolution.objects.filter(vendor=vendor)
+        .select_related("order_line", "return_request", "solution")
+        .prefetch_related("events")
+    )
 
 
 def evidence_list(*, vendor: Vendor) -> QuerySet[Evidence]:

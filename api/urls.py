@@ -10,6 +10,7 @@ from .views.docs import not_found
 from .views.evidence import EvidenceDownloadView, EvidenceViewSet
 from .views.orders import OrderViewSet
 from .views.products import ProductViewSet
+from .views.resolutions import ResolutionViewSet
 from .views.returns import ReturnViewSet
 from .views.solutions import SolutionViewSet
 from .views.units import UnitViewSet
@@ -23,6 +24,7 @@ router.register("solutions", SolutionViewSet, basename="solution")
 router.register("products", ProductViewSet, basename="product")
 router.register("returns", ReturnViewSet, basename="return")
 router.register("evidence", EvidenceViewSet, basename="evidence")
+router.register("resolutions", ResolutionViewSet, basename="resolution")
 router.register("units", UnitViewSet, basename="unit")
 router.register("webhook-endpoints", WebhookEndpointViewSet, basename="webhook-endpoint")
 

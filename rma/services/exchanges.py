@@ -10,14 +10,16 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from policies.exchanges import ExchangeItem, ExchangeRules, ExchangeScope, PriceDifference
-from policies.results import RefundLine
-from policies.vocabulary import ResolutionKind
+from policies.facts import ZERO
+from policies.results import RefundLine, ResolutionPlan
+from policies.vocabulary import Message, ResolutionKind
 from rma.models import CatalogVariant, Order, OrderLine, Resolution, ReturnExchange, ReturnRequest
 from rma.models.exchanges import ExchangeSettlement
 
-from .base import Actor, DomainError, record_event
+from .base import Actor, DomainError
 from .catalogue import exchange_variants
-from .facts import case_policy, order_facts
+from .facts import order_facts
+from .resolutions import resolutions_create
 
 
 @dataclass(frozen=True)
@@ -132,9 +134,7 @@ def exchange_record(*, return_request: ReturnRequest, quote: ExchangeQuote) -> R
     )
 
 
-def exchange_resolution_create(
-    *, return_request: ReturnRequest, actor: Actor, at: datetime | None = None
-) -> Resolution | None:
+def exchange_resolution_create(*, return_request: ReturnRequest, actor: Actor) -> Resolution | None:
     """On approval: the exchange resolution that ships the chosen variant, carrying the
     difference line; a make-up payment is owed first, a refund of the difference is its amount.
     None when the request asked for no exchange; a second call creates nothing more."""
@@ -148,41 +148,22 @@ def exchange_resolution_create(
         return None
     if exchange.resolution_id is not None:
         return exchange.resolution
-    case_policy(return_request)  # the request's own readings; raises if the policy vanished
     diff = exchange.decision
     owed = exchange.settlement == ExchangeSettlement.MAKE_UP_PAYMENT
     refunded = exchange.settlement == ExchangeSettlement.REFUND
-    from policies.vocabulary import Message
-
-    text = Message.from_dict(diff["text"])
     sign = -1 if refunded else 1
-    line = RefundLine(text, exchange.difference * sign, diff["rule_id"]).to_dict()
-    resolution = Resolution.objects.create(
-        vendor_id=return_request.vendor_id,
-        return_request=return_request,
-        kind=ResolutionKind.EXCHANGE,
-        currency=exchange.currency,
-        amount=exchange.difference if refunded else 0,
-        makeup_amount=exchange.difference if owed else 0,
-        lines=[line],
-        order_line=exchange.order_line,
+    line = RefundLine(Message.from_dict(diff["text"]), exchange.difference * sign, diff["rule_id"])
+    plan = ResolutionPlan(
+        ResolutionKind.EXCHANGE,
+        exchange.currency,
+        amount=exchange.difference if refunded else ZERO,
+        lines=(line,),
+        rule_ids=(diff["rule_id"],),
+        sku=exchange.order_line.sku,
         quantity=exchange.quantity,
-        rule_ids=[diff["rule_id"]],
+        makeup_amount=exchange.difference if owed else ZERO,
     )
+    (resolution,) = resolutions_create(case=return_request, plans=[plan], actor=actor)
     exchange.resolution = resolution
     exchange.save(update_fields=["resolution"])
-    record_event(
-        subject=resolution,
-        action="created",
-        actor=actor,
-        rule_ids=[diff["rule_id"]],
-        data={
-            "kind": ResolutionKind.EXCHANGE.value,
-            "variant": exchange.variant.sku,
-            "settlement": exchange.settlement,
-            "difference": str(exchange.difference),
-            "currency": exchange.currency,
-            "at": (at or timezone.now()).isoformat(),
-        },
-    )
     return resolution

@@ -19,6 +19,7 @@ from .base import Actor, DomainError, PolicyRefusal, guard, lock, record_event, 
 from .exchanges import ExchangeQuote, exchange_record, exchange_resolution_create
 from .facts import case_policy, order_facts, request_facts_for, return_facts, unit_facts
 from .integrity import claim_flags_record, claim_integrity
+from .resolutions import cancel_open, on_return_approved
 from .return_handling import ship_deadline, with_deadline
 from .units import claimed_units, line_history
 
@@ -220,7 +221,8 @@ def return_approve(
         rule_ids=rule_ids,
         data={"rma_number": fields["rma_number"]},
     )
-    exchange_resolution_create(return_request=rr, actor=actor, at=at)
+    on_return_approved(rr, actor=actor, at=at)
+    exchange_resolution_create(return_request=rr, actor=actor)
     return rr
 
 
@@ -260,6 +262,7 @@ def return_reject(
 def return_cancel(
     *, return_request: ReturnRequest, actor: Actor, note: str = "", at: datetime | None = None
 ) -> ReturnRequest:
+    at = at or timezone.now()
     rr = lock(ReturnRequest, return_request.pk)
     guard(rr.can_cancel(), rr, "cancel")
     transition(
@@ -267,9 +270,10 @@ def return_cancel(
         R.CANCELLED,
         action="cancelled",
         actor=actor,
-        fields={"closed_at": at or timezone.now()},
+        fields={"closed_at": at},
         note=note,
     )
+    cancel_open(rr, actor=actor, at=at)
     return rr
 
 
