@@ -82,13 +82,12 @@ class PriceDifference:
 
 
 NO_EXCHANGES = msg("%(vendor)s does not offer exchanges through this portal")
+# The amount itself is shown once, beside the sentence, in the reader's number format.
 PAY_DIFFERENCE = msg(
-    "%(replacement)s costs %(difference)s %(currency)s more than %(original)s; you pay the "
-    "difference before it is sent"
+    "%(replacement)s costs more than %(original)s; you pay the difference before it is sent"
 )
 REFUND_DIFFERENCE = msg(
-    "%(replacement)s costs %(difference)s %(currency)s less than %(original)s; the difference "
-    "is refunded to you"
+    "%(replacement)s costs less than %(original)s; the difference is refunded to you"
 )
 SAME_PRICE = msg("%(replacement)s costs the same as %(original)s; nothing to pay or refund")
 

@@ -4,6 +4,7 @@ with the price difference shown before the request is sent."""
 from __future__ import annotations
 
 from django import forms
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from policies.exchanges import ExchangeRules
@@ -49,7 +50,7 @@ class ExchangeForm(forms.Form):
         self.quote: ExchangeQuote | None = None
         variants = exchange_choices(order=order, order_line=order_line, rules=rules)
         self.fields["replacement"].choices = [("", _("Choose a product"))] + [
-            (v.pk, f"{v.display_name} · {v.price} {v.currency}") for v in variants
+            (v.pk, f"{v.display_name} · {number_format(v.price, 2)} {v.currency}") for v in variants
         ]
         self.has_choices = bool(variants)
 

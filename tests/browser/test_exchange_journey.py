@@ -88,7 +88,7 @@ def test_customer_exchanges_for_a_dearer_variant_at_1280(viewer, tmp_path):
     page.locator("dl.exchange-difference").wait_for()
     shown = text(page)
     assert "Refunded to you 25.00 EUR" in shown
-    assert "costs 25.00 EUR less than Camera Hub G3; the difference is refunded to you" in shown
+    assert "costs less than Camera Hub G3; the difference is refunded to you" in shown
     shot(page, width, "exchange-03-cheaper")
 
     # Then the black variant of the same product: the customer pays the difference.

@@ -74,7 +74,10 @@ def test_an_exchange_with_a_higher_priced_variant_asks_for_the_difference() -> N
     assert diff.settlement is Settlement.MAKE_UP_PAYMENT
     assert (diff.amount, diff.currency, diff.rule_id) == (Decimal("40.00"), "USD", "AQA-4")
     assert (diff.original_total, diff.replacement_total) == (Decimal("199.98"), Decimal("239.98"))
-    assert "40.00 USD more" in diff.text.english()
+    assert diff.text.english() == (
+        "Variant HUB-M3-B costs more than Hub M3 white; you pay the difference before it is sent"
+    )
+    assert diff.text.params["difference"] == "40.00"  # kept as data for the API and logs
 
 
 def test_an_exchange_with_a_lower_priced_variant_refunds_the_difference() -> None:
