@@ -11,6 +11,7 @@ import pytest
 from django_scopes import scope, scopes_disabled
 
 from rma.models import Resolution, ReturnExchange, ReturnRequest
+from rma.services.access import return_access_request
 from rma.services.catalogue import ProductData, VariantData, product_upsert
 from tests.portal.factories import aqara_vendor, order_with_line
 
@@ -120,3 +121,42 @@ def test_customer_exchanges_for_a_dearer_variant_at_1280(viewer, tmp_path):
     page.reload()
     assert re.search(r"You pay the difference 15\.00 EUR", text(page))
     shot(page, width, "exchange-05-approved")
+
+
+def test_german_customer_on_a_phone_reads_the_difference_at_390(browser, portal_url):
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+        locale="de-DE",
+        base_url=portal_url,
+    )
+    context.set_default_timeout(20_000)
+    try:
+        page = context.new_page()
+        aqara = aqara_vendor(time_zone="Europe/Berlin")
+        with scope(vendor=aqara):
+            order = order_with_line(
+                aqara, delivered_days_ago=2, sku="HUB-G3-W", name="Camera Hub G3"
+            )
+            _catalogue(aqara)
+            access, _password = return_access_request(
+                vendor=aqara, order_number=order.number, email=order.customer.email
+            )
+        page.goto(f"/v/{aqara.slug}/access/{access.token}/")  # the emailed link signs in
+        page.get_by_role("link", name="Rücksendung anfragen").click()
+        page.get_by_label(re.compile("Wie viele von")).first.fill("1")
+        page.get_by_label("Rücksendung ohne Mangel").check()
+        page.get_by_role("button", name="Weiter").click()
+        page.get_by_role("heading", name="Rücksendung bestätigen").wait_for()
+        page.get_by_label("Ein anderes Produkt im Umtausch").check()
+        page.get_by_label("Umtauschen gegen").select_option(label="Camera E1 (grey) · 95,00 EUR")
+        page.get_by_role("button", name="Preisunterschied anzeigen").click()
+        page.locator("dl.exchange-difference").wait_for()
+        shown = text(page)
+        assert "Ihnen erstattet 25,00 EUR" in shown
+        assert "kostet weniger als Camera Hub G3; der Unterschied wird Ihnen erstattet" in shown
+        shot(page, 390, "exchange-de-cheaper")
+    finally:
+        context.close()
