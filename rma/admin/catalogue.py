@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from rma.models import CatalogProduct, CatalogVariant
+from rma.models import CatalogProduct, CatalogVariant, ReturnExchange, ReturnRequest
+from rma.models.exchanges import ExchangeSettlement
 
 from .base import TenantAdmin
 
@@ -36,3 +37,28 @@ class CatalogProductAdmin(TenantAdmin):
     )
     fields = readonly_fields
     inlines = (VariantInline,)
+
+
+SETTLEMENT_WORDS = {
+    ExchangeSettlement.MAKE_UP_PAYMENT: "the customer pays",
+    ExchangeSettlement.REFUND: "refund the customer",
+    ExchangeSettlement.NONE: "same price",
+}
+
+
+def exchange_fact(rr: ReturnRequest) -> str | None:
+    """The exchange a return asks for, as the case page's header reads it; None without one."""
+    exchange = (
+        ReturnExchange.objects.filter(return_request=rr)
+        .select_related("order_line", "variant__product")
+        .first()
+    )
+    if exchange is None:
+        return None
+    words = SETTLEMENT_WORDS[ExchangeSettlement(exchange.settlement)]
+    difference = f"{exchange.difference} {exchange.currency}"
+    rule = exchange.decision.get("rule_id", "")
+    return (
+        f"{exchange.quantity} × {exchange.order_line.sku} for {exchange.variant.sku} "
+        f"({exchange.variant.display_name}): {words} {difference} ({rule})"
+    )

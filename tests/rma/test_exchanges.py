@@ -211,3 +211,26 @@ def test_a_variant_an_exchange_refers_to_cannot_be_removed(aqara, line):
             )
         assert refused.value.code == "variant_in_use"
         assert CatalogVariant.objects.filter(sku="HUB-M2-W").exists()
+
+
+def test_the_agents_case_page_names_the_exchange_asked_for(client, aqara, line):
+    from django.urls import reverse
+
+    from ..factories import MembershipFactory
+
+    with scope(vendor=aqara):
+        rr = _exchange(line, "HUB-M3-B")
+    agent = MembershipFactory(vendor=aqara, user__username="agent-exch").user
+    outsider = MembershipFactory(
+        vendor=VendorFactory(slug="other-exch"), user__username="outsider"
+    ).user
+    page_url = reverse("admin:rma_returnrequest_change", args=[rr.pk])
+    client.force_login(agent)
+    page = client.get(page_url)
+    assert page.status_code == 200
+    assert (
+        "2 × HUB-M3-W for HUB-M3-B (Hub M3 (black)): the customer pays 40.00 USD (AQA-4)"
+        in page.content.decode()
+    )
+    client.force_login(outsider)
+    assert client.get(page_url).status_code == 302  # answered like a missing case
