@@ -181,7 +181,7 @@ class AqaraPolicy(Policy):
                     "shipped": self._day(order.shipped_at),
                     "ago": counted(DAYS_AGO, {"days": ago}, "days"),
                     "limit": limit,
-                    "until": closes.date().isoformat(),
+                    "until": self._day(closes),
                 }
                 text = Message(
                     msg(
@@ -248,7 +248,7 @@ class AqaraPolicy(Policy):
             "purchased": self._day(order.placed_at),
             "ago": counted(DAYS_AGO, {"days": ago}, "days"),
             "limit": s.money_back_days,
-            "end": end.date().isoformat(),
+            "end": self._day(end),
         }
         if is_after(request.at, end):
             text = Message(
@@ -319,7 +319,7 @@ class AqaraPolicy(Policy):
                 continue
             end = self.warranty_end(order, line, request)
             ok = not is_after(request.at, end.at)
-            params = {"product": line.name, "end": end.at.date().isoformat()}
+            params = {"product": line.name, "end": self._day(end.at)}
             text = Message(
                 msg("The warranty on %(product)s runs through %(end)s")
                 if ok
@@ -351,7 +351,11 @@ class AqaraPolicy(Policy):
                         "Unit %(serial)s was sold for %(market)s, now in %(now)s; the warranty "
                         "holds only in the country of purchase"
                     ),
-                    {"serial": unit.serial, "market": market, "now": now},
+                    {
+                        "serial": unit.serial,
+                        "market": self._country_param(market),
+                        "now": self._country_param(now),
+                    },
                 )
                 findings.append(
                     finding("AQA-8", now == market, text, serial=unit.serial, market=market)
@@ -365,7 +369,7 @@ class AqaraPolicy(Policy):
             if end is None:
                 continue
             ok = not is_after(request.at, end)
-            params = {"serial": unit.serial, "end": end.date().isoformat()}
+            params = {"serial": unit.serial, "end": self._day(end)}
             text = Message(
                 msg("The warranty on unit %(serial)s runs through %(end)s")
                 if ok
@@ -425,7 +429,7 @@ class AqaraPolicy(Policy):
         if request.current_country is None:
             text = Message(
                 msg("Please tell us which country the product is in; it was bought in %(bought)s"),
-                {"bought": bought},
+                {"bought": self._country_param(bought)},
             )
             return finding("AQA-8", False, text, country_of_purchase=bought, current_country="")
         now = request.current_country.upper()
@@ -435,7 +439,7 @@ class AqaraPolicy(Policy):
                 "Bought in %(bought)s, now in %(now)s; the warranty holds only in the country of "
                 "purchase"
             ),
-            {"bought": bought, "now": now},
+            {"bought": self._country_param(bought), "now": self._country_param(now)},
         )
         return finding("AQA-8", ok, text, country_of_purchase=bought, current_country=now)
 
@@ -626,7 +630,10 @@ class AqaraPolicy(Policy):
                 "You may ship to %(new)s, but the warranty holds only in the country of "
                 "purchase (%(original)s)"
             ),
-            {"new": new_country.upper(), "original": original_country.upper()},
+            {
+                "new": self._country_param(new_country.upper()),
+                "original": self._country_param(original_country.upper()),
+            },
         )
         return finding("AQA-8", True, text, original=original_country, new=new_country)
 
@@ -714,7 +721,7 @@ class AqaraPolicy(Policy):
             assert blocker.text is not None
             return ExchangeRules(False, scope, scenarios, blocker.rule_id, blocker.text)
         end = self.calendar.add_days_end(order.placed_at, s.money_back_days)
-        params = {"limit": s.money_back_days, "end": end.date().isoformat()}
+        params = {"limit": s.money_back_days, "end": self._day(end)}
         if is_after(at, end):
             text = Message(
                 msg("After %(limit)s days there is no exchange for non-quality reasons"),
