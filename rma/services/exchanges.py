@@ -13,7 +13,15 @@ from policies.exchanges import ExchangeItem, ExchangeRules, ExchangeScope, Price
 from policies.facts import ZERO
 from policies.results import RefundLine, ResolutionPlan
 from policies.vocabulary import Message, ResolutionKind
-from rma.models import CatalogVariant, Order, OrderLine, Resolution, ReturnExchange, ReturnRequest
+from rma.models import (
+    CatalogVariant,
+    Order,
+    OrderLine,
+    Resolution,
+    ResolutionState,
+    ReturnExchange,
+    ReturnRequest,
+)
 from rma.models.exchanges import ExchangeSettlement
 
 from .base import Actor, DomainError
@@ -167,3 +175,17 @@ def exchange_resolution_create(*, return_request: ReturnRequest, actor: Actor) -
     exchange.resolution = resolution
     exchange.save(update_fields=["resolution"])
     return resolution
+
+
+def refuse_refund_of_an_exchange(rr: ReturnRequest) -> None:
+    """A return whose customer asked for an exchange is settled by its exchange resolution,
+    not by refunding the item; cancelling that resolution turns it back into a refund."""
+    open_exchange = Resolution.objects.filter(
+        return_request=rr, kind=ResolutionKind.EXCHANGE, exchange__isnull=False
+    ).exclude(state=ResolutionState.CANCELLED)
+    if open_exchange.exists():
+        raise DomainError(
+            "The customer asked for an exchange, so this return is not refunded: ship the new "
+            "item from its exchange resolution, or cancel the exchange to refund instead.",
+            code="exchange_requested",
+        )

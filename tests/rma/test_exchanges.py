@@ -234,3 +234,22 @@ def test_the_agents_case_page_names_the_exchange_asked_for(client, aqara, line):
     )
     client.force_login(outsider)
     assert client.get(page_url).status_code == 302  # answered like a missing case
+
+
+def test_an_exchange_return_is_not_refunded_until_its_exchange_is_cancelled(aqara, line):
+    from rma.services.resolutions import resolution_cancel
+
+    with scope(vendor=aqara):
+        rr = _approve(_exchange(line, "HUB-M2-W", quantity=1))
+        services.return_mark_received(return_request=rr, actor=AGENT)
+        services.return_record_inspection(return_request=rr, actor=AGENT)
+        with pytest.raises(DomainError) as refused:
+            services.return_refund(return_request=rr, actor=AGENT)
+        assert refused.value.code == "exchange_requested"
+        rr.refresh_from_db()
+        assert (rr.status, rr.refund_amount) == ("inspected", None)
+        exchange = Resolution.objects.get(return_request=rr, kind="exchange")
+        resolution_cancel(resolution=exchange, actor=AGENT, note="Out of stock after all.")
+        services.return_refund(return_request=rr, actor=AGENT)
+        rr.refresh_from_db()
+        assert (rr.status, rr.refund_amount) == ("refunded", Decimal("99.99"))
