@@ -119,7 +119,9 @@ def test_customer_exchanges_for_a_dearer_variant_at_1280(viewer, tmp_path):
         resolution = Resolution.objects.get(return_request=rr, kind="exchange")
         assert resolution.makeup_amount == Decimal("15.00")
     page.reload()
-    assert re.search(r"You pay the difference 15\.00 EUR", text(page))
+    approved = text(page)
+    assert re.search(r"You pay the difference 15\.00 EUR", approved)
+    assert "How to pay the difference" in approved and PAY_TEXT in approved
     shot(page, width, "exchange-05-approved")
 
 
