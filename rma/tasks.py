@@ -15,6 +15,7 @@ from django_scopes import scope, scopes_disabled
 from rma import services
 from rma.models import ReturnRequest, ReturnStatus, SolutionStatus, WarrantySolution
 from rma.services import Actor, DomainError
+from rma.services.base import BatchResult
 
 logger = logging.getLogger(__name__)
 
@@ -64,6 +65,53 @@ def sweep(
                     refused.append(row.pk)
                     continue
                 moved += 1
+        if len(batch) < size:
+            break
+    return moved
+
+
+def sweep_batches(
+    model: type[models.Model],
+    due: models.Q,
+    order_by: str,
+    move_many: Callable[[list[models.Model], datetime], BatchResult],
+    *,
+    now: datetime | None = None,
+    limit: int = BATCH_LIMIT,
+    batch_size: int = BATCH_SIZE,
+) -> int:
+    """``sweep`` for a domain service that moves a whole batch at once; returns how many moved.
+
+    Each batch claims up to ``batch_size`` due rows with one ``SELECT ... FOR UPDATE SKIP
+    LOCKED`` and hands each vendor's share of them, under its scope, to ``move_many``, which
+    moves them in a few statements (one update, one insert of events, one of emails); the rows
+    it refuses are left alone and not claimed again by this run. Two sweeps at once never
+    move a row twice: one skips the rows the other holds, which no longer match ``due`` once
+    that one commits.
+    """
+    now = now or timezone.now()
+    moved = 0
+    refused: list[int] = []
+    while moved + len(refused) < limit:
+        size = min(batch_size, limit - moved - len(refused))
+        with scopes_disabled(), transaction.atomic():
+            batch = list(
+                model.objects.select_for_update(skip_locked=True, of=("self",))
+                .filter(due)
+                .exclude(pk__in=refused)
+                .order_by(order_by)
+                .only("pk", "vendor_id")[:size]
+            )
+            by_vendor: dict[int, list[models.Model]] = {}
+            for row in batch:
+                by_vendor.setdefault(row.vendor_id, []).append(row)
+            for vendor_id in sorted(by_vendor):
+                with scope(vendor=vendor_id):
+                    result = move_many(by_vendor[vendor_id], now)
+                moved += len(result.moved)
+                for pk, reason in result.refused.items():
+                    logger.warning("%s %s not moved by the sweep: %s", model.__name__, pk, reason)
+                    refused.append(pk)
         if len(batch) < size:
             break
     return moved
@@ -157,10 +205,12 @@ def sweep_unshipped_returns(now: datetime | None = None) -> int:
 def sweep_review_sla(now: datetime | None = None) -> int:
     """Flag reviews past their due time and tell the agents."""
     now = now or timezone.now()
-    return sweep(
+    return sweep_batches(
         ReturnRequest,
         review_sla_due(now),
         "review_due",
-        lambda rr, at: services.return_review_sla_breach(return_request=rr, actor=SYSTEM, at=at),
+        lambda rows, at: services.return_review_sla_breach_many(
+            return_requests=rows, actor=SYSTEM, at=at
+        ),
         now=now,
     )

@@ -22,6 +22,7 @@ from .returns import (
     return_flag_complex,
     return_reject,
     return_review_sla_breach,
+    return_review_sla_breach_many,
     return_start_review,
 )
 from .solutions import (
@@ -61,6 +62,7 @@ __all__ = [
     "return_reject",
     "return_replace",
     "return_review_sla_breach",
+    "return_review_sla_breach_many",
     "return_ship_reminder",
     "return_start_review",
     "return_waive",

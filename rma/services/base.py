@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models
 
 from policies.vocabulary import EventType
-from rma.effects import on_event
+from rma.effects import on_event, on_events
 from rma.models import ActorKind, Event, OrderChangeRequest, ReturnRequest, WarrantySolution
 
 from . import rollups
@@ -122,6 +122,99 @@ def record_event(
     on_event(event)
     rollups.on_event(event, subject)
     return event
+
+
+@dataclass
+class EventEntry:
+    """One event of a batch (``record_events``): what ``record_event`` takes."""
+
+    subject: WarrantySolution | ReturnRequest | OrderChangeRequest
+    action: str
+    from_status: str = ""
+    to_status: str = ""
+    note: str = ""
+    rule_ids: Iterable[str] = ()
+    data: Mapping[str, Any] | None = None
+
+
+def record_events(entries: Sequence[EventEntry], *, actor: Actor) -> list[Event]:
+    """``record_event`` for a batch of one vendor's cases: the events in one insert (still one
+    per case), their emails and webhook deliveries in one insert each, the rollups summed over
+    the batch. For sweeps, whose batch is many cases moved the same way at once."""
+    events = []
+    for entry in entries:
+        subject = entry.subject
+        kind = _subject_kind(subject)
+        EventType.of(kind, entry.action)  # an undeclared action would silently cause no email
+        events.append(
+            Event(
+                vendor_id=subject.vendor_id,
+                action=entry.action,
+                from_status=entry.from_status,
+                to_status=entry.to_status,
+                actor_kind=actor.kind,
+                actor_user=actor.user,
+                actor_label=actor.label,
+                note=entry.note,
+                rule_ids=sorted(set(entry.rule_ids)),
+                data=dict(entry.data or {}),
+                **_subject_fields(subject),
+            )
+        )
+    if not events:
+        return []
+    events = Event.objects.bulk_create(events)
+    with rollups.batched():
+        on_events(events)
+        for event, entry in zip(events, entries, strict=True):
+            rollups.on_event(event, entry.subject)
+    return events
+
+
+def _subject_fields(subject) -> dict[str, Any]:
+    return {
+        "solution": subject if isinstance(subject, WarrantySolution) else None,
+        "return_request": subject if isinstance(subject, ReturnRequest) else None,
+        "order_change": subject if isinstance(subject, OrderChangeRequest) else None,
+    }
+
+
+def _subject_kind(subject) -> str:
+    if isinstance(subject, WarrantySolution):
+        return "solution"
+    return "return" if isinstance(subject, ReturnRequest) else "order_change"
+
+
+@dataclass
+class BatchResult:
+    """What a batch service did: the rows it moved, and why it left each other one alone."""
+
+    moved: list[int] = field(default_factory=list)
+    refused: dict[int, str] = field(default_factory=dict)
+
+
+# What a batch service reads of each row (its emails and webhooks): fetched with the locks.
+RETURN_RELATED = ("vendor", "order", "customer")
+RETURN_PREFETCH = ("lines__order_line",)
+
+
+def lock_many(
+    model: type[models.Model],
+    pks: Sequence[int],
+    *,
+    related: Sequence[str] = (),
+    prefetch: Sequence[str] = (),
+) -> list[Any]:
+    """Re-read many rows under row locks (one statement), with the rows they refer to; rows
+    of one vendor share one ``Vendor`` object, so what is looked up per vendor is looked up
+    once."""
+    query = model.objects.select_for_update(of=("self",)).filter(pk__in=list(pks))
+    rows = list(query.select_related(*related).prefetch_related(*prefetch).order_by("pk"))
+    if "vendor" in related:
+        vendors: dict[int, Any] = {}
+        for row in rows:
+            row.vendor = vendors.setdefault(row.vendor_id, row.vendor)
+    return rows
 
 
 def transition(

@@ -15,7 +15,21 @@ from policies.base import WrongItemOption
 from rma.models import Order, OrderLine, ReturnLine, ReturnRequest, ReturnStatus, ReturnUnit
 from rma.models.returns import Scenario
 
-from .base import Actor, DomainError, PolicyRefusal, guard, lock, record_event, transition
+from .base import (
+    RETURN_PREFETCH,
+    RETURN_RELATED,
+    Actor,
+    BatchResult,
+    DomainError,
+    EventEntry,
+    PolicyRefusal,
+    guard,
+    lock,
+    lock_many,
+    record_event,
+    record_events,
+    transition,
+)
 from .facts import case_policy, order_facts, request_facts_for, return_facts, unit_facts
 from .integrity import claim_flags_record, claim_integrity
 from .return_handling import ship_deadline, with_deadline
@@ -283,3 +297,45 @@ def return_review_sla_breach(
         data={"review_due": rr.review_due.isoformat()},
     )
     return rr
+
+
+@transaction.atomic
+def return_review_sla_breach_many(
+    *, return_requests: Sequence[ReturnRequest], actor: Actor, at: datetime | None = None
+) -> BatchResult:
+    """``return_review_sla_breach`` for a batch of one vendor's requests (a sweep's): the rows
+    locked, flagged and their events, emails and counters written in a few statements."""
+    at = at or timezone.now()
+    result = BatchResult()
+    entries = []
+    rows = lock_many(
+        ReturnRequest,
+        [rr.pk for rr in return_requests],
+        related=RETURN_RELATED,
+        prefetch=RETURN_PREFETCH,
+    )
+    for rr in rows:
+        if rr.sla_breached_at is not None or rr.status not in (R.REQUESTED, R.UNDER_REVIEW):
+            result.refused[rr.pk] = "The review is no longer open or already flagged."
+            continue
+        if rr.review_due is None or at <= rr.review_due:
+            result.refused[rr.pk] = "The review is not overdue yet."
+            continue
+        review = rr.vendor.get_policy().review_due(rr.requested_at, complex_case=rr.complex_case)
+        rr.sla_breached_at = at
+        entries.append(
+            EventEntry(
+                subject=rr,
+                action="review_overdue",
+                rule_ids=[review.rule_id] if review else [],
+                data={"review_due": rr.review_due.isoformat()},
+            )
+        )
+        result.moved.append(rr.pk)
+    if result.moved:
+        now = timezone.now()
+        ReturnRequest.objects.filter(pk__in=result.moved).update(sla_breached_at=at, updated_at=now)
+        for entry in entries:
+            entry.subject.updated_at = now
+        record_events(entries, actor=actor)
+    return result
