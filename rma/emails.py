@@ -59,22 +59,13 @@ def _confirmation_obsolete(message: OutboxMessage, secrets: dict[str, str]) -> s
 # -- shared pieces of context ----------------------------------------------------------------
 
 
-def absolute(path: str) -> str:
-    return settings.PUBLIC_BASE_URL + path
-
-
-def portal_url(vendor: Vendor, name: str, **kwargs: Any) -> str:
-    """A link into the vendor's portal; on the vendor's own host name when it has one."""
-    return links.portal_link(vendor, name, **kwargs)
-
-
 _shared = threading.local()
 
 
 @contextmanager
 def shared_lookups() -> Iterator[None]:
     """Inside the block (a sweep's batch of emails), what is the same for every email of a
-    vendor (its agents' addresses) is looked up once."""
+    vendor (its agents' addresses, a link to one of its pages) is looked up once."""
     if getattr(_shared, "memo", None) is not None:
         yield
         return
@@ -85,14 +76,30 @@ def shared_lookups() -> Iterator[None]:
         _shared.memo = None
 
 
+def absolute(path: str) -> str:
+    return settings.PUBLIC_BASE_URL + path
+
+
+def portal_url(vendor: Vendor, name: str, **kwargs: Any) -> str:
+    """A link into the vendor's portal; on the vendor's own host name when it has one."""
+    memo = getattr(_shared, "memo", None)
+    if memo is None:
+        return links.portal_link(vendor, name, **kwargs)
+    key = ("link", vendor.pk, name, tuple(sorted((k, str(v)) for k, v in kwargs.items())))
+    if key not in memo:
+        memo[key] = links.portal_link(vendor, name, **kwargs)
+    return memo[key]
+
+
 def agent_addresses(vendor: Vendor) -> list[str]:
     """The vendor's active staff members, or its support address when none has an email."""
     memo = getattr(_shared, "memo", None)
     if memo is None:
         return _agent_addresses(vendor)
-    if vendor.pk not in memo:
-        memo[vendor.pk] = _agent_addresses(vendor)
-    return list(memo[vendor.pk])
+    key = ("agents", vendor.pk)
+    if key not in memo:
+        memo[key] = _agent_addresses(vendor)
+    return list(memo[key])
 
 
 def _agent_addresses(vendor: Vendor) -> list[str]:
