@@ -85,10 +85,10 @@ def portal_url(vendor: Vendor, name: str, **kwargs: Any) -> str:
     memo = getattr(_shared, "memo", None)
     if memo is None:
         return links.portal_link(vendor, name, **kwargs)
-    key = ("link", vendor.pk, name, tuple(sorted((k, str(v)) for k, v in kwargs.items())))
-    if key not in memo:
-        memo[key] = links.portal_link(vendor, name, **kwargs)
-    return memo[key]
+    host = ("host", vendor.pk)
+    if host not in memo:
+        memo[host] = links.link_host(vendor)
+    return links.portal_link(vendor, name, **memo[host], **kwargs)
 
 
 def agent_addresses(vendor: Vendor) -> list[str]:

@@ -1,5 +1,5 @@
 """Deadline sweeps run by Celery beat: each claims due rows in batches through a partial index
-with SKIP LOCKED, and moves each row through its domain service."""
+with SKIP LOCKED, and moves each batch through its domain service's batch form (``*_many``)."""
 
 from __future__ import annotations
 
@@ -153,11 +153,11 @@ def review_sla_due(now: datetime) -> models.Q:
 def sweep_solution_reminders(now: datetime | None = None) -> int:
     """Remind customers of proposals still unanswered (vendor setting, default 3 days)."""
     now = now or timezone.now()
-    return sweep(
+    return sweep_batches(
         WarrantySolution,
         solution_reminders_due(now),
         "remind_at",
-        lambda sol, at: services.solution_remind(solution=sol, actor=SYSTEM, at=at),
+        lambda rows, at: services.solution_remind_many(solutions=rows, actor=SYSTEM, at=at),
         now=now,
     )
 
@@ -166,11 +166,11 @@ def sweep_solution_reminders(now: datetime | None = None) -> int:
 def sweep_solution_expiry(now: datetime | None = None) -> int:
     """Expire proposals never answered (vendor setting, default 14 days)."""
     now = now or timezone.now()
-    return sweep(
+    return sweep_batches(
         WarrantySolution,
         solution_expiry_due(now),
         "expires_at",
-        lambda sol, at: services.solution_expire(solution=sol, actor=SYSTEM, at=at),
+        lambda rows, at: services.solution_expire_many(solutions=rows, actor=SYSTEM, at=at),
         now=now,
     )
 
@@ -179,11 +179,13 @@ def sweep_solution_expiry(now: datetime | None = None) -> int:
 def sweep_ship_reminders(now: datetime | None = None) -> int:
     """Remind customers before an approved return's ship-by date, when the policy says so."""
     now = now or timezone.now()
-    return sweep(
+    return sweep_batches(
         ReturnRequest,
         ship_reminders_due(now),
         "ship_remind_at",
-        lambda rr, at: services.return_ship_reminder(return_request=rr, actor=SYSTEM, at=at),
+        lambda rows, at: services.return_ship_reminder_many(
+            return_requests=rows, actor=SYSTEM, at=at
+        ),
         now=now,
     )
 
@@ -192,11 +194,11 @@ def sweep_ship_reminders(now: datetime | None = None) -> int:
 def sweep_unshipped_returns(now: datetime | None = None) -> int:
     """Waive approved returns not shipped by their ship-by date."""
     now = now or timezone.now()
-    return sweep(
+    return sweep_batches(
         ReturnRequest,
         unshipped_returns_due(now),
         "ship_by",
-        lambda rr, at: services.return_waive(return_request=rr, actor=SYSTEM, at=at),
+        lambda rows, at: services.return_waive_many(return_requests=rows, actor=SYSTEM, at=at),
         now=now,
     )
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models
+from django.utils import timezone
 
 from policies.vocabulary import EventType
 from rma.effects import on_event, on_events
@@ -196,6 +197,8 @@ class BatchResult:
 # What a batch service reads of each row (its emails and webhooks): fetched with the locks.
 RETURN_RELATED = ("vendor", "order", "customer")
 RETURN_PREFETCH = ("lines__order_line",)
+SOLUTION_RELATED = ("vendor", "order", "order__customer")
+SOLUTION_PREFETCH = ("lines",)
 
 
 def lock_many(
@@ -215,6 +218,48 @@ def lock_many(
         for row in rows:
             row.vendor = vendors.setdefault(row.vendor_id, row.vendor)
     return rows
+
+
+def move_many(
+    model: type[models.Model],
+    subjects: Sequence[models.Model],
+    *,
+    decide: Callable[[Any], EventEntry | str],
+    values: Mapping[str, Any],
+    actor: Actor,
+    related: Sequence[str] = (),
+    prefetch: Sequence[str] = (),
+) -> BatchResult:
+    """Move a batch of one vendor's rows the same way in a few statements: lock them (one
+    select), ask ``decide`` of each row (its event, or why it stays), set ``values`` on the
+    moved ones (one update) and record their events (``record_events``). For the batch
+    services of the deadline sweeps."""
+    rows = lock_many(model, [s.pk for s in subjects], related=related, prefetch=prefetch)
+    result = BatchResult()
+    entries = []
+    for row in rows:
+        outcome = decide(row)
+        if isinstance(outcome, str):
+            result.refused[row.pk] = outcome
+            continue
+        entries.append(outcome)
+        result.moved.append(row.pk)
+    if entries:
+        now = timezone.now()
+        model.objects.filter(pk__in=result.moved).update(**values, updated_at=now)
+        for entry in entries:
+            for name, value in {**values, "updated_at": now}.items():
+                setattr(entry.subject, name, value)
+        record_events(entries, actor=actor)
+    return result
+
+
+def refusal(allowed: bool, subject: models.Model, action: str) -> str:
+    """``guard``'s message for a batch: why ``subject`` cannot ``action``, or ''."""
+    if allowed:
+        return ""
+    status = subject.get_status_display()  # type: ignore[attr-defined]
+    return f"Cannot {action} while the case is “{status}”."
 
 
 def transition(

@@ -25,9 +25,8 @@ from .base import (
     PolicyRefusal,
     guard,
     lock,
-    lock_many,
+    move_many,
     record_event,
-    record_events,
     transition,
 )
 from .facts import case_policy, order_facts, request_facts_for, return_facts, unit_facts
@@ -306,36 +305,26 @@ def return_review_sla_breach_many(
     """``return_review_sla_breach`` for a batch of one vendor's requests (a sweep's): the rows
     locked, flagged and their events, emails and counters written in a few statements."""
     at = at or timezone.now()
-    result = BatchResult()
-    entries = []
-    rows = lock_many(
+
+    def decide(rr: ReturnRequest) -> EventEntry | str:
+        if rr.sla_breached_at is not None or rr.status not in (R.REQUESTED, R.UNDER_REVIEW):
+            return "The review is no longer open or already flagged."
+        if rr.review_due is None or at <= rr.review_due:
+            return "The review is not overdue yet."
+        review = rr.vendor.get_policy().review_due(rr.requested_at, complex_case=rr.complex_case)
+        return EventEntry(
+            subject=rr,
+            action="review_overdue",
+            rule_ids=[review.rule_id] if review else [],
+            data={"review_due": rr.review_due.isoformat()},
+        )
+
+    return move_many(
         ReturnRequest,
-        [rr.pk for rr in return_requests],
+        return_requests,
+        decide=decide,
+        values={"sla_breached_at": at},
+        actor=actor,
         related=RETURN_RELATED,
         prefetch=RETURN_PREFETCH,
     )
-    for rr in rows:
-        if rr.sla_breached_at is not None or rr.status not in (R.REQUESTED, R.UNDER_REVIEW):
-            result.refused[rr.pk] = "The review is no longer open or already flagged."
-            continue
-        if rr.review_due is None or at <= rr.review_due:
-            result.refused[rr.pk] = "The review is not overdue yet."
-            continue
-        review = rr.vendor.get_policy().review_due(rr.requested_at, complex_case=rr.complex_case)
-        rr.sla_breached_at = at
-        entries.append(
-            EventEntry(
-                subject=rr,
-                action="review_overdue",
-                rule_ids=[review.rule_id] if review else [],
-                data={"review_due": rr.review_due.isoformat()},
-            )
-        )
-        result.moved.append(rr.pk)
-    if result.moved:
-        now = timezone.now()
-        ReturnRequest.objects.filter(pk__in=result.moved).update(sla_breached_at=at, updated_at=now)
-        for entry in entries:
-            entry.subject.updated_at = now
-        record_events(entries, actor=actor)
-    return result
