@@ -11,7 +11,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, ClassVar
 
-from policies.calendar import WorkingCalendar, zone_label
+from policies.calendar import WorkingCalendar
 from policies.facts import (
     CENT,
     DOCUMENT_FORMATS,
@@ -26,6 +26,7 @@ from policies.facts import (
     PurchaseFacts,
     RequestFacts,
     RequestKind,
+    ResolutionFacts,
     Scenario,
     UnitFacts,
 )
@@ -45,6 +46,7 @@ from policies.results import (
     Finding,
     RefundBreakdown,
     RefundLine,
+    ResolutionPlan,
     build_refund,
     figure,
     finding,
@@ -60,11 +62,15 @@ from policies.vocabulary import (
     Figure,
     FreightPayer,
     Message,
+    ParamKind,
+    ResolutionKind,
+    ResolutionStage,
     SolutionStep,
     WrongItemOption,
     counted,
     msg,
     plural_msg,
+    typed,
 )
 
 # No 0/O, 1/I/L: customers copy solution passwords from an email, sometimes by hand.
@@ -455,6 +461,22 @@ class Policy(ABC):
     ) -> RefundBreakdown:
         raise ValueError(f"The {self.key!r} policy computes no refund ({self.scope_rule})")
 
+    def plan_resolutions(self, facts: ResolutionFacts) -> tuple[ResolutionPlan, ...]:
+        """The resolutions a case gets at ``facts.stage`` (money, shipments, credit), each with
+        its amount, itemised lines and rule ids. By default the policy plans none: the case
+        ends in its status alone."""
+        return ()
+
+    def refund_plan(
+        self, facts: ResolutionFacts, breakdown: RefundBreakdown, kind: str = ResolutionKind.REFUND
+    ) -> ResolutionPlan:
+        """A refund (or compensation) resolution carrying a computed breakdown's lines."""
+        rules = tuple(sorted({line.rule_id for line in breakdown.lines if line.rule_id}))
+        method = self.settings.compensation_method if kind == ResolutionKind.COMPENSATION else ""
+        return ResolutionPlan(
+            kind, breakdown.currency, breakdown.total, breakdown.lines, rules, method=method
+        )
+
     def return_notice(self) -> tuple[Message, ...]:
         """What every customer of this vendor should know before sending a return (each with
         the rule it comes from in ``rule_id``)."""
@@ -486,15 +508,21 @@ class Policy(ABC):
     ) -> Deadline:
         return Deadline(name, self.calendar.local(at), rule_id, label, **kw)
 
-    def _when(self, moment: datetime) -> str:
-        """A local date-time the customer reads, as rma.formatting.vendor_time prints it in
-        English: ``Wed 2 Dec 2026, 05:05 (Asia/Shanghai, UTC+8)``."""
+    def _when(self, moment: datetime) -> dict[str, str]:
+        """An instant a customer reads, as a typed parameter: the edge prints it on the vendor's
+        clock in the reader's language (in English ``Wed 2 Dec 2026, 05:05 (Asia/Shanghai,
+        UTC+8)``, as rma.formatting.vendor_time does)."""
         local = self.calendar.local(moment)
-        zone = zone_label(local, self.calendar.timezone)
-        return f"{local:%a} {local.day} {local:%b %Y, %H:%M} ({zone})"
+        return typed(ParamKind.MOMENT, local.isoformat(), zone=self.calendar.timezone)
 
-    def _day(self, moment: datetime) -> str:
-        return self.calendar.local_date(moment).isoformat()
+    def _day(self, moment: datetime) -> dict[str, str]:
+        """The vendor's calendar day of an instant, as a typed parameter."""
+        return typed(ParamKind.DAY, self.calendar.local_date(moment).isoformat())
+
+    @staticmethod
+    def _country_param(code: str) -> dict[str, str] | str:
+        """A country code as a typed parameter, its name printed in the reader's language."""
+        return typed(ParamKind.COUNTRY, str(code)) if code else code
 
     def _days_between(self, start: datetime, end: datetime) -> int:
         return self.calendar.days_between(start, end)
@@ -587,6 +615,10 @@ __all__ = [
     "RefundLine",
     "RequestFacts",
     "RequestKind",
+    "ResolutionFacts",
+    "ResolutionKind",
+    "ResolutionPlan",
+    "ResolutionStage",
     "Scenario",
     "SolutionStep",
     "UnitFacts",

@@ -11,7 +11,14 @@ from django.utils import timezone
 
 from policies.vocabulary import EventType
 from rma.effects import on_event, on_events
-from rma.models import ActorKind, Event, OrderChangeRequest, ReturnRequest, WarrantySolution
+from rma.models import (
+    ActorKind,
+    Event,
+    OrderChangeRequest,
+    Resolution,
+    ReturnRequest,
+    WarrantySolution,
+)
 
 from . import rollups
 
@@ -88,7 +95,7 @@ def lock(model: type[models.Model], pk: int) -> Any:
 
 def record_event(
     *,
-    subject: WarrantySolution | ReturnRequest | OrderChangeRequest,
+    subject: WarrantySolution | ReturnRequest | OrderChangeRequest | Resolution,
     action: str,
     actor: Actor,
     from_status: str = "",
@@ -101,10 +108,10 @@ def record_event(
         "solution": subject if isinstance(subject, WarrantySolution) else None,
         "return_request": subject if isinstance(subject, ReturnRequest) else None,
         "order_change": subject if isinstance(subject, OrderChangeRequest) else None,
+        "resolution": subject if isinstance(subject, Resolution) else None,
     }
     # An undeclared action would silently cause no email: refuse it before writing anything.
-    kind = "solution" if kwargs["solution"] else "return" if kwargs["return_request"] else ""
-    EventType.of(kind or "order_change", action)
+    EventType.of(subject_name(subject), action)
     event = Event.objects.create(
         vendor_id=subject.vendor_id,
         action=action,
@@ -121,15 +128,27 @@ def record_event(
     # The emails and webhooks this change causes are recorded in the same transaction, and so
     # are the dashboard's counters.
     on_event(event)
-    rollups.on_event(event, subject)
+    # A resolution's steps are not the case's status: the case counters do not move for them.
+    if not isinstance(subject, Resolution):
+        rollups.on_event(event, subject)
     return event
+
+
+def subject_name(subject: Any) -> str:
+    if isinstance(subject, WarrantySolution):
+        return "solution"
+    if isinstance(subject, ReturnRequest):
+        return "return"
+    if isinstance(subject, Resolution):
+        return "resolution"
+    return "order_change"
 
 
 @dataclass
 class EventEntry:
     """One event of a batch (``record_events``): what ``record_event`` takes."""
 
-    subject: WarrantySolution | ReturnRequest | OrderChangeRequest
+    subject: WarrantySolution | ReturnRequest | OrderChangeRequest | Resolution
     action: str
     from_status: str = ""
     to_status: str = ""
@@ -145,8 +164,9 @@ def record_events(entries: Sequence[EventEntry], *, actor: Actor) -> list[Event]
     events = []
     for entry in entries:
         subject = entry.subject
-        kind = _subject_kind(subject)
-        EventType.of(kind, entry.action)  # an undeclared action would silently cause no email
+        EventType.of(
+            subject_name(subject), entry.action
+        )  # an undeclared action would silently cause no email
         events.append(
             Event(
                 vendor_id=subject.vendor_id,
@@ -168,7 +188,8 @@ def record_events(entries: Sequence[EventEntry], *, actor: Actor) -> list[Event]
     with rollups.batched():
         on_events(events)
         for event, entry in zip(events, entries, strict=True):
-            rollups.on_event(event, entry.subject)
+            if not isinstance(entry.subject, Resolution):  # as in ``record_event``
+                rollups.on_event(event, entry.subject)
     return events
 
 
@@ -177,13 +198,8 @@ def _subject_fields(subject) -> dict[str, Any]:
         "solution": subject if isinstance(subject, WarrantySolution) else None,
         "return_request": subject if isinstance(subject, ReturnRequest) else None,
         "order_change": subject if isinstance(subject, OrderChangeRequest) else None,
+        "resolution": subject if isinstance(subject, Resolution) else None,
     }
-
-
-def _subject_kind(subject) -> str:
-    if isinstance(subject, WarrantySolution):
-        return "solution"
-    return "return" if isinstance(subject, ReturnRequest) else "order_change"
 
 
 @dataclass

@@ -31,6 +31,7 @@ from .base import (
 )
 from .facts import case_policy, order_facts, request_facts_for, return_facts, unit_facts
 from .integrity import claim_flags_record, claim_integrity
+from .resolutions import cancel_open, on_return_approved
 from .return_handling import ship_deadline, with_deadline
 from .units import claimed_units, line_history
 
@@ -222,6 +223,7 @@ def return_approve(
         rule_ids=rule_ids,
         data={"rma_number": fields["rma_number"]},
     )
+    on_return_approved(rr, actor=actor, at=at)
     return rr
 
 
@@ -261,6 +263,7 @@ def return_reject(
 def return_cancel(
     *, return_request: ReturnRequest, actor: Actor, note: str = "", at: datetime | None = None
 ) -> ReturnRequest:
+    at = at or timezone.now()
     rr = lock(ReturnRequest, return_request.pk)
     guard(rr.can_cancel(), rr, "cancel")
     transition(
@@ -268,9 +271,10 @@ def return_cancel(
         R.CANCELLED,
         action="cancelled",
         actor=actor,
-        fields={"closed_at": at or timezone.now()},
+        fields={"closed_at": at},
         note=note,
     )
+    cancel_open(rr, actor=actor, at=at)
     return rr
 
 
