@@ -154,7 +154,7 @@ def queue_deliveries_many(events: Sequence[tuple[Any, str, dict[str, Any]]]) -> 
                     key=f"event:{event.pk}:endpoint:{endpoint.pk}",
                     vendor_id=vendor_id,
                     endpoint=endpoint,
-                    event=event,
+                    event_id=event.pk,
                     event_type=event_type,
                     body=json.dumps(payload, sort_keys=True, separators=(",", ":")),
                     enqueued_at=now,
