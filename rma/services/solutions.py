@@ -30,7 +30,21 @@ from rma.models import (
 )
 from rma.models.orders import ShippingAddress
 
-from .base import Actor, DomainError, PolicyRefusal, guard, lock, record_event, transition
+from .base import (
+    SOLUTION_PREFETCH,
+    SOLUTION_RELATED,
+    Actor,
+    BatchResult,
+    DomainError,
+    EventEntry,
+    PolicyRefusal,
+    guard,
+    lock,
+    move_many,
+    record_event,
+    refusal,
+    transition,
+)
 from .facts import order_facts
 from .passwords import generate_password, hash_password
 from .resolutions import cancel_open, on_solution_agreed, on_solution_completed
@@ -470,3 +484,71 @@ def solution_remind(
         data={"expires_at": sol.expires_at.isoformat() if sol.expires_at else None},
     )
     return sol
+
+
+@transaction.atomic
+def solution_expire_many(
+    *, solutions: Sequence[WarrantySolution], actor: Actor, at: datetime | None = None
+) -> BatchResult:
+    """``solution_expire`` for a batch of one vendor's proposals (the sweep's)."""
+    at = at or timezone.now()
+
+    def decide(sol: WarrantySolution) -> EventEntry | str:
+        why = refusal(
+            sol.status == S.PENDING_CONFIRM and sol.can_transition(S.EXPIRED), sol, "expire"
+        )
+        if why:
+            return why
+        if sol.expires_at is None or at <= sol.expires_at:
+            return "The confirmation window has not ended yet."
+        return EventEntry(
+            subject=sol, action="expired", from_status=sol.status, to_status=S.EXPIRED
+        )
+
+    return move_many(
+        WarrantySolution,
+        solutions,
+        decide=decide,
+        values={"status": S.EXPIRED, "closed_at": at},
+        actor=actor,
+        related=SOLUTION_RELATED,
+        prefetch=SOLUTION_PREFETCH,
+    )
+
+
+@transaction.atomic
+def solution_remind_many(
+    *, solutions: Sequence[WarrantySolution], actor: Actor, at: datetime | None = None
+) -> BatchResult:
+    """``solution_remind`` for a batch of one vendor's proposals (the sweep's)."""
+    at = at or timezone.now()
+
+    def decide(sol: WarrantySolution) -> EventEntry | str:
+        if sol.reminded_at is not None:
+            return "The customer was already reminded."
+        why = refusal(sol.status == S.PENDING_CONFIRM, sol, "send a reminder")
+        if why:
+            return why
+        if sol.remind_at is None or at < sol.remind_at:
+            return "The confirmation reminder is not due yet."
+        rule_ids = [
+            d.rule_id
+            for d in sol.vendor.get_policy().solution_deadlines(sol.sent_at or at)
+            if d.name == DeadlineName.CONFIRM_REMIND_AT
+        ]
+        return EventEntry(
+            subject=sol,
+            action="reminder_sent",
+            rule_ids=rule_ids,
+            data={"expires_at": sol.expires_at.isoformat() if sol.expires_at else None},
+        )
+
+    return move_many(
+        WarrantySolution,
+        solutions,
+        decide=decide,
+        values={"reminded_at": at},
+        actor=actor,
+        related=SOLUTION_RELATED,
+        prefetch=SOLUTION_PREFETCH,
+    )
