@@ -18,7 +18,7 @@ from rest_framework.views import APIView
 from portal.urls import urlpatterns as portal_urlpatterns
 
 BARE_TEMPLATE = engines["django"].from_string(
-    "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{{ title }}</title>"
+    '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{{ title }}</title>'
     "</head><body><main><h1>{{ title }}</h1><p>{{ text }}</p></main></body></html>"
 )
 
@@ -29,9 +29,14 @@ def bare_page(request: HttpRequest) -> TemplateResponse:
     )
 
 
+class BareCustomerSerializer(serializers.Serializer):
+    email = serializers.EmailField()
+    name = serializers.CharField(max_length=120, required=False)
+
+
 class BareOrderSerializer(serializers.Serializer):
     number = serializers.CharField(max_length=64)
-    email = serializers.EmailField()
+    customer = BareCustomerSerializer()
     lines = serializers.ListField(child=serializers.DictField(), max_length=100)
 
 

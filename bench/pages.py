@@ -190,7 +190,9 @@ def main() -> None:
         ):
             ratio = rates[name] / bare
             print(
-                line(what, ratio, GOAL, f"{rates[name]:.0f} vs {bare:.0f} req/s, {CLIENTS} clients"),
+                line(
+                    what, ratio, GOAL, f"{rates[name]:.0f} vs {bare:.0f} req/s, {CLIENTS} clients"
+                ),
                 flush=True,
             )
     finally:
