@@ -97,6 +97,7 @@ def build() -> tuple[str, float]:
     from tests.factories import VendorFactory
 
     call_command("migrate", verbosity=0)
+    call_command("collectstatic", verbosity=0, interactive=False)
     vendor = VendorFactory(slug="bench", name="Bench", policy_key="marketplace")
     _key, raw_key = api_key_create(vendor=vendor, name="bench")
     return raw_key, seed_orders(vendor, ORDERS)
