@@ -65,9 +65,7 @@ def _session_statements(captured) -> list[str]:
     return [q["sql"].split()[0] for q in captured if "django_session" in q["sql"]]
 
 
-def test_signing_in_writes_the_session_once_and_a_page_view_only_reads_it(
-    client, reolink_solution
-):
+def test_signing_in_writes_the_session_once_and_a_page_view_only_reads_it(client, reolink_solution):
     solution, password = reolink_solution
     login = url("solution_login", solution.vendor, solution.public_id)
     client.get(login)
