@@ -1,5 +1,5 @@
-"""The API's admin: vendors' API keys (shown once, revocable), their portal host names, and the
-"Warranty Service" button snippets for vendors' own emails."""
+"""The API's admin: vendors' API keys (shown once, revocable) and the "Warranty Service" button
+snippets for vendors' own emails."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from .embedding import (
     vendor_links,
 )
 from .keys import api_key_revoke, issue_key
-from .models import ApiKey, SolutionPortalLink, VendorDomain
+from .models import ApiKey, SolutionPortalLink
 
 
 def manager_vendor_ids(request: HttpRequest) -> list[int] | None:
@@ -144,24 +144,6 @@ class ApiKeyAdmin(TenantAdmin):
         self.message_user(
             request, _("%(n)d key(s) revoked; they stop working at once.") % {"n": revoked}
         )
-
-
-@admin.register(VendorDomain)
-class VendorDomainAdmin(TenantAdmin):
-    """Host names need DNS, TLS and ALLOWED_HOSTS, which operators set up: superusers edit."""
-
-    list_display = ("host", "use_in_links", "created_at")
-    search_fields = ("host",)
-    fields = ("vendor", "host", "use_in_links")
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return request.user.is_superuser
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return request.user.is_superuser
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return request.user.is_superuser
 
 
 @admin.register(SolutionPortalLink)

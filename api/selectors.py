@@ -7,7 +7,7 @@ from datetime import datetime
 
 from django.db.models import Q, QuerySet
 
-from rma.models import Evidence, Order, ReturnRequest, WarrantySolution
+from rma.models import Evidence, Order, Resolution, ReturnRequest, WarrantySolution
 from tenancy.models import Vendor
 
 # An order's fulfilment status, derived from its dates: what the shop has done with it.
@@ -43,7 +43,7 @@ def solution_list(
     qs = (
         WarrantySolution.objects.filter(vendor=vendor)
         .select_related("order", "order__customer", "vendor")
-        .prefetch_related("lines")
+        .prefetch_related("lines", "resolutions__order_line")
     )
     qs = _common(qs, filters, email_field="order__customer__email")
     if filters.get("status"):
@@ -60,7 +60,7 @@ def return_list(
     qs = (
         ReturnRequest.objects.filter(vendor=vendor)
         .select_related("order", "customer", "vendor", "follows")
-        .prefetch_related("lines__order_line")
+        .prefetch_related("lines__order_line", "resolutions__order_line")
     )
     qs = _common(qs, filters, email_field="customer__email")
     for name in ("status", "scenario"):
@@ -71,6 +71,14 @@ def return_list(
     if filters.get("rma_number"):
         qs = qs.filter(rma_number=filters["rma_number"])
     return qs
+
+
+def resolution_list(*, vendor: Vendor) -> QuerySet[Resolution]:
+    return (
+        Resolution.objects.filter(vendor=vendor)
+        .select_related("order_line", "return_request", "solution")
+        .prefetch_related("events")
+    )
 
 
 def evidence_list(*, vendor: Vendor) -> QuerySet[Evidence]:

@@ -9,6 +9,7 @@ from rest_framework.routers import SimpleRouter
 from .views.docs import not_found
 from .views.evidence import EvidenceDownloadView, EvidenceViewSet
 from .views.orders import OrderViewSet
+from .views.resolutions import ResolutionViewSet
 from .views.returns import ReturnViewSet
 from .views.solutions import SolutionViewSet
 from .views.units import UnitViewSet
@@ -21,6 +22,7 @@ router.register("orders", OrderViewSet, basename="order")
 router.register("solutions", SolutionViewSet, basename="solution")
 router.register("returns", ReturnViewSet, basename="return")
 router.register("evidence", EvidenceViewSet, basename="evidence")
+router.register("resolutions", ResolutionViewSet, basename="resolution")
 router.register("units", UnitViewSet, basename="unit")
 router.register("webhook-endpoints", WebhookEndpointViewSet, basename="webhook-endpoint")
 

@@ -37,9 +37,9 @@ class OutboxMessage(TenantModel):
     held_secret = models.BooleanField(
         default=False, editable=False, help_text=_("It carried a password, wiped once sent.")
     )
-    event = models.ForeignKey(
-        "rma.Event", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    # The id of what caused it in the domain's audit trail: a plain reference, so that the
+    # outbox knows nothing of the domain's models (the admin looks it up).
+    event_id = models.BigIntegerField(null=True, blank=True, editable=False, db_index=True)
     state = models.CharField(
         max_length=12, choices=OutboxState.choices, default=OutboxState.QUEUED, editable=False
     )
@@ -124,9 +124,8 @@ class WebhookDelivery(TenantModel):
     endpoint = models.ForeignKey(
         WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries"
     )
-    event = models.ForeignKey(
-        "rma.Event", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    # The id of the domain's audit event it tells of, as a plain reference (see OutboxMessage).
+    event_id = models.BigIntegerField(null=True, blank=True, editable=False, db_index=True)
     key = models.CharField(max_length=200, unique=True, editable=False)
     event_type = models.CharField(max_length=60, editable=False)
     body = models.TextField(editable=False)

@@ -54,7 +54,7 @@ class OutgoingEmail:
     context: Mapping[str, Any]
     key: str
     language: str = "en"
-    event: Any = None
+    event_id: int | None = None  # what caused it, in the domain's audit trail
 
 
 def queue_email(
@@ -65,14 +65,14 @@ def queue_email(
     context: Mapping[str, Any],
     key: str,
     language: str = "en",
-    event=None,
+    event_id: int | None = None,
 ) -> OutboxMessage:
     """Record one email in the current transaction; it is sent after commit, exactly once.
 
     Idempotent on ``key``: recording the same key twice returns the first message. Values
     under ``password`` are sealed (encrypted) and wiped once the message is sent.
     """
-    email = OutgoingEmail(kind, to, context, key, language, event)
+    email = OutgoingEmail(kind, to, context, key, language, event_id)
     [message] = queue_emails(vendor=vendor, emails=[email])
     return message
 
@@ -107,7 +107,7 @@ def queue_emails(*, vendor: Vendor, emails: Sequence[OutgoingEmail]) -> list[Out
             context=encode_context(public),
             sealed=seal(secrets),
             held_secret=bool(secrets),
-            event=email.event,
+            event_id=email.event_id,
             enqueued_at=now,
         )
     with scope(vendor=vendor):

@@ -120,7 +120,7 @@ def queue_deliveries(event, *, event_type: str, payload: dict[str, Any]) -> list
                 defaults={
                     "vendor_id": event.vendor_id,
                     "endpoint": endpoint,
-                    "event": event,
+                    "event_id": event.pk,
                     "event_type": event_type,
                     "body": body,
                     "enqueued_at": now,

@@ -35,6 +35,10 @@ from policies.base import (
     RefundLine,
     RequestFacts,
     RequestKind,
+    ResolutionFacts,
+    ResolutionKind,
+    ResolutionPlan,
+    ResolutionStage,
     Scenario,
     build_refund,
     counted,
@@ -478,6 +482,33 @@ class AqaraPolicy(Policy):
             "months",
         )
         return self._deadline(DeadlineName.WARRANTY_END, end, "AQA-10", label)
+
+    def plan_resolutions(self, facts: ResolutionFacts) -> tuple[ResolutionPlan, ...]:
+        """AQA-9: a refund (partial, by usage time, for a warranty claim) when money is paid;
+        AQA-10: a replacement unit carrying its own warranty end."""
+        request = facts.request
+        if request is None or request.kind is not RequestKind.RETURN:
+            return ()
+        if facts.stage == ResolutionStage.REFUND:
+            breakdown = self.refund(facts.order, request, received_on=facts.received_on)
+            return (self.refund_plan(facts, breakdown),)
+        if facts.stage == ResolutionStage.REPLACE:
+            at = facts.at or request.at
+            end = self.replacement_warranty_end(facts.original_warranty_end, at)
+            plans = []
+            for line, qty in requested_lines(facts.order, request):
+                plans.append(
+                    ResolutionPlan(
+                        ResolutionKind.REPLACEMENT,
+                        facts.order.currency,
+                        rule_ids=(end.rule_id,),
+                        sku=line.sku,
+                        quantity=qty,
+                        warranty_end=end.at,
+                    )
+                )
+            return tuple(plans)
+        return ()
 
     def accepts_unit_bought_elsewhere(self, purchase: PurchaseFacts) -> Decision:
         """AQA-5: warranty for units bought elsewhere only where the vendor's settings allow

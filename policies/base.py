@@ -26,6 +26,7 @@ from policies.facts import (
     PurchaseFacts,
     RequestFacts,
     RequestKind,
+    ResolutionFacts,
     Scenario,
     UnitFacts,
 )
@@ -45,6 +46,7 @@ from policies.results import (
     Finding,
     RefundBreakdown,
     RefundLine,
+    ResolutionPlan,
     build_refund,
     figure,
     finding,
@@ -60,6 +62,8 @@ from policies.vocabulary import (
     Figure,
     FreightPayer,
     Message,
+    ResolutionKind,
+    ResolutionStage,
     SolutionStep,
     WrongItemOption,
     counted,
@@ -455,6 +459,22 @@ class Policy(ABC):
     ) -> RefundBreakdown:
         raise ValueError(f"The {self.key!r} policy computes no refund ({self.scope_rule})")
 
+    def plan_resolutions(self, facts: ResolutionFacts) -> tuple[ResolutionPlan, ...]:
+        """The resolutions a case gets at ``facts.stage`` (money, shipments, credit), each with
+        its amount, itemised lines and rule ids. By default the policy plans none: the case
+        ends in its status alone."""
+        return ()
+
+    def refund_plan(
+        self, facts: ResolutionFacts, breakdown: RefundBreakdown, kind: str = ResolutionKind.REFUND
+    ) -> ResolutionPlan:
+        """A refund (or compensation) resolution carrying a computed breakdown's lines."""
+        rules = tuple(sorted({line.rule_id for line in breakdown.lines if line.rule_id}))
+        method = self.settings.compensation_method if kind == ResolutionKind.COMPENSATION else ""
+        return ResolutionPlan(
+            kind, breakdown.currency, breakdown.total, breakdown.lines, rules, method=method
+        )
+
     def return_notice(self) -> tuple[Message, ...]:
         """What every customer of this vendor should know before sending a return (each with
         the rule it comes from in ``rule_id``)."""
@@ -587,6 +607,10 @@ __all__ = [
     "RefundLine",
     "RequestFacts",
     "RequestKind",
+    "ResolutionFacts",
+    "ResolutionKind",
+    "ResolutionPlan",
+    "ResolutionStage",
     "Scenario",
     "SolutionStep",
     "UnitFacts",

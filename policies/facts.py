@@ -149,3 +149,26 @@ class RequestFacts:
         for name in ("replaced_at", "original_warranty_end"):
             if (value := getattr(self, name)) is not None:
                 require_aware(value, f"RequestFacts.{name}")
+
+
+@dataclass(frozen=True)
+class ResolutionFacts:
+    """What a policy plans a case's resolutions from, at one ``stage`` of the case.
+
+    ``solution_kind`` and the amounts are those of a warranty solution the agent proposed;
+    ``return_freight`` is the return postage the customer paid, from their receipt.
+    """
+
+    stage: str
+    order: OrderFacts
+    request: RequestFacts | None = None
+    wrong_item_option: str | None = None
+    ratio: Decimal | None = None
+    return_freight: Decimal | None = None
+    solution_kind: str | None = None
+    refund_amount: Decimal = ZERO
+    makeup_amount: Decimal = ZERO
+    original_warranty_end: datetime | None = None
+    received_on: datetime | None = None
+    at: datetime | None = None  # when the stage happens (a replacement's dispatch)
+    lines: tuple[tuple[str, int], ...] = ()  # (sku, quantity) a solution covers

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -29,6 +30,10 @@ from policies.base import (
     RefundLine,
     RequestFacts,
     RequestKind,
+    ResolutionFacts,
+    ResolutionKind,
+    ResolutionPlan,
+    ResolutionStage,
     Scenario,
     WrongItemOption,
     build_refund,
@@ -550,6 +555,61 @@ class MarketplacePolicy(Policy):
                 )
                 raw.append((label, -price * (1 - ratio), "MKT-8"))
         return raw
+
+    # -- resolutions -------------------------------------------------------------------------
+    def plan_resolutions(self, facts: ResolutionFacts) -> tuple[ResolutionPlan, ...]:
+        request = facts.request
+        if request is None or request.scenario not in self.scenarios:
+            return ()
+        keep = (
+            request.scenario is Scenario.WRONG_ITEM
+            and facts.wrong_item_option == WrongItemOption.KEEP
+        )
+        if facts.stage == ResolutionStage.APPROVED:
+            # MKT-7 option 1: compensation now, and the correct item reshipped. Option 2 and
+            # every other return are paid after the parcel comes back (the refund stage).
+            return self._mkt7_keep_plans(facts) if keep else ()
+        if facts.stage != ResolutionStage.REFUND:
+            return ()
+        breakdown = self.refund(
+            facts.order,
+            request,
+            ratio=facts.ratio,
+            wrong_item_option=facts.wrong_item_option,
+        )
+        if keep:
+            return (self.refund_plan(facts, breakdown, ResolutionKind.COMPENSATION),)
+        plan = self.refund_plan(facts, breakdown)
+        freight = facts.return_freight or ZERO
+        payer, _text = FREIGHT[request.scenario]
+        if payer is FreightPayer.VENDOR and freight > 0:
+            # MKT-8/MKT-12: the return freight is the seller's once the defect is confirmed
+            # (or for a wrong item sent back): reimbursed on top of the price.
+            rule = "MKT-8" if request.scenario is Scenario.QUALITY_DEFECT else "MKT-7"
+            line = RefundLine(Message(msg("Return freight reimbursed")), money(freight), "MKT-12")
+            plan = dataclasses.replace(
+                plan,
+                amount=plan.amount + line.amount,
+                lines=(*plan.lines, line),
+                rule_ids=tuple(sorted({*plan.rule_ids, rule, "MKT-12"})),
+            )
+        return (plan,)
+
+    def _mkt7_keep_plans(self, facts: ResolutionFacts) -> tuple[ResolutionPlan, ...]:
+        request = facts.request
+        breakdown = self.refund(facts.order, request, wrong_item_option=WrongItemOption.KEEP)
+        plans = [self.refund_plan(facts, breakdown, ResolutionKind.COMPENSATION)]
+        for line, qty in requested_lines(facts.order, request):
+            plans.append(
+                ResolutionPlan(
+                    ResolutionKind.RESHIPMENT,
+                    facts.order.currency,
+                    rule_ids=("MKT-7",),
+                    sku=line.sku,
+                    quantity=qty,
+                )
+            )
+        return tuple(plans)
 
     def return_notice(self) -> tuple[Message, ...]:
         days = self.settings.ship_within_days

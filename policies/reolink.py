@@ -22,13 +22,19 @@ from policies.base import (
     Message,
     OrderFacts,
     Policy,
+    RefundLine,
     RequestFacts,
     RequestKind,
+    ResolutionFacts,
+    ResolutionKind,
+    ResolutionPlan,
+    ResolutionStage,
     Scenario,
     SolutionStep,
     check_requirements,
     counted,
     finding,
+    money,
     msg,
     plural_msg,
 )
@@ -55,6 +61,16 @@ class ReolinkSettings(BaseSettings):
     confirm_remind_after_days: int = 3
     confirm_expire_after_days: int = 14
     reject_comment_min_chars: int = 1
+
+
+# What each solution kind the agent proposes sends the customer (REO-12: "the replacement or
+# refund"); refunds are money only.
+SOLUTION_SHIPMENTS = {
+    "replacement": ResolutionKind.REPLACEMENT,
+    "refurbished": ResolutionKind.REPLACEMENT,
+    "repair": ResolutionKind.REPAIR,
+    "parts": ResolutionKind.RESHIPMENT,
+}
 
 
 class ReolinkPolicy(Policy):
@@ -220,6 +236,41 @@ class ReolinkPolicy(Policy):
                 "A tracking number has letters and digits only; remove %(signs)s from “%(number)s”"
             )
         return finding("REO-7", False, Message(template, params), tracking_number=tracking_number)
+
+    def plan_resolutions(self, facts: ResolutionFacts) -> tuple[ResolutionPlan, ...]:
+        """REO-12: what the agreed solution sends: a replacement, repair or parts shipment
+        (waiting for the REO-8 make-up payment when one is owed) and any refund."""
+        if facts.stage != ResolutionStage.SOLUTION:
+            return ()
+        currency = facts.order.currency
+        plans = []
+        shipment = SOLUTION_SHIPMENTS.get(facts.solution_kind or "")
+        if shipment is not None:
+            rules = ("REO-12", "REO-8") if facts.makeup_amount > 0 else ("REO-12",)
+            sku, quantity = facts.lines[0] if facts.lines else (None, 1)
+            plans.append(
+                ResolutionPlan(
+                    shipment,
+                    currency,
+                    rule_ids=rules,
+                    sku=sku,
+                    quantity=quantity,
+                    makeup_amount=money(facts.makeup_amount),
+                )
+            )
+        if facts.refund_amount > 0:
+            amount = money(facts.refund_amount)
+            label = Message(msg("Refund agreed in the warranty solution"))
+            plans.append(
+                ResolutionPlan(
+                    ResolutionKind.REFUND,
+                    currency,
+                    amount,
+                    (RefundLine(label, amount, "REO-12"),),
+                    ("REO-12",),
+                )
+            )
+        return tuple(plans)
 
     def check_transaction_id(self, transaction_id: str) -> Finding:
         value = transaction_id.strip()

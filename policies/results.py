@@ -148,6 +148,25 @@ class RefundBreakdown:
 
 
 @dataclass(frozen=True)
+class ResolutionPlan:
+    """One resolution a policy decided a case gets: its kind, amount and itemised lines."""
+
+    kind: str  # a ``ResolutionKind``
+    currency: str
+    amount: Decimal = ZERO
+    lines: tuple[RefundLine, ...] = ()
+    rule_ids: tuple[str, ...] = ()
+    method: str = ""  # a ``CompensationMethod`` for a compensation
+    sku: str | None = None  # the item a shipment carries
+    quantity: int = 1
+    warranty_end: datetime | None = None  # a replacement unit's own warranty end (AQA-10)
+    makeup_amount: Decimal = ZERO  # owed by the customer before it proceeds (REO-8)
+
+    def lines_dict(self) -> list[dict[str, Any]]:
+        return [line.to_dict() for line in self.lines]
+
+
+@dataclass(frozen=True)
 class Deadline:
     name: str
     at: datetime

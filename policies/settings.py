@@ -9,6 +9,8 @@ from decimal import Decimal
 
 from policies.facts import MEBIBYTE
 
+COMPENSATION_METHODS = ("refund", "coupon", "store_credit")
+
 
 @dataclass(frozen=True)
 class BaseSettings:
@@ -31,6 +33,12 @@ class BaseSettings:
     claims_flag_count: int = 3
     claims_flag_days: int = 90
     integrity_refuses: str = ""
+    # How a compensation is paid: "refund", "coupon" or "store_credit".
+    compensation_method: str = "refund"
+    # How a customer pays a make-up payment: a payment link and/or bank transfer text, shown
+    # on the case page while the payment is owed.
+    makeup_payment_link: str = ""
+    makeup_payment_instructions: str = ""
 
     @classmethod
     def from_mapping(cls, mapping: Mapping[str, object], *, policy_key: str) -> BaseSettings:
@@ -54,6 +62,12 @@ class BaseSettings:
             except ValueError as exc:
                 where = f"Setting 'integrity_refuses' of the {policy_key!r} policy"
                 raise ValueError(f"{where}: {exc}") from None
+        method = values.get("compensation_method", defaults.compensation_method)
+        if method not in COMPENSATION_METHODS:
+            raise ValueError(
+                f"Setting 'compensation_method' of the {policy_key!r} policy must be one of "
+                f"{', '.join(COMPENSATION_METHODS)}, got {method!r}"
+            )
         return dataclasses.replace(defaults, **values)
 
     def to_dict(self) -> dict[str, object]:

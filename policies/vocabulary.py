@@ -156,10 +156,40 @@ class SolutionStep(StrEnum):
     EXPIRE = "expire"
 
 
+class ResolutionKind(StrEnum):
+    """What a decided case owes the customer; each is tracked to done on its own."""
+
+    REFUND = "refund"
+    COMPENSATION = "compensation"
+    RESHIPMENT = "reshipment"
+    REPLACEMENT = "replacement"
+    REPAIR = "repair"
+    EXCHANGE = "exchange"
+    STORE_CREDIT = "store_credit"
+
+
+class CompensationMethod(StrEnum):
+    """How a compensation is paid (the ``compensation_method`` setting)."""
+
+    REFUND = "refund"
+    COUPON = "coupon"
+    STORE_CREDIT = "store_credit"
+
+
+class ResolutionStage(StrEnum):
+    """When a policy is asked which resolutions a case gets."""
+
+    APPROVED = "approved"  # a return was approved
+    REFUND = "refund"  # an agent pays a return's money
+    REPLACE = "replace"  # a return is answered with a replacement unit
+    SOLUTION = "solution"  # the customer agreed to a warranty solution
+
+
 class EventSubject(StrEnum):
     SOLUTION = "solution"
     RETURN = "return"
     ORDER_CHANGE = "order_change"
+    RESOLUTION = "resolution"
 
 
 class EventType(StrEnum):
@@ -203,6 +233,14 @@ class EventType(StrEnum):
     ORDER_CHANGE_RESOLVED = "order_change.resolved"
     ORDER_CHANGE_ASSIGNED = "order_change.assigned"
     ORDER_CHANGE_UNASSIGNED = "order_change.unassigned"
+    RESOLUTION_CREATED = "resolution.created"
+    RESOLUTION_PAID = "resolution.paid"
+    RESOLUTION_COUPON_ISSUED = "resolution.coupon_issued"
+    RESOLUTION_CREDIT_ISSUED = "resolution.credit_issued"
+    RESOLUTION_SHIPPED = "resolution.shipped"
+    RESOLUTION_DELIVERED = "resolution.delivered"
+    RESOLUTION_PAYMENT_VERIFIED = "resolution.payment_verified"
+    RESOLUTION_CANCELLED = "resolution.cancelled"
 
     @property
     def subject(self) -> EventSubject:

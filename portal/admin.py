@@ -1,11 +1,15 @@
-"""Vendors and memberships in the admin: staff see their own vendors; managers edit them."""
+"""Vendors, memberships and the portal's host names in the admin: staff see their own vendors;
+managers edit them; superusers set up host names."""
 
 from __future__ import annotations
 
 from django.contrib import admin
 from django.http import HttpRequest
 
+from rma.admin.base import TenantAdmin
 from tenancy.models import Membership, Vendor
+
+from .models import VendorDomain
 
 
 def _is_manager(request: HttpRequest, vendor: Vendor | None) -> bool:
@@ -98,6 +102,24 @@ class MembershipAdmin(admin.ModelAdmin):
         return request.user.is_superuser
 
     def has_add_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return request.user.is_superuser
+
+
+@admin.register(VendorDomain)
+class VendorDomainAdmin(TenantAdmin):
+    """Host names need DNS, TLS and ALLOWED_HOSTS, which operators set up: superusers edit."""
+
+    list_display = ("host", "use_in_links", "created_at")
+    search_fields = ("host",)
+    fields = ("vendor", "host", "use_in_links")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_superuser
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
         return request.user.is_superuser
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:

@@ -10,7 +10,8 @@ class PortalConfig(AppConfig):
     def ready(self) -> None:
         # Portal links are built where the URLs are (vendor host names included); the domain
         # asks for them through rma.links.
-        from api.embedding import portal_link
         from rma.links import register_link_builder
+
+        from .links import portal_link
 
         register_link_builder(portal_link)

@@ -162,7 +162,7 @@ class PortalHeadersMiddleware:
     portal's own form posts, which Django's CSRF protection rightly refuses.)
 
     Those are ``/v/...`` on the shared host, and everything on a vendor's own host name
-    (``api.middleware.VendorHostMiddleware`` marks such requests with ``host_vendor_slug``).
+    (``portal.hosts.VendorHostMiddleware`` marks such requests with ``host_vendor_slug``).
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:

@@ -79,7 +79,7 @@ MIDDLEWARE = [
     "portal.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # A vendor's own host name picks its urlconf before anything resolves a path.
-    "api.middleware.VendorHostMiddleware",
+    "portal.hosts.VendorHostMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

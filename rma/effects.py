@@ -17,6 +17,7 @@ from notifications import webhooks
 from notifications.context import encode_context
 from policies.vocabulary import EventType as E
 from rma import emails
+from rma.models import WarrantySolution
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,15 @@ EVENT_EFFECTS: dict[E, EventEffects] = {
         _("Answered by support"), (emails.case_closed,), note_shown=True
     ),
     **{kind: ASSIGNMENT for kind in (E.ORDER_CHANGE_ASSIGNED, E.ORDER_CHANGE_UNASSIGNED)},
+    # A resolution's own steps: shown on the case page's resolutions, heard by webhooks.
+    E.RESOLUTION_CREATED: EventEffects(_("Resolution planned")),
+    E.RESOLUTION_PAID: EventEffects(_("Refund paid")),
+    E.RESOLUTION_COUPON_ISSUED: EventEffects(_("Coupon issued"), (emails.coupon_issued,)),
+    E.RESOLUTION_CREDIT_ISSUED: EventEffects(_("Store credit issued"), (emails.coupon_issued,)),
+    E.RESOLUTION_SHIPPED: EventEffects(_("Shipped"), (emails.resolution_shipped,)),
+    E.RESOLUTION_DELIVERED: EventEffects(_("Delivered")),
+    E.RESOLUTION_PAYMENT_VERIFIED: EventEffects(_("Payment verified")),
+    E.RESOLUTION_CANCELLED: EventEffects(_("Cancelled"), note_shown=True),
 }
 
 
@@ -92,6 +102,8 @@ def event_type_of(event) -> E:
         subject = "solution"
     elif event.return_request_id:
         subject = "return"
+    elif event.resolution_id:
+        subject = "resolution"
     else:
         subject = "order_change"
     return E.of(subject, event.action)
@@ -122,12 +134,18 @@ def webhook_event_type(event) -> str:
         return f"solution.{event.action}"
     if event.return_request_id:
         return f"return.{event.action}"
+    if event.resolution_id:
+        return f"resolution.{event.action}"
     return f"order_change.{event.action}"
 
 
 def event_payload(event) -> dict[str, Any]:
     """What a receiver gets: the event, and the case as it stands after it."""
     subject = event.subject
+    resolution = None
+    if event.resolution_id:
+        resolution = subject
+        subject = resolution.case
     if event.order_change_id:
         case = {
             "type": "order_change",
@@ -136,7 +154,7 @@ def event_payload(event) -> dict[str, Any]:
             "order_number": subject.order.number,
             "status": subject.status,
         }
-    elif event.solution_id:
+    elif isinstance(subject, WarrantySolution):
         case = {
             "type": "warranty_solution",
             "id": str(subject.public_id),
@@ -152,7 +170,7 @@ def event_payload(event) -> dict[str, Any]:
             "order_number": subject.order.number,
             "status": subject.status,
         }
-    return {
+    payload = {
         "id": f"evt_{event.pk}",
         "type": webhook_event_type(event),
         "created_at": event.created_at.isoformat(),
@@ -167,4 +185,38 @@ def event_payload(event) -> dict[str, Any]:
             "rule_ids": list(event.rule_ids),
             "data": encode_context(event.data),
         },
+    }
+    if resolution is not None:
+        payload["resolution"] = resolution_payload(resolution)
+    return payload
+
+
+def resolution_payload(resolution) -> dict[str, Any]:
+    """A resolution as webhooks and the API show it."""
+    return {
+        "id": str(resolution.public_id),
+        "kind": resolution.kind,
+        "state": resolution.state,
+        "amount": str(resolution.amount),
+        "currency": resolution.currency,
+        # Each line carries its English ``label`` and its text as data (``text``).
+        "lines": list(resolution.lines),
+        "method": resolution.method,
+        "coupon_code": resolution.coupon_code,
+        "carrier": resolution.carrier,
+        "tracking_number": resolution.tracking_number,
+        "provider_reference": resolution.provider_reference,
+        "warranty_end": resolution.warranty_end.isoformat() if resolution.warranty_end else None,
+        "sku": resolution.order_line.sku if resolution.order_line_id else None,
+        "quantity": resolution.quantity,
+        "makeup_amount": str(resolution.makeup_amount),
+        "makeup_transaction_id": resolution.makeup_transaction_id,
+        "makeup_verified_at": (
+            resolution.makeup_verified_at.isoformat() if resolution.makeup_verified_at else None
+        ),
+        "rule_ids": list(resolution.rule_ids),
+        "next_steps": list(resolution.legal_steps()),
+        "created_at": resolution.created_at.isoformat(),
+        "shipped_at": resolution.shipped_at.isoformat() if resolution.shipped_at else None,
+        "done_at": resolution.done_at.isoformat() if resolution.done_at else None,
     }

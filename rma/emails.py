@@ -36,6 +36,9 @@ KINDS: dict[str, Any] = {
     "case_message_customer": _("A message from customer service about your case"),
     "case_message_agent": _("To agents: the customer answered on the portal"),
     "case_closed": _("A case closed: how it ended, and where to see it"),
+    "reshipment_shipped": _("The correct item is on its way, with the tracking number"),
+    "replacement_shipped": _("A replacement, repair or exchange is on its way, with tracking"),
+    "coupon_issued": _("A coupon or store credit was issued, with its code"),
 }
 # A reminder quotes the subject of the email it reminds of, so the customer can search for it.
 QUOTES = {"solution_reminder": "solution_confirmation"}
@@ -133,7 +136,7 @@ def _customer_email(subject, kind: str, event, extra: dict[str, Any]) -> OutboxM
         context={**base, **extra},
         key=_key(event, kind, customer.email),
         language=language,
-        event=event,
+        event_id=event.pk if event is not None else None,
     )
 
 
@@ -149,7 +152,7 @@ def _agent_emails(subject, kind: str, event, extra: dict[str, Any]) -> list[Outb
             context={**base, **extra},
             key=_key(event, kind, to),
             language=language,
-            event=event,
+            event_id=event.pk if event is not None else None,
         )
         for to in agent_addresses(subject.vendor)
     ]
@@ -295,6 +298,43 @@ def case_closed(subject, *, event) -> OutboxMessage:
     return _customer_email(subject, "case_closed", event, extra)
 
 
+def _resolution_email(resolution, kind: str, event) -> OutboxMessage:
+    case = resolution.case
+    if isinstance(case, WarrantySolution):
+        case_url = portal_url(case.vendor, "solution_login", public_id=case.public_id)
+    else:
+        case_url = portal_url(case.vendor, "return_detail", public_id=case.public_id)
+    extra = {
+        "resolution_id": str(resolution.public_id),
+        "resolution_kind": resolution.kind,
+        "carrier": resolution.carrier,
+        "tracking_number": resolution.tracking_number,
+        "coupon_code": resolution.coupon_code,
+        "amount": resolution.amount or "",
+        "currency": resolution.currency,
+        "warranty_end": resolution.warranty_end,
+        "case_url": case_url,
+    }
+    return _customer_email(case, kind, event, extra)
+
+
+def resolution_shipped(resolution, *, event) -> OutboxMessage:
+    """The shipment's carrier and tracking number: a reshipment or a replacement unit."""
+    from rma.models import ResolutionKind
+
+    kind = (
+        "reshipment_shipped"
+        if resolution.kind == ResolutionKind.RESHIPMENT
+        else "replacement_shipped"
+    )
+    return _resolution_email(resolution, kind, event)
+
+
+def coupon_issued(resolution, *, event) -> OutboxMessage:
+    """The coupon code or store credit the customer now holds."""
+    return _resolution_email(resolution, "coupon_issued", event)
+
+
 def _order_change_closed(change, *, event, note: str) -> OutboxMessage:
     customer = change.customer
     language = language_for(customer.language)
@@ -317,7 +357,7 @@ def _order_change_closed(change, *, event, note: str) -> OutboxMessage:
         context=context,
         key=_key(event, "case_closed", customer.email),
         language=language,
-        event=event,
+        event_id=event.pk if event is not None else None,
     )
 
 

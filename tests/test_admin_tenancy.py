@@ -132,13 +132,18 @@ def test_staff_without_membership_sees_nothing(client, graphs, db):
 
 
 # Every admin model that belongs to a vendor is walked: rma's above, notifications' in
-# tests/notifications/test_admin.py, and the API's here (keys are for managers only).
+# tests/notifications/test_admin.py, and the API's and the portal's here (keys are for managers
+# only, host names for superusers).
 WALKED_ELSEWHERE = {
     "notifications.outboxmessage",
     "notifications.webhookendpoint",
     "notifications.webhookdelivery",
 }
-API_MODELS = [model for model in admin.site._registry if model._meta.app_label == "api"]
+API_MODELS = [
+    model
+    for model in admin.site._registry
+    if model._meta.app_label == "api" or model._meta.label_lower == "portal.vendordomain"
+]
 
 
 def test_every_admin_model_of_a_vendor_is_walked(client, agent_a):
@@ -157,7 +162,7 @@ def test_every_admin_model_of_a_vendor_is_walked(client, agent_a):
 @pytest.fixture
 def api_graphs(graphs):
     from api.keys import api_key_create
-    from api.models import VendorDomain
+    from portal.models import VendorDomain
 
     rows = {}
     for side in ("a", "b"):

@@ -1,5 +1,6 @@
 """The apps import in one direction, read from the source (every import, also those inside
-functions): policies and tenancy are the ground floor, notifications is infrastructure that
+functions, and every model named by a string, as ``ForeignKey("rma.Event")`` names one):
+policies and tenancy are the ground floor, notifications is infrastructure that
 knows nothing of the domain, rma is the domain, and the API, the admin, the management
 commands and the portal's pages stand on top. No cycle between apps, and none between the
 modules of notifications."""
@@ -7,6 +8,7 @@ modules of notifications."""
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
@@ -62,13 +64,35 @@ def _resolve(module: str, path: Path, node: ast.ImportFrom) -> str:
     return ".".join(base + ([node.module] if node.module else []))
 
 
+# Fields that name their model by a string ("app_label.Model"): a dependency on that app's
+# models as real as an import, that Django resolves when the apps load.
+RELATION_FIELDS = frozenset({"ForeignKey", "OneToOneField", "ManyToManyField"})
+
+
+def _lazy_model_reference(node: ast.Call) -> str | None:
+    """``rma.models`` for ``models.ForeignKey("rma.Event", ...)``; None for anything else."""
+    func = node.func
+    name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+    if name not in RELATION_FIELDS:
+        return None
+    target = (
+        node.args[0] if node.args else next((k.value for k in node.keywords if k.arg == "to"), None)
+    )
+    if not (isinstance(target, ast.Constant) and isinstance(target.value, str)):
+        return None
+    app_label, _dot, model = target.value.rpartition(".")
+    return f"{app_label}.models" if app_label and model else None
+
+
 def imports_of(module: str, source: str | None = None) -> Iterator[tuple[str, int]]:
     """The modules ``module`` imports (most specific known name), with the line of each."""
     path = sources()[module]
     tree = ast.parse(source if source is not None else path.read_text(), filename=str(path))
     known = sources()
     for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
+        if isinstance(node, ast.Call) and (referenced := _lazy_model_reference(node)):
+            yield referenced, node.lineno
+        elif isinstance(node, ast.Import):
             for alias in node.names:
                 yield alias.name, node.lineno
         elif isinstance(node, ast.ImportFrom):
@@ -196,6 +220,13 @@ def test_policies_import_no_django_and_no_app() -> None:
         ("rma.services", "from api.models import ApiKey", "against"),
         # Infrastructure reaching into the domain, inside a function.
         ("notifications.outbox", "def f():\n    from rma.models import Order\n", "against"),
+        # Infrastructure naming a domain model by a string, as a foreign key does.
+        (
+            "notifications.models",
+            "class Stray(TenantModel):\n"
+            "    event = models.ForeignKey('rma.Event', on_delete=models.CASCADE)\n",
+            "against",
+        ),
         # The ground floor reaching up.
         ("tenancy.models", "import notifications.models", "against"),
         ("policies.base", "from rma import models", "against"),
@@ -218,3 +249,17 @@ def test_a_cycle_is_caught() -> None:
 def test_a_cycle_inside_notifications_is_caught() -> None:
     source = sources()["notifications.models"].read_text() + "\n\nfrom . import outbox\n"
     assert notifications_cycles({"notifications.models": source})
+
+
+def test_portal_links_are_built_in_the_portal() -> None:
+    """The portal's pages are reversed only where they live (``portal``), and by the edges on
+    top; the domain and the infrastructure ask ``rma.links``, the API asks ``portal.links``."""
+    reversing = [
+        module
+        for module, path in sources().items()
+        if unit_of(module) in {"rma", "notifications", "api"}
+        and re.search(r"""reverse\(\s*f?["']portal:""", path.read_text())
+    ]
+    assert reversing == []
+    registered = sources()["portal.apps"].read_text()
+    assert "from .links import portal_link" in registered

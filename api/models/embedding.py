@@ -1,70 +1,12 @@
-"""Where a vendor's portal can be reached: its own host names, and each solution's entry link."""
+"""Each solution's entry link, as the admin shows it to vendors for their own emails."""
 
 from __future__ import annotations
 
-import re
-
-from django.core.exceptions import ValidationError
-from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django_scopes import ScopedManager
 
+# Migration 0001 of this app created the host names' model here and names its validator so.
+from portal.models import validate_host  # noqa: F401
 from rma.models import WarrantySolution
-
-HOST_RE = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
-
-
-def validate_host(value: str) -> None:
-    if not HOST_RE.match(value):
-        raise ValidationError(
-            _(
-                "“%(host)s” is not a host name; enter only the name, such as "
-                "service.example.com (no https://, port or path)."
-            ),
-            params={"host": value},
-        )
-
-
-class VendorDomain(models.Model):
-    """A host name that serves one vendor's portal at its root (``/`` is the vendor's home)."""
-
-    vendor = models.ForeignKey("tenancy.Vendor", on_delete=models.CASCADE, related_name="domains")
-    host = models.CharField(
-        max_length=253,
-        unique=True,
-        validators=[validate_host],
-        help_text=_("Lower-case host name, e.g. service.example.com; it must be in ALLOWED_HOSTS."),
-    )
-    use_in_links = models.BooleanField(
-        default=False,
-        help_text=_("Emails, buttons and API links use this host instead of the shared one."),
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = ScopedManager(vendor="vendor")
-
-    class Meta:
-        ordering = ["host"]
-        verbose_name = _("portal host name")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["vendor"],
-                condition=models.Q(use_in_links=True),
-                name="vendordomain_one_link_host_per_vendor",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.host
-
-    def save(self, *args, **kwargs) -> None:
-        self.host = self.host.strip().lower().rstrip(".")
-        super().save(*args, **kwargs)
-
-    def clean_fields(self, exclude=None) -> None:
-        # Host names are case-insensitive; one spelling keeps the unique constraint honest.
-        self.host = (self.host or "").strip().lower().rstrip(".")
-        super().clean_fields(exclude)
 
 
 class SolutionPortalLink(WarrantySolution):

@@ -18,6 +18,7 @@ from .common import (
     MessageSerializer,
     money,
 )
+from .resolutions import NestedResolutionSerializer
 
 RULE_ID = r"^[A-Z]{2,5}-[0-9]{1,3}$"
 
@@ -154,6 +155,12 @@ class ReturnSerializer(serializers.ModelSerializer):
     decision = DecisionSerializer(read_only=True)
     refund = serializers.SerializerMethodField()
 
+    resolutions = NestedResolutionSerializer(
+        many=True,
+        read_only=True,
+        help_text="What the decided case owes: refunds, compensation, shipments, credit.",
+    )
+
     class Meta:
         model = ReturnRequest
         fields = (
@@ -189,6 +196,7 @@ class ReturnSerializer(serializers.ModelSerializer):
             "replaced_at",
             "closed_at",
             "updated_at",
+            "resolutions",
         )
         read_only_fields = fields
 
@@ -239,10 +247,10 @@ class ReturnDetailSerializer(ReturnSerializer):
         final = super().get_refund(obj)
         if final is not None or not obj.can_refund():
             return final
-        from rma.services.return_handling import refund_preview
+        from rma.services.return_handling import payable_refund
 
         try:
-            preview = refund_preview(obj).to_dict()
+            preview = payable_refund(obj)
         except ValueError:  # the vendor's policy computes no refund for this case
             return None
         return RefundSerializer({**preview, "final": False}).data
@@ -283,3 +291,27 @@ class InspectionSerializer(serializers.Serializer):
         "deducts for improper packaging.",
     )
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    return_freight = money(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="The return postage on the customer's receipt; the refund reimburses it as "
+        "a line of its own where the vendor's policy covers return freight.",
+    )
+
+
+class RefundInputSerializer(serializers.Serializer):
+    provider_reference = serializers.CharField(
+        max_length=100,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Your payment provider's id for the refund; kept on its resolution.",
+    )
+
+
+class ReplaceSerializer(NoteSerializer):
+    carrier = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
+    tracking_number = serializers.CharField(
+        max_length=64, required=False, allow_blank=True, default=""
+    )

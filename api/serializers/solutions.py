@@ -16,6 +16,7 @@ from .common import (
     ShippingAddressField,
     money,
 )
+from .resolutions import NestedResolutionSerializer
 
 NOTIFY_CHOICES = (
     ("portal", "The portal emails the customer the password and the button."),
@@ -84,6 +85,12 @@ class SolutionSerializer(serializers.ModelSerializer):
     lines = SolutionLineSerializer(many=True, read_only=True)
     portal_url = serializers.SerializerMethodField()
 
+    resolutions = NestedResolutionSerializer(
+        many=True,
+        read_only=True,
+        help_text="What the decided case owes: refunds, compensation, shipments, credit.",
+    )
+
     class Meta:
         model = WarrantySolution
         fields = (
@@ -114,6 +121,7 @@ class SolutionSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
             "portal_url",
+            "resolutions",
         )
         read_only_fields = fields
 

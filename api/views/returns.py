@@ -19,7 +19,9 @@ from ..serializers.returns import (
     InspectionSerializer,
     MarkShippedSerializer,
     NoteSerializer,
+    RefundInputSerializer,
     RejectSerializer,
+    ReplaceSerializer,
     ReturnCreateSerializer,
     ReturnDetailSerializer,
     ReturnSerializer,
@@ -188,25 +190,47 @@ class ReturnViewSet(VendorAPIMixin, mixins.ListModelMixin, viewsets.GenericViewS
         rr = self.get_object()
         data = self._input(InspectionSerializer)
         rr = services.return_record_inspection(
-            return_request=rr, actor=self.actor, ratio=data["ratio"], note=data["note"]
+            return_request=rr,
+            actor=self.actor,
+            ratio=data["ratio"],
+            note=data["note"],
+            return_freight=data["return_freight"],
         )
         return self._detail(rr)
 
     @_transition(
         "Pay the refund the policy computes",
-        description="The breakdown, itemised by rule id, is in `refund`.",
+        RefundInputSerializer,
+        description=(
+            "The breakdown, itemised by rule id, is in `refund`; its refund resolution is "
+            "recorded as paid in the same step, with `provider_reference` when given."
+        ),
     )
     @action(detail=True, methods=["post"])
     def refund(self, request, *args, **kwargs):
-        rr = services.return_refund(return_request=self.get_object(), actor=self.actor)
+        rr = self.get_object()
+        reference = self._input(RefundInputSerializer)["provider_reference"]
+        rr = services.return_refund(
+            return_request=rr, actor=self.actor, provider_reference=reference
+        )
         return self._detail(rr)
 
-    @_transition("Record that a replacement was sent", NoteSerializer)
+    @_transition(
+        "Record that a replacement was sent",
+        ReplaceSerializer,
+        description="Its replacement resolution is created shipped, with the tracking given.",
+    )
     @action(detail=True, methods=["post"])
     def replace(self, request, *args, **kwargs):
         rr = self.get_object()
-        note = self._input(NoteSerializer)["note"]
-        rr = services.return_replace(return_request=rr, actor=self.actor, note=note)
+        data = self._input(ReplaceSerializer)
+        rr = services.return_replace(
+            return_request=rr,
+            actor=self.actor,
+            note=data["note"],
+            carrier=data["carrier"],
+            tracking_number=data["tracking_number"],
+        )
         return self._detail(rr)
 
     @_transition("Close the case", NoteSerializer)

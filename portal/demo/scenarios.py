@@ -124,7 +124,15 @@ def seed_marketplace(vendor: Vendor, agent: Actor) -> None:
         received_item_price=Decimal("149.00"),
         reason="Received DSO-1511 instead.",
     )
-    services.return_approve(return_request=rr, actor=agent)
+    services.return_approve(return_request=rr, actor=agent, at=ago(b, 0.9))
+    # ... its compensation paid, and the correct item reshipped and on its way (in flight)
+    services.return_refund(return_request=rr, actor=agent, provider_reference="re_demo_kim")
+    services.resolution_mark_shipped(
+        resolution=rr.resolutions.get(kind="reshipment"),
+        actor=agent,
+        carrier="DHL",
+        tracking_number="JD014600006281",
+    )
     # C: quality defect with incomplete evidence, under review (MKT-8, MKT-9)
     rr = request(
         "ana@example.com",

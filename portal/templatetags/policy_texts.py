@@ -33,6 +33,16 @@ def wrong_item_rule(vendor) -> str:
     return vendor.get_policy().wrong_item_rule or ""
 
 
+@register.simple_tag
+def makeup_payment(vendor) -> dict[str, str]:
+    """How the vendor takes a make-up payment: a payment link and/or bank transfer text."""
+    settings = vendor.get_policy().settings
+    return {
+        "link": settings.makeup_payment_link,
+        "instructions": settings.makeup_payment_instructions,
+    }
+
+
 @register.filter
 def message(stored) -> str:
     """One message (a ``Message`` or a stored ``{"id": ..., "params": ...}``) in the page's

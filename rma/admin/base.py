@@ -8,6 +8,7 @@ autocomplete and object URLs all see only the user's vendors without per-admin c
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 
 from django.contrib import admin, messages
 from django.http import Http404, HttpRequest, HttpResponseNotAllowed, HttpResponseRedirect
@@ -15,8 +16,10 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
+from rma.formatting import vendor_time
 from rma.messages import error_text, finding_text, refund_line_label
-from rma.services import DomainError
+from rma.models import ResolutionStep
+from rma.services import Actor, DomainError, resolution_report
 from tenancy.models import Vendor
 
 from .paging import NextPagePaginator, page_number
@@ -72,6 +75,40 @@ SERIALS = ActionInput(
 )
 
 
+Step = ResolutionStep
+# Each resolution step's button on the case page, and the fields its form asks.
+RESOLUTION_BUTTONS = {
+    Step.PAID: "Mark refund paid",
+    Step.COUPON_ISSUED: "Coupon issued",
+    Step.CREDIT_ISSUED: "Store credit issued",
+    Step.SHIPPED: "Mark shipped",
+    Step.DELIVERED: "Mark delivered",
+    Step.PAYMENT_VERIFIED: "Payment verified",
+    Step.CANCELLED: "Cancel resolution",
+}
+RESOLUTION_INPUTS: dict[str, tuple[ActionInput, ...]] = {
+    Step.PAID: (
+        ActionInput(
+            "provider_reference", "Provider reference", placeholder="Optional; e.g. re_3PqX…"
+        ),
+    ),
+    Step.COUPON_ISSUED: (ActionInput("coupon_code", "Coupon code", required=True),),
+    Step.CREDIT_ISSUED: (ActionInput("coupon_code", "Credit code", placeholder="Optional"),),
+    Step.SHIPPED: (
+        ActionInput("carrier", "Shipment carrier", required=True, placeholder="e.g. DHL"),
+        ActionInput("tracking_number", "Shipment tracking number", required=True),
+    ),
+    Step.PAYMENT_VERIFIED: (
+        ActionInput(
+            "transaction_id",
+            "Payment transaction ID",
+            help="Check it against the payment received; empty: the ID the customer gave.",
+        ),
+    ),
+    Step.CANCELLED: (ActionInput("note", "Why cancelled", placeholder="Optional"),),
+}
+
+
 def parse_serials(raw: str) -> dict[str, str]:
     """``OLD = NEW`` lines into a mapping; a malformed line is a clear error."""
     from rma.services import DomainError
@@ -85,6 +122,20 @@ def parse_serials(raw: str) -> dict[str, str]:
             raise DomainError(f"Line {number} of the serials is not OLD = NEW: {line.strip()!r}.")
         pairs[old.strip()] = new.strip()
     return pairs
+
+
+def parse_amount(raw: str | None, what: str) -> Decimal | None:
+    """An optional money amount typed by an agent; a malformed one is a clear error."""
+    raw = (raw or "").strip().replace(",", ".")
+    if not raw:
+        return None
+    try:
+        amount = Decimal(raw)
+    except InvalidOperation:
+        amount = None
+    if amount is None or not amount.is_finite():
+        raise DomainError(f"“{raw}” is not an amount; enter the {what} such as 12.50.")
+    return amount
 
 
 class TenantAdmin(admin.ModelAdmin):
@@ -215,6 +266,11 @@ class CaseAdmin(TenantAdmin):
     def get_urls(self):
         return [
             path(
+                "<path:object_id>/resolution/<uuid:resolution_id>/<str:step>/",
+                self.admin_site.admin_view(self.resolution_view),
+                name=f"{self.opts.app_label}_{self.opts.model_name}_resolution",
+            ),
+            path(
                 "<path:object_id>/action/<str:action>/",
                 self.admin_site.admin_view(self.action_view),
                 name=self._action_url_name(),
@@ -243,6 +299,62 @@ class CaseAdmin(TenantAdmin):
         ):
             self.message_user(request, said[0])
         return HttpResponseRedirect(self.change_url(obj))
+
+    def resolution_view(self, request: HttpRequest, object_id: str, resolution_id, step: str):
+        """One resolution step from the case page's Resolutions section."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        obj = self.get_object(request, object_id)
+        if obj is None or not hasattr(obj, "resolutions") or step not in RESOLUTION_BUTTONS:
+            raise Http404("No such case or step.")
+        if not self.has_change_permission(request, obj):
+            raise Http404("No such case or step.")
+        resolution = obj.resolutions.filter(public_id=resolution_id).first()
+        if resolution is None:
+            raise Http404("No such resolution on this case.")
+        label = f"{resolution.get_kind_display()}: {RESOLUTION_BUTTONS[step]}"
+        self.run_service(
+            request,
+            label,
+            lambda: resolution_report(
+                resolution=resolution,
+                step=step,
+                actor=Actor.agent(request.user),
+                data=request.POST,
+            ),
+        )
+        return HttpResponseRedirect(self.change_url(obj) + "#resolutions-title")
+
+    def case_resolutions(self, request: HttpRequest, obj) -> list[dict]:
+        """Each resolution with its facts and one form per legal next step."""
+        if not hasattr(obj, "resolutions"):
+            return []
+        url_name = f"admin:{self.opts.app_label}_{self.opts.model_name}_resolution"
+        tz = obj.vendor.time_zone
+        out = []
+        for resolution in obj.resolutions.select_related("order_line").order_by("id"):
+            steps = [
+                {
+                    "name": step,
+                    "label": RESOLUTION_BUTTONS[step],
+                    "inputs": RESOLUTION_INPUTS.get(step, ()),
+                    "url": reverse(url_name, args=[obj.pk, resolution.public_id, step]),
+                    "danger": step == Step.CANCELLED,
+                }
+                for step in resolution.legal_steps()
+            ]
+            out.append(
+                {
+                    "resolution": resolution,
+                    "lines": [
+                        (refund_line_label(line), line["amount"], line.get("rule_id", ""))
+                        for line in resolution.lines
+                    ],
+                    "facts": _resolution_facts(resolution, tz),
+                    "steps": steps,
+                }
+            )
+        return out
 
     def offered_actions(self, request: HttpRequest, obj) -> list[dict]:
         return [
@@ -280,6 +392,7 @@ class CaseAdmin(TenantAdmin):
                     dict(type(obj)._meta.get_field("status").choices),
                 ),
                 case_sections=self.case_sections(request, obj),
+                case_resolutions=self.case_resolutions(request, obj),
                 title=self.case_title(obj),
             )
         return super().change_view(request, object_id, form_url, extra_context)
@@ -290,6 +403,41 @@ class CaseAdmin(TenantAdmin):
     def get_inlines(self, request, obj):
         # The page shows evidence and the timeline itself; no formsets are built.
         return []
+
+
+def _resolution_facts(resolution, tz: str) -> list[tuple[str, str]]:
+    facts: list[tuple[str, str]] = []
+    if resolution.amount:
+        facts.append(("Amount", f"{resolution.amount} {resolution.currency}"))
+    if resolution.method:
+        facts.append(("Paid as", resolution.get_method_display()))
+    if resolution.order_line_id:
+        line = resolution.order_line
+        facts.append(("Item", f"{resolution.quantity} × {line.name} ({line.sku})"))
+    if resolution.makeup_amount:
+        owed = f"{resolution.makeup_amount} {resolution.currency}"
+        typed = resolution.makeup_transaction_id or (
+            resolution.solution.makeup_transaction_id if resolution.solution_id else ""
+        )
+        if resolution.makeup_verified_at:
+            owed += f", verified {vendor_time(resolution.makeup_verified_at, tz)}"
+        facts.append(("Make-up payment", owed))
+        facts.append(("Transaction ID", typed or "not given yet"))
+    if resolution.carrier or resolution.tracking_number:
+        facts.append(("Tracking", f"{resolution.carrier} {resolution.tracking_number}".strip()))
+    for label, value in (
+        ("Coupon code", resolution.coupon_code),
+        ("Provider reference", resolution.provider_reference),
+    ):
+        if value:
+            facts.append((label, value))
+    if resolution.warranty_end:
+        facts.append(("Warranty until", vendor_time(resolution.warranty_end, tz)))
+    if resolution.done_at:
+        facts.append(("Done", vendor_time(resolution.done_at, tz)))
+    if resolution.rule_ids:
+        facts.append(("Rules", ", ".join(resolution.rule_ids)))
+    return facts
 
 
 class ReadOnlyInline(TenantInline):

@@ -17,7 +17,7 @@ from rma import services
 from rma.messages import deadline_label, error_text, wrong_item_choice
 from rma.models import ReturnRequest, ReturnStatus
 from rma.services import Actor, DomainError
-from rma.services.return_handling import refund_preview
+from rma.services.return_handling import payable_refund, refund_to_pay
 
 from .base import (
     NOTE,
@@ -27,6 +27,7 @@ from .base import (
     CaseAdmin,
     breakdown_html,
     findings_html,
+    parse_amount,
     parse_serials,
 )
 from .columns import vendor_time_column
@@ -92,12 +93,39 @@ RETURN_ACTIONS: tuple[CaseAction, ...] = (
                 help="Leave empty for a full refund; 0.8 pays 80%.",
             ),
             ActionInput("note", "Inspection note", "textarea"),
+            ActionInput(
+                "return_freight",
+                "Return freight paid",
+                placeholder="12.50",
+                help="From the customer's postage receipt; reimbursed where the policy covers it.",
+            ),
         ),
         style="default",
     ),
-    CaseAction("refund", "Issue refund", "can_refund", style="default"),
     CaseAction(
-        "replace", "Replacement sent", "can_replace", inputs=(NOTE, SERIALS), style="default"
+        "refund",
+        "Issue refund",
+        "can_refund",
+        inputs=(
+            ActionInput(
+                "provider_reference",
+                "Provider reference",
+                placeholder="Optional; the payment provider's id",
+            ),
+        ),
+        style="default",
+    ),
+    CaseAction(
+        "replace",
+        "Replacement sent",
+        "can_replace",
+        inputs=(
+            NOTE,
+            SERIALS,
+            ActionInput("carrier", "Replacement carrier", placeholder="Optional, e.g. DHL"),
+            ActionInput("tracking_number", "Replacement tracking number"),
+        ),
+        style="default",
     ),
     CaseAction("close", "Close", "can_close", inputs=(NOTE,)),
     CaseAction("cancel", "Cancel request", "can_cancel", inputs=(NOTE,), style="danger"),
@@ -133,15 +161,27 @@ def run_return_action(rr: ReturnRequest, name: str, actor: Actor, data) -> None:
             ratio = Decimal(raw) if raw else None
         except InvalidOperation as exc:
             raise DomainError(f"“{raw}” is not a number; enter a ratio such as 0.8.") from exc
-        services.return_record_inspection(return_request=rr, actor=actor, ratio=ratio, note=note)
+        services.return_record_inspection(
+            return_request=rr,
+            actor=actor,
+            ratio=ratio,
+            note=note,
+            return_freight=parse_amount(data.get("return_freight"), "return freight"),
+        )
     elif name == "refund":
-        services.return_refund(return_request=rr, actor=actor)
+        services.return_refund(
+            return_request=rr,
+            actor=actor,
+            provider_reference=data.get("provider_reference") or "",
+        )
     elif name == "replace":
         services.return_replace(
             return_request=rr,
             actor=actor,
             note=note,
             replacement_serials=parse_serials(data.get("replacement_serials") or ""),
+            carrier=data.get("carrier") or "",
+            tracking_number=data.get("tracking_number") or "",
         )
     elif name == "close":
         services.return_close(return_request=rr, actor=actor, note=note)
@@ -351,7 +391,7 @@ class ReturnRequestAdmin(
         elif obj.can_refund():
             refund = format_html(
                 "<h3>Refund the policy would pay now</h3>{}",
-                breakdown_html(refund_preview(obj).to_dict()),
+                breakdown_html(payable_refund(obj)),
             )
         return format_html(
             "<p><strong>{}</strong>{}</p>{}{}",
@@ -408,8 +448,8 @@ class ReturnRequestAdmin(
             carriers = obj.vendor.get_policy().carriers()
             return {"choices": [(c.code, c.name) for c in carriers]}
         if action.name == "refund":
-            preview = refund_preview(obj)
-            return {"button_label": f"Issue refund of {preview.total} {preview.currency}"}
+            total, currency = refund_to_pay(obj)
+            return {"button_label": f"Issue refund of {total} {currency}"}
         return {}
 
     def get_urls(self):

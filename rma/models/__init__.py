@@ -6,6 +6,15 @@ from .events import ActorKind, Event
 from .evidence import Evidence, EvidenceKind
 from .integrity import ClaimFlag, FlagKind
 from .orders import Customer, Order, OrderLine, ShippingAddress
+from .resolutions import (
+    RESOLUTION_STEPS,
+    RESOLUTION_TRANSITIONS,
+    CompensationMethod,
+    Resolution,
+    ResolutionKind,
+    ResolutionState,
+    ResolutionStep,
+)
 from .returns import RETURN_TRANSITIONS, ReturnLine, ReturnRequest, ReturnStatus, Scenario
 from .rollups import CaseKind, ClaimDay, RefundDay, ResolutionDay, ReturnDay, SkuDay, StatusCount
 from .solutions import (
@@ -19,6 +28,8 @@ from .units import ReturnUnit, Unit, UnitRegistration
 from .workspace import CaseMessage, CaseNote, MessageAttachment, MessageDirection
 
 __all__ = [
+    "RESOLUTION_STEPS",
+    "RESOLUTION_TRANSITIONS",
     "RETURN_TRANSITIONS",
     "SOLUTION_TRANSITIONS",
     "ActorKind",
@@ -29,6 +40,7 @@ __all__ = [
     "ChangeStatus",
     "ClaimDay",
     "ClaimFlag",
+    "CompensationMethod",
     "Customer",
     "Event",
     "Evidence",
@@ -40,7 +52,11 @@ __all__ = [
     "OrderChangeRequest",
     "OrderLine",
     "RefundDay",
+    "Resolution",
     "ResolutionDay",
+    "ResolutionKind",
+    "ResolutionState",
+    "ResolutionStep",
     "ReturnAccess",
     "ReturnDay",
     "ReturnLine",

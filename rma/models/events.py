@@ -9,6 +9,7 @@ from django_scopes import ScopedManager
 
 from .base import TenantModel
 from .changes import OrderChangeRequest
+from .resolutions import Resolution
 from .returns import ReturnRequest
 from .solutions import WarrantySolution
 
@@ -42,6 +43,9 @@ class Event(TenantModel):
         blank=True,
         related_name="events",
     )
+    resolution = models.ForeignKey(
+        Resolution, on_delete=models.CASCADE, null=True, blank=True, related_name="events"
+    )
     action = models.CharField(max_length=40)
     from_status = models.CharField(max_length=20, blank=True)
     to_status = models.CharField(max_length=20, blank=True)
@@ -68,13 +72,28 @@ class Event(TenantModel):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(
-                    solution__isnull=False, return_request__isnull=True, order_change__isnull=True
+                    solution__isnull=False,
+                    return_request__isnull=True,
+                    order_change__isnull=True,
+                    resolution__isnull=True,
                 )
                 | models.Q(
-                    solution__isnull=True, return_request__isnull=False, order_change__isnull=True
+                    solution__isnull=True,
+                    return_request__isnull=False,
+                    order_change__isnull=True,
+                    resolution__isnull=True,
                 )
                 | models.Q(
-                    solution__isnull=True, return_request__isnull=True, order_change__isnull=False
+                    solution__isnull=True,
+                    return_request__isnull=True,
+                    order_change__isnull=False,
+                    resolution__isnull=True,
+                )
+                | models.Q(
+                    solution__isnull=True,
+                    return_request__isnull=True,
+                    order_change__isnull=True,
+                    resolution__isnull=False,
                 ),
                 name="event_exactly_one_subject",
             ),
@@ -85,8 +104,8 @@ class Event(TenantModel):
         return f"{self.action}{arrow}"
 
     @property
-    def subject(self) -> WarrantySolution | ReturnRequest | OrderChangeRequest:
-        return self.solution or self.return_request or self.order_change
+    def subject(self) -> WarrantySolution | ReturnRequest | OrderChangeRequest | Resolution:
+        return self.solution or self.return_request or self.order_change or self.resolution
 
     def save(self, *args, **kwargs) -> None:
         if self.pk is not None:

@@ -107,6 +107,12 @@ class ReturnRequest(TenantModel, Assignable):
         max_digits=4, decimal_places=3, null=True, blank=True, editable=False
     )
     inspection_note = models.TextField(blank=True, editable=False)
+    return_freight = money_field(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("The return postage the customer paid, from their receipt."),
+    )
     refund_breakdown = models.JSONField(default=dict, blank=True, editable=False)
     refund_amount = money_field(null=True, blank=True, editable=False)
     refunded_at = models.DateTimeField(null=True, blank=True, editable=False)

@@ -5,6 +5,16 @@ from .access import return_access_request, return_access_sign_in
 from .base import Actor, DomainError, IllegalTransition, PolicyRefusal
 from .changes import order_change_request, order_change_resolve
 from .evidence import evidence_add, evidence_remove
+from .resolutions import (
+    resolution_cancel,
+    resolution_issue_coupon,
+    resolution_issue_credit,
+    resolution_mark_delivered,
+    resolution_mark_paid,
+    resolution_mark_shipped,
+    resolution_report,
+    resolution_verify_payment,
+)
 from .return_handling import (
     return_close,
     return_mark_received,
@@ -47,6 +57,14 @@ __all__ = [
     "evidence_remove",
     "order_change_request",
     "order_change_resolve",
+    "resolution_cancel",
+    "resolution_issue_coupon",
+    "resolution_issue_credit",
+    "resolution_mark_delivered",
+    "resolution_mark_paid",
+    "resolution_mark_shipped",
+    "resolution_report",
+    "resolution_verify_payment",
     "return_access_request",
     "return_access_sign_in",
     "return_approve",

@@ -10,7 +10,14 @@ from django.db import models
 
 from policies.vocabulary import EventType
 from rma.effects import on_event
-from rma.models import ActorKind, Event, OrderChangeRequest, ReturnRequest, WarrantySolution
+from rma.models import (
+    ActorKind,
+    Event,
+    OrderChangeRequest,
+    Resolution,
+    ReturnRequest,
+    WarrantySolution,
+)
 
 from . import rollups
 
@@ -87,7 +94,7 @@ def lock(model: type[models.Model], pk: int) -> Any:
 
 def record_event(
     *,
-    subject: WarrantySolution | ReturnRequest | OrderChangeRequest,
+    subject: WarrantySolution | ReturnRequest | OrderChangeRequest | Resolution,
     action: str,
     actor: Actor,
     from_status: str = "",
@@ -100,10 +107,10 @@ def record_event(
         "solution": subject if isinstance(subject, WarrantySolution) else None,
         "return_request": subject if isinstance(subject, ReturnRequest) else None,
         "order_change": subject if isinstance(subject, OrderChangeRequest) else None,
+        "resolution": subject if isinstance(subject, Resolution) else None,
     }
     # An undeclared action would silently cause no email: refuse it before writing anything.
-    kind = "solution" if kwargs["solution"] else "return" if kwargs["return_request"] else ""
-    EventType.of(kind or "order_change", action)
+    EventType.of(subject_name(subject), action)
     event = Event.objects.create(
         vendor_id=subject.vendor_id,
         action=action,
@@ -120,8 +127,20 @@ def record_event(
     # The emails and webhooks this change causes are recorded in the same transaction, and so
     # are the dashboard's counters.
     on_event(event)
-    rollups.on_event(event, subject)
+    # A resolution's steps are not the case's status: the case counters do not move for them.
+    if not isinstance(subject, Resolution):
+        rollups.on_event(event, subject)
     return event
+
+
+def subject_name(subject: Any) -> str:
+    if isinstance(subject, WarrantySolution):
+        return "solution"
+    if isinstance(subject, ReturnRequest):
+        return "return"
+    if isinstance(subject, Resolution):
+        return "resolution"
+    return "order_change"
 
 
 def transition(

@@ -15,6 +15,12 @@ from rma.models import ReturnRequest, ReturnStatus
 
 from .base import Actor, DomainError, guard, lock, record_event, transition
 from .facts import case_policy, order_facts, request_facts_for
+from .resolutions import (
+    on_return_refunded,
+    on_return_replaced,
+    refund_plan_of,
+    require_resolutions_done,
+)
 from .units import units_replace
 
 R = ReturnStatus
@@ -73,11 +79,16 @@ def return_record_inspection(
     actor: Actor,
     note: str = "",
     ratio: Decimal | None = None,
+    return_freight: Decimal | None = None,
     at: datetime | None = None,
 ) -> ReturnRequest:
-    """Record what the warehouse found; ``ratio`` reduces the refund for bad packaging."""
+    """Record what the warehouse found; ``ratio`` reduces the refund for bad packaging, and
+    ``return_freight`` is the postage on the customer's receipt (reimbursed where the policy
+    covers it)."""
     if ratio is not None and not Decimal("0") <= ratio <= Decimal("1"):
         raise DomainError("The refund ratio must be between 0 and 1 (for example 0.8).")
+    if return_freight is not None and return_freight < 0:
+        raise DomainError("The return freight cannot be negative (for example 12.50).")
     rr = lock(ReturnRequest, return_request.pk)
     guard(rr.can_inspect(), rr, "record the inspection")
     at = at or timezone.now()
@@ -91,10 +102,14 @@ def return_record_inspection(
             "inspected_at": at,
             "inspection_note": note,
             "inspection_ratio": ratio,
+            "return_freight": return_freight,
             "decision": with_deadline(rr.decision, refund_due),
         },
         note=note,
-        data={"ratio": str(ratio) if ratio is not None else None},
+        data={
+            "ratio": str(ratio) if ratio is not None else None,
+            **({"return_freight": str(return_freight)} if return_freight is not None else {}),
+        },
     )
     return rr
 
@@ -112,27 +127,51 @@ def refund_preview(rr: ReturnRequest, *, at: datetime | None = None):
     )
 
 
+def payable_refund(rr: ReturnRequest, *, at: datetime | None = None) -> dict[str, Any]:
+    """The refund as it would be paid now (stored form): the policy's breakdown, with the
+    lines its planned refund resolution adds, such as a freight reimbursement."""
+    at = at or timezone.now()
+    breakdown = refund_preview(rr, at=at)
+    stored = breakdown.to_dict()
+    plan = refund_plan_of(rr, at=at)
+    if plan is not None:
+        stored.update(lines=plan.lines_dict(), total=str(plan.amount))
+    return stored
+
+
+def refund_to_pay(rr: ReturnRequest) -> tuple[str, str]:
+    stored = payable_refund(rr)
+    return stored["total"], stored["currency"]
+
+
 @transaction.atomic
 def return_refund(
-    *, return_request: ReturnRequest, actor: Actor, at: datetime | None = None
+    *,
+    return_request: ReturnRequest,
+    actor: Actor,
+    at: datetime | None = None,
+    provider_reference: str = "",
 ) -> ReturnRequest:
-    """Pay the refund or compensation the policy computes, itemised by rule id."""
+    """Pay the refund or compensation the policy computes, itemised by rule id; its refund
+    resolution is recorded as paid in the same step (``provider_reference``: the payment
+    provider's id for it, when known)."""
     at = at or timezone.now()
     rr = lock(ReturnRequest, return_request.pk)
     guard(rr.can_refund(), rr, "refund")
     breakdown = refund_preview(rr, at=at)
+    stored, total = breakdown.to_dict(), breakdown.total
+    plan = on_return_refunded(rr, actor=actor, at=at, provider_reference=provider_reference)
+    if plan is not None:  # the resolution's lines (a freight reimbursement) are what is paid
+        stored.update(lines=plan.lines_dict(), total=str(plan.amount))
+        total = plan.amount
     transition(
         rr,
         R.REFUNDED,
         action="refunded",
         actor=actor,
-        fields={
-            "refund_breakdown": breakdown.to_dict(),
-            "refund_amount": breakdown.total,
-            "refunded_at": at,
-        },
-        rule_ids=[line.rule_id for line in breakdown.lines],
-        data={"total": str(breakdown.total), "currency": breakdown.currency},
+        fields={"refund_breakdown": stored, "refund_amount": total, "refunded_at": at},
+        rule_ids=[line["rule_id"] for line in stored["lines"]],
+        data={"total": str(total), "currency": breakdown.currency},
     )
     return rr
 
@@ -145,8 +184,11 @@ def return_replace(
     note: str = "",
     at: datetime | None = None,
     replacement_serials: Mapping[str, str] | None = None,
+    carrier: str = "",
+    tracking_number: str = "",
 ) -> ReturnRequest:
-    """Mark the replacement sent; ``replacement_serials`` maps each replaced unit to the new one."""
+    """Mark the replacement sent; ``replacement_serials`` maps each replaced unit to the new one.
+    The replacement's resolution is created shipped (with its tracking, when given)."""
     rr = lock(ReturnRequest, return_request.pk)
     guard(rr.can_replace(), rr, "send a replacement")
     at = at or timezone.now()
@@ -160,6 +202,7 @@ def return_replace(
         fields={"replaced_at": at},
         note=note,
     )
+    on_return_replaced(rr, actor=actor, at=at, carrier=carrier, tracking_number=tracking_number)
     return rr
 
 
@@ -169,6 +212,7 @@ def return_close(
 ) -> ReturnRequest:
     rr = lock(ReturnRequest, return_request.pk)
     guard(rr.can_close(), rr, "close")
+    require_resolutions_done(rr, "close")
     transition(
         rr,
         R.CLOSED,

@@ -18,6 +18,7 @@ from rma.models.returns import Scenario
 from .base import Actor, DomainError, PolicyRefusal, guard, lock, record_event, transition
 from .facts import case_policy, order_facts, request_facts_for, return_facts, unit_facts
 from .integrity import claim_flags_record, claim_integrity
+from .resolutions import cancel_open, on_return_approved
 from .return_handling import ship_deadline, with_deadline
 from .units import claimed_units, line_history
 
@@ -209,6 +210,7 @@ def return_approve(
         rule_ids=rule_ids,
         data={"rma_number": fields["rma_number"]},
     )
+    on_return_approved(rr, actor=actor, at=at)
     return rr
 
 
@@ -248,6 +250,7 @@ def return_reject(
 def return_cancel(
     *, return_request: ReturnRequest, actor: Actor, note: str = "", at: datetime | None = None
 ) -> ReturnRequest:
+    at = at or timezone.now()
     rr = lock(ReturnRequest, return_request.pk)
     guard(rr.can_cancel(), rr, "cancel")
     transition(
@@ -255,9 +258,10 @@ def return_cancel(
         R.CANCELLED,
         action="cancelled",
         actor=actor,
-        fields={"closed_at": at or timezone.now()},
+        fields={"closed_at": at},
         note=note,
     )
+    cancel_open(rr, actor=actor, at=at)
     return rr
 
 

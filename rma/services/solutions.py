@@ -33,6 +33,7 @@ from rma.models.orders import ShippingAddress
 from .base import Actor, DomainError, PolicyRefusal, guard, lock, record_event, transition
 from .facts import order_facts
 from .passwords import generate_password, hash_password
+from .resolutions import cancel_open, on_solution_agreed, on_solution_completed
 from .units import units_replace
 
 S = SolutionStatus
@@ -215,6 +216,7 @@ def solution_agree(
         fields={"confirmed_at": at or timezone.now()},
         rule_ids=policy_of(sol).solution_rule_ids(SolutionStep.AGREE),
     )
+    on_solution_agreed(sol, actor=actor)
     return sol
 
 
@@ -382,6 +384,7 @@ def solution_complete(
         if sol.kind != SolutionKind.REPLACEMENT:
             raise DomainError("Only a replacement solution sends new units.", code="invalid")
         units_replace(vendor=sol.vendor, order=sol.order, serials=replacement_serials, at=at)
+    on_solution_completed(sol, actor=actor, at=at)
     transition(
         sol,
         S.COMPLETED,
@@ -400,6 +403,7 @@ def solution_complete(
 def solution_cancel(
     *, solution: WarrantySolution, actor: Actor, note: str = "", at: datetime | None = None
 ) -> WarrantySolution:
+    at = at or timezone.now()
     sol = lock(WarrantySolution, solution.pk)
     guard(sol.can_cancel(), sol, "cancel")
     transition(
@@ -407,9 +411,10 @@ def solution_cancel(
         S.CANCELLED,
         action="cancelled",
         actor=actor,
-        fields={"closed_at": at or timezone.now()},
+        fields={"closed_at": at},
         note=note,
     )
+    cancel_open(sol, actor=actor, at=at)
     return sol
 
 

@@ -8,7 +8,8 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 from django_scopes import scopes_disabled
 
-from api.models import ApiKey, VendorDomain
+from api.models import ApiKey
+from portal.models import VendorDomain
 from tests.factories import MembershipFactory
 
 from .factories import client_with, key_for
@@ -71,10 +72,10 @@ def test_outsider_manager_sees_only_their_own_keys(client, vendor_a, vendor_b):
 
 def test_only_superusers_add_host_names(client, colleague_a, superuser, vendor_a):
     client.force_login(colleague_a)
-    assert client.get(reverse("admin:api_vendordomain_add")).status_code == 403
+    assert client.get(reverse("admin:portal_vendordomain_add")).status_code == 403
     client.force_login(superuser)
     client.post(
-        reverse("admin:api_vendordomain_add"),
+        reverse("admin:portal_vendordomain_add"),
         {"vendor": vendor_a.pk, "host": "Service.Vendor-A.example", "use_in_links": "on"},
     )
     with scopes_disabled():

@@ -15,7 +15,7 @@ from api.embedding import (
     vendor_button_html,
     vendor_links,
 )
-from api.models import VendorDomain
+from portal.models import VendorDomain
 
 from .factories import order_payload
 

@@ -156,9 +156,15 @@ def walk_lockout(walk: Walk, settings) -> None:
 
 
 def move_on(vendor: Vendor, *, with_access_links: bool = False) -> None:
-    """What agents and the deadline sweeps do next, so that the walk meets those states (and,
-    for the emails alone, a customer asking for a link to an order's returns)."""
-    agent, now = agent_of(vendor), timezone.now()
+    """What agents and then the deadline sweeps do next, so that the walk meets those states."""
+    act_as_agents(vendor, with_access_links=with_access_links)
+    run_sweeps()
+
+
+def act_as_agents(vendor: Vendor, *, with_access_links: bool = False) -> None:
+    """What one vendor's agents do next (and, for the emails alone, a customer asking for a
+    link to an order's returns)."""
+    agent = agent_of(vendor)
     with scope(vendor=vendor):
         order = Order.objects.select_related("customer").first()
         if with_access_links and order is not None:
@@ -177,22 +183,24 @@ def move_on(vendor: Vendor, *, with_access_links: bool = False) -> None:
                 services.order_change_resolve(
                     change_request=change, actor=agent, done=False, note=AGENT_TEXT
                 )
-        open_requests = [rr for rr in ReturnRequest.objects.all() if rr.can_reject()]
+        open_requests = [rr for rr in ReturnRequest.objects.order_by("pk") if rr.can_reject()]
         for rr in open_requests[:1]:
             services.return_reject(return_request=rr, actor=agent, reason=AGENT_TEXT)
-        # A return under review is approved, so one approved return waits to be shipped and is
-        # reminded (the demo's approved returns have moved on or need nothing sent back).
+        # A return under review is approved where its evidence allows, so that more returns
+        # wait to be shipped (and are reminded by the sweep below).
         for rr in ReturnRequest.objects.filter(status="under_review", return_required=True):
             with contextlib.suppress(DomainError):
                 services.return_approve(return_request=rr, actor=agent)
-        for rr in ReturnRequest.objects.filter(ship_remind_at__isnull=False):
-            # A return no longer approved and waiting to ship is not reminded (DomainError).
-            with contextlib.suppress(DomainError):
-                services.return_ship_reminder(
-                    return_request=rr, actor=Actor.system(), at=rr.ship_remind_at
-                )
+
+
+def run_sweeps() -> None:
+    """The beat's deadline sweeps, every vendor at once, as beat runs them: first the
+    reminders (each approved return not yet shipped is reminded before its ship-by date),
+    then what lapses (unshipped returns waived, unanswered solutions expired)."""
+    now = timezone.now()
     with scopes_disabled():
         tasks.sweep_solution_reminders(now=now + timedelta(days=30))
+        tasks.sweep_ship_reminders(now=now + timedelta(days=60))
         tasks.sweep_unshipped_returns(now=now + timedelta(days=60))
         tasks.sweep_solution_expiry(now=now + timedelta(days=60))
 
@@ -201,12 +209,12 @@ def move_on(vendor: Vendor, *, with_access_links: bool = False) -> None:
 
 
 def walk_emails(walk: Walk) -> None:
-    """Every customer email queued for this vendor in this language, rendered as it is sent."""
+    """Every customer email queued for this vendor, rendered as it is sent, in the walk's
+    language (an email is rendered in its language when it is sent, so whichever language its
+    customer chose, it reads the same as one queued in this language)."""
     with scopes_disabled():
         queued = list(
-            OutboxMessage.objects.filter(
-                vendor=walk.vendor, language=walk.language, kind__in=CUSTOMER_KINDS
-            ).order_by("pk")
+            OutboxMessage.objects.filter(vendor=walk.vendor, kind__in=CUSTOMER_KINDS).order_by("pk")
         )
     for message in queued:
         context = {**decode_context(message.context), **SECRETS}
@@ -217,3 +225,9 @@ def walk_emails(walk: Walk) -> None:
         )
         walk.seen_kinds.add(message.kind)
         walk.email(f"email {message.kind} #{message.pk}", subject, text, html, english)
+
+
+def unwalked_kinds(walks: list[Walk]) -> list[str]:
+    """The customer email kinds none of ``walks`` read."""
+    seen = set().union(*(w.seen_kinds for w in walks))
+    return sorted(CUSTOMER_KINDS - seen)

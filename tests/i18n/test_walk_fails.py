@@ -9,6 +9,7 @@ from django_scopes import scope
 from tests.portal.factories import propose_solution, reolink_vendor
 
 from .catalogues import GettextRecorder
+from .journeys import CUSTOMER_KINDS, unwalked_kinds, walk_emails
 from .walk import Walk
 
 pytestmark = pytest.mark.django_db
@@ -46,3 +47,18 @@ def test_an_unmarked_english_sentence_fails_but_typed_data_does_not(client):
     assert [p.what for p in walk.problems] == [
         "reads the same as in English: 'Your parcel is on its way to the warehouse'"
     ]
+
+
+def test_an_email_kind_never_queued_is_reported_unwalked():
+    """A vendor whose only case waits for its customer's answer queued one kind of email; the
+    check names every other kind as never walked."""
+    vendor = reolink_vendor()
+    with scope(vendor=vendor):
+        propose_solution(vendor)
+    walk = Walk(None, vendor, "fr", GettextRecorder())
+    walk.refresh_data()
+    walk_emails(walk)
+    assert walk.seen_kinds == {"solution_confirmation"}
+    missing = unwalked_kinds([walk])
+    assert "ship_reminder" in missing
+    assert missing == sorted(CUSTOMER_KINDS - {"solution_confirmation"})

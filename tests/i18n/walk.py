@@ -89,6 +89,26 @@ class Problem:
 
 
 @dataclass
+class EnglishPages:
+    """English renderings shared by walks that start from the same state and make the same
+    requests in the same order, one language after the other: the n-th time a request is made
+    in one walk, the state behind it is the one of its n-th time in another, so its English
+    rendering is read once. A request one walk makes and another does not is simply rendered."""
+
+    segments: dict[tuple, list[str] | None] = field(default_factory=dict)
+    _made: dict[tuple, int] = field(default_factory=dict)
+
+    def start_walk(self) -> None:
+        self._made.clear()
+
+    def key(self, method: str, url: str, data: dict) -> tuple:
+        shape = tuple(sorted((k, getattr(v, "name", None) or str(v)) for k, v in data.items()))
+        request = (method, url, shape)
+        self._made[request] = self._made.get(request, 0) + 1
+        return (*request, self._made[request])
+
+
+@dataclass
 class Walk:
     """One language's walk over one vendor's portal, with the problems it found."""
 
@@ -104,6 +124,13 @@ class Walk:
     _data: list[str] = field(default_factory=list)
     compared: set[str] = field(default_factory=set)
     submitted: set[tuple] = field(default_factory=set)
+    # English renderings by request, shared by the walks of one vendor's portal in several
+    # languages from the same seeded state (see ``EnglishPages``).
+    english_pages: EnglishPages | None = None
+
+    def __post_init__(self) -> None:
+        if self.english_pages is not None:
+            self.english_pages.start_walk()
 
     # -- the checks ----------------------------------------------------------------------
 
@@ -172,13 +199,36 @@ class Walk:
         """GET a page in this language and, to compare, in English too whenever this page
         shows something new (another state or scenario): the English rendering is the slow
         half, and the same page of another case says the same things."""
+        key = self._english_key("GET", url, {})
         response = self._request("GET", url, self.language)
         english = None
         if compare and _is_html(response) and self._new_content(url, response):
-            english_response = self._request("GET", url, settings.LANGUAGE_CODE)
-            english = read(english_response.content.decode()).segments
+            english = self._english(key, "GET", url, {}, {})
         self._check_response(f"GET {url}", response, english)
         return response
+
+    def _english_key(self, method: str, url: str, data: dict) -> tuple | None:
+        """Which request this is (its n-th time in this walk), counted before it is made."""
+        return None if self.english_pages is None else self.english_pages.key(method, url, data)
+
+    def _english(
+        self, key: tuple | None, method: str, url: str, data: dict, kwargs: dict
+    ) -> list[str] | None:
+        """The English rendering of this request, read from a walk in another language that
+        made the same request for the same time (so from the same state), or requested now."""
+        if key is not None and key in self.english_pages.segments:
+            return self.english_pages.segments[key]
+        for value in data.values():
+            if hasattr(value, "seek"):
+                value.seek(0)
+        if method == "GET":
+            response = self._request("GET", url, settings.LANGUAGE_CODE)
+        else:
+            response = self._request("POST", url, settings.LANGUAGE_CODE, data=data, **kwargs)
+        english = read(response.content.decode()).segments if _is_html(response) else None
+        if key is not None:
+            self.english_pages.segments[key] = english
+        return english
 
     def _new_content(self, url: str, response) -> bool:
         segments = read(response.content.decode()).segments
@@ -193,17 +243,14 @@ class Walk:
 
     def send(self, url: str, data: dict, **kwargs):
         """POST in this language; a redirect is followed and that page checked too."""
+        key = self._english_key("POST", url, data)
         response = self._request("POST", url, self.language, data=data, **kwargs)
         english = None
         # An answer without a redirect saved nothing (the portal redirects after a change),
         # so the same form is sent in English to compare.
         answered = response.status_code < 300 or response.status_code >= 400
         if answered and _is_html(response) and self._new_content(url, response):
-            for value in data.values():
-                if hasattr(value, "seek"):
-                    value.seek(0)
-            again = self._request("POST", url, settings.LANGUAGE_CODE, data=data, **kwargs)
-            english = read(again.content.decode()).segments if _is_html(again) else None
+            english = self._english(key, "POST", url, data, kwargs)
         self._check_response(f"POST {url} {sorted(data)}", response, english)
         if response.status_code in (301, 302, 303) and self._ours(response["Location"]):
             # The flash message is shown once: the page is read in this language only.

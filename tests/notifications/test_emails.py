@@ -224,6 +224,32 @@ def _walk_every_kind(vendor_r, vendor_m) -> None:
 
         message_to_customer(case=rr, actor=AGENT, body="Please send a photo of the label.")
         message_from_customer(case=rr, actor=Actor.customer(rr.customer.email), body="Here it is.")
+    _walk_resolution_kinds(vendor_r)
+
+
+def _walk_resolution_kinds(vendor_r) -> None:
+    """A reshipment shipped and a coupon issued (MKT-7 keep), a replacement unit shipped."""
+    from tests.portal.factories import propose_solution
+    from tests.rma.resolution_cases import keep_case
+
+    coupons = marketplace(slug="market-coupons", policy_settings={"compensation_method": "coupon"})
+    with scope(vendor=coupons):
+        rr = keep_case(coupons)
+        services.resolution_issue_coupon(
+            resolution=rr.resolutions.get(kind="compensation"), actor=AGENT, coupon_code="SORRY-15"
+        )
+        services.resolution_mark_shipped(
+            resolution=rr.resolutions.get(kind="reshipment"),
+            actor=AGENT,
+            carrier="DHL",
+            tracking_number="JD0146",
+        )
+    with scope(vendor=vendor_r):
+        solution, _password = propose_solution(vendor_r, return_required=False)
+        services.solution_agree(solution=solution, actor=AGENT)
+        services.resolution_mark_shipped(
+            resolution=solution.resolutions.get(), actor=AGENT, carrier="UPS", tracking_number="1Z9"
+        )
 
 
 def test_every_kind_renders_both_parts_in_english_and_german():

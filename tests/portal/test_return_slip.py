@@ -30,7 +30,7 @@ def market():
 def slip_link_from_email(rr) -> str:
     with scopes_disabled():
         message = OutboxMessage.objects.filter(
-            kind="return_approved", event__return_request=rr
+            kind="return_approved", event_id__in=rr.events.values("pk")
         ).latest("created_at")
         assert send_message(message.pk) == "sent"
     body = mail.outbox[-1].body

@@ -1,0 +1,75 @@
+"""The case page's Resolutions section: each step posts to its own URL and runs one service
+(test-client posts: the wiring; tests/browser/test_resolution_journeys.py is the journey)."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from django_scopes import scope, scopes_disabled
+
+from rma.models import Event, Resolution
+from tests.rma.resolution_cases import keep_case
+
+pytestmark = pytest.mark.django_db
+
+
+def step_url(rr, resolution, step):
+    return reverse("admin:rma_returnrequest_resolution", args=[rr.pk, resolution.public_id, step])
+
+
+@pytest.fixture
+def keep(vendor_a):
+    with scope(vendor=vendor_a):
+        rr = keep_case(vendor_a)
+        return rr, rr.resolutions.get(kind="reshipment")
+
+
+def test_the_case_page_offers_each_resolutions_legal_steps(client, agent_a, keep):
+    rr, reshipment = keep
+    client.force_login(agent_a)
+    page = client.get(reverse("admin:rma_returnrequest_change", args=[rr.pk])).content.decode()
+    assert 'id="resolutions-title"' in page
+    assert step_url(rr, reshipment, "shipped") in page
+    assert step_url(rr, reshipment, "delivered") not in page  # not before it ships
+    assert page.count('class="case-status') == 1
+
+
+def test_an_agent_ships_and_delivers_a_reshipment(client, agent_a, keep):
+    rr, reshipment = keep
+    client.force_login(agent_a)
+    response = client.post(
+        step_url(rr, reshipment, "shipped"), {"carrier": "DHL", "tracking_number": "JD0146"}
+    )
+    assert response.status_code == 302
+    page = client.get(response["Location"])
+    assert any("Mark shipped: done." in str(m) for m in page.context["messages"])
+    client.post(step_url(rr, reshipment, "delivered"))
+    with scopes_disabled():
+        reshipment.refresh_from_db()
+        actions = list(Event.objects.filter(resolution=reshipment).values_list("action", flat=True))
+    assert (reshipment.state, reshipment.tracking_number) == ("done", "JD0146")
+    assert actions == ["created", "shipped", "delivered"]
+    with scopes_disabled():
+        assert Event.objects.filter(resolution=reshipment).last().actor_user == agent_a
+
+
+def test_a_refused_step_says_what_to_fix_and_changes_nothing(client, agent_a, keep):
+    rr, reshipment = keep
+    client.force_login(agent_a)
+    response = client.post(step_url(rr, reshipment, "shipped"), {"carrier": "DHL"})
+    page = client.get(response["Location"])
+    assert any("Enter the tracking number" in str(m) for m in page.context["messages"])
+    with scopes_disabled():
+        assert Resolution.objects.get(pk=reshipment.pk).state == "pending"
+
+
+def test_an_outsider_gets_404_and_nothing_changes(client, outsider_b, keep):
+    rr, reshipment = keep
+    client.force_login(outsider_b)
+    response = client.post(
+        step_url(rr, reshipment, "shipped"), {"carrier": "DHL", "tracking_number": "JD0146"}
+    )
+    assert response.status_code == 404
+    with scopes_disabled():
+        assert Resolution.objects.get(pk=reshipment.pk).state == "pending"
+        assert Event.objects.filter(resolution=reshipment).count() == 1
