@@ -54,11 +54,17 @@ class OrderViewSet(VendorAPIMixin, mixins.ListModelMixin, viewsets.GenericViewSe
 
     def get_queryset(self):
         filters = getattr(self, "filters", {})
-        return selectors.order_list(vendor=self.vendor, filters=filters)
+        return selectors.order_list(
+            vendor=self.vendor, filters=filters, with_lines=self.action != "list"
+        )
 
     def list(self, request, *args, **kwargs):
         self.filters = read_filters(OrderFilters, request.query_params)
         return super().list(request, *args, **kwargs)
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        return None if page is None else selectors.attach_lines(page)
 
     def retrieve(self, request, *args, **kwargs):
         return Response(self.get_serializer(self.get_object()).data)
