@@ -29,7 +29,7 @@ def _case_link(event_id: int | None) -> str:
     from rma.models import Event
 
     event = (
-        Event.objects.select_related("return_request", "solution", "order_change")
+        Event.objects.select_related("return_request", "solution", "order_change", "resolution")
         .filter(pk=event_id)
         .first()
         if event_id is not None
@@ -37,13 +37,15 @@ def _case_link(event_id: int | None) -> str:
     )
     if event is None:
         return "—"
-    if event.return_request_id:
-        url = reverse("admin:rma_returnrequest_change", args=[event.return_request_id])
-    elif event.solution_id:
-        url = reverse("admin:rma_warrantysolution_change", args=[event.solution_id])
+    label = str(event.subject)
+    # A resolution's step is shown on its case's page.
+    subject = event.resolution if event.resolution_id else event
+    if subject.return_request_id:
+        url = reverse("admin:rma_returnrequest_change", args=[subject.return_request_id])
+    elif subject.solution_id:
+        url = reverse("admin:rma_warrantysolution_change", args=[subject.solution_id])
     else:
         url = reverse("admin:rma_orderchangerequest_change", args=[event.order_change_id])
-    label = str(event.subject)
     return format_html("<a href='{}'>{}</a> ({})", url, label, event.action)
 
 

@@ -166,7 +166,7 @@ class AqaraPolicy(Policy):
                     "shipped": self._day(order.shipped_at),
                     "ago": counted(DAYS_AGO, {"days": ago}, "days"),
                     "limit": limit,
-                    "until": closes.date().isoformat(),
+                    "until": self._day(closes),
                 }
                 text = Message(
                     msg(
@@ -233,7 +233,7 @@ class AqaraPolicy(Policy):
             "purchased": self._day(order.placed_at),
             "ago": counted(DAYS_AGO, {"days": ago}, "days"),
             "limit": s.money_back_days,
-            "end": end.date().isoformat(),
+            "end": self._day(end),
         }
         if is_after(request.at, end):
             text = Message(
@@ -304,7 +304,7 @@ class AqaraPolicy(Policy):
                 continue
             end = self.warranty_end(order, line, request)
             ok = not is_after(request.at, end.at)
-            params = {"product": line.name, "end": end.at.date().isoformat()}
+            params = {"product": line.name, "end": self._day(end.at)}
             text = Message(
                 msg("The warranty on %(product)s runs through %(end)s")
                 if ok
@@ -336,7 +336,11 @@ class AqaraPolicy(Policy):
                         "Unit %(serial)s was sold for %(market)s, now in %(now)s; the warranty "
                         "holds only in the country of purchase"
                     ),
-                    {"serial": unit.serial, "market": market, "now": now},
+                    {
+                        "serial": unit.serial,
+                        "market": self._country_param(market),
+                        "now": self._country_param(now),
+                    },
                 )
                 findings.append(
                     finding("AQA-8", now == market, text, serial=unit.serial, market=market)
@@ -350,7 +354,7 @@ class AqaraPolicy(Policy):
             if end is None:
                 continue
             ok = not is_after(request.at, end)
-            params = {"serial": unit.serial, "end": end.date().isoformat()}
+            params = {"serial": unit.serial, "end": self._day(end)}
             text = Message(
                 msg("The warranty on unit %(serial)s runs through %(end)s")
                 if ok
@@ -410,7 +414,7 @@ class AqaraPolicy(Policy):
         if request.current_country is None:
             text = Message(
                 msg("Please tell us which country the product is in; it was bought in %(bought)s"),
-                {"bought": bought},
+                {"bought": self._country_param(bought)},
             )
             return finding("AQA-8", False, text, country_of_purchase=bought, current_country="")
         now = request.current_country.upper()
@@ -420,7 +424,7 @@ class AqaraPolicy(Policy):
                 "Bought in %(bought)s, now in %(now)s; the warranty holds only in the country of "
                 "purchase"
             ),
-            {"bought": bought, "now": now},
+            {"bought": self._country_param(bought), "now": self._country_param(now)},
         )
         return finding("AQA-8", ok, text, country_of_purchase=bought, current_country=now)
 
@@ -611,7 +615,10 @@ class AqaraPolicy(Policy):
                 "You may ship to %(new)s, but the warranty holds only in the country of "
                 "purchase (%(original)s)"
             ),
-            {"new": new_country.upper(), "original": original_country.upper()},
+            {
+                "new": self._country_param(new_country.upper()),
+                "original": self._country_param(original_country.upper()),
+            },
         )
         return finding("AQA-8", True, text, original=original_country, new=new_country)
 

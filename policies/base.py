@@ -11,7 +11,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, ClassVar
 
-from policies.calendar import WorkingCalendar, zone_label
+from policies.calendar import WorkingCalendar
 from policies.facts import (
     CENT,
     DOCUMENT_FORMATS,
@@ -62,6 +62,7 @@ from policies.vocabulary import (
     Figure,
     FreightPayer,
     Message,
+    ParamKind,
     ResolutionKind,
     ResolutionStage,
     SolutionStep,
@@ -69,6 +70,7 @@ from policies.vocabulary import (
     counted,
     msg,
     plural_msg,
+    typed,
 )
 
 # No 0/O, 1/I/L: customers copy solution passwords from an email, sometimes by hand.
@@ -506,15 +508,21 @@ class Policy(ABC):
     ) -> Deadline:
         return Deadline(name, self.calendar.local(at), rule_id, label, **kw)
 
-    def _when(self, moment: datetime) -> str:
-        """A local date-time the customer reads, as rma.formatting.vendor_time prints it in
-        English: ``Wed 2 Dec 2026, 05:05 (Asia/Shanghai, UTC+8)``."""
+    def _when(self, moment: datetime) -> dict[str, str]:
+        """An instant a customer reads, as a typed parameter: the edge prints it on the vendor's
+        clock in the reader's language (in English ``Wed 2 Dec 2026, 05:05 (Asia/Shanghai,
+        UTC+8)``, as rma.formatting.vendor_time does)."""
         local = self.calendar.local(moment)
-        zone = zone_label(local, self.calendar.timezone)
-        return f"{local:%a} {local.day} {local:%b %Y, %H:%M} ({zone})"
+        return typed(ParamKind.MOMENT, local.isoformat(), zone=self.calendar.timezone)
 
-    def _day(self, moment: datetime) -> str:
-        return self.calendar.local_date(moment).isoformat()
+    def _day(self, moment: datetime) -> dict[str, str]:
+        """The vendor's calendar day of an instant, as a typed parameter."""
+        return typed(ParamKind.DAY, self.calendar.local_date(moment).isoformat())
+
+    @staticmethod
+    def _country_param(code: str) -> dict[str, str] | str:
+        """A country code as a typed parameter, its name printed in the reader's language."""
+        return typed(ParamKind.COUNTRY, str(code)) if code else code
 
     def _days_between(self, start: datetime, end: datetime) -> int:
         return self.calendar.days_between(start, end)

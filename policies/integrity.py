@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from policies.results import Finding, finding
-from policies.vocabulary import Message, msg
+from policies.vocabulary import Message, ParamKind, msg, typed
 
 
 class IntegrityCheck(StrEnum):
@@ -111,7 +111,11 @@ def integrity_flags(
         if unit.market and country and unit.market.upper() != country:
             text = Message(
                 msg("Serial %(serial)s was sold for %(market)s; the claim comes from %(country)s"),
-                {"serial": s, "market": unit.market.upper(), "country": country},
+                {
+                    "serial": s,
+                    "market": typed(ParamKind.COUNTRY, unit.market.upper()),
+                    "country": typed(ParamKind.COUNTRY, country),
+                },
             )
             flag(
                 IntegrityCheck.OTHER_MARKET,

@@ -243,7 +243,7 @@ class MarketplacePolicy(Policy):
             "delivered": self._day(order.delivered_at),
             "days": ago,
             "limit": limit,
-            "end": end.date().isoformat(),
+            "end": self._day(end),
         }
         if ok:
             text = counted(

@@ -288,7 +288,10 @@ class ReolinkPolicy(Policy):
             msg("The new address stays in the original country")
             if ok
             else msg("The address must stay in %(original)s, not %(new)s"),
-            {"original": original_country.upper(), "new": new_country.upper()},
+            {
+                "original": self._country_param(original_country.upper()),
+                "new": self._country_param(new_country.upper()),
+            },
         )
         return finding("REO-11", ok, text, original=original_country, new=new_country)
 

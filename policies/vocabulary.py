@@ -9,8 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
+from zoneinfo import ZoneInfo
+
+from policies.calendar import zone_label
 
 
 def msg(template: str) -> str:
@@ -76,11 +80,47 @@ def is_message_dict(value: object) -> bool:
     return isinstance(value, Mapping) and isinstance(value.get("id"), str) and "params" in value
 
 
-def fill(template: str, params: Mapping[str, Any], render: Any) -> str:
-    """``template`` with its parameters, nested messages rendered by ``render``."""
+class ParamKind(StrEnum):
+    """Parameters a reader's language and the vendor's clock print differently: stored as data
+    (``typed``), spelled out at the edge (``rma.messages``)."""
+
+    DAY = "day"  # a calendar day, ISO (2026-11-29)
+    MOMENT = "moment"  # an instant, ISO with its offset, and the vendor's zone that names it
+    COUNTRY = "country"  # an ISO 3166 country code
+
+
+def typed(kind: ParamKind, value: str, **extra: str) -> dict[str, str]:
+    """A typed parameter: ``{"type": kind, "value": value}`` (a moment adds its ``zone``)."""
+    return {"type": str(kind), "value": value, **extra}
+
+
+def is_typed(value: object) -> bool:
+    return (
+        isinstance(value, Mapping)
+        and value.get("type") in set(ParamKind)
+        and isinstance(value.get("value"), str)
+    )
+
+
+def english_typed(value: Mapping[str, str]) -> str:
+    """A typed parameter as logs, the API and tests read it: a day and a country as stored, an
+    instant as the vendor's clock prints it in English."""
+    if value["type"] == ParamKind.MOMENT:
+        zone = value.get("zone") or "UTC"
+        local = datetime.fromisoformat(value["value"]).astimezone(ZoneInfo(zone))
+        return f"{local:%a} {local.day} {local:%b %Y, %H:%M} ({zone_label(local, zone)})"
+    return value["value"]
+
+
+def fill(template: str, params: Mapping[str, Any], render: Any, show: Any = english_typed) -> str:
+    """``template`` with its parameters, nested messages rendered by ``render`` and typed
+    parameters (days, instants, countries) spelled out by ``show``."""
     if not params:
         return template
-    values = {k: render(v) if isinstance(v, Message) else v for k, v in params.items()}
+    values = {
+        k: render(v) if isinstance(v, Message) else show(v) if is_typed(v) else v
+        for k, v in params.items()
+    }
     return template % values
 
 

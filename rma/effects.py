@@ -89,7 +89,9 @@ EVENT_EFFECTS: dict[E, EventEffects] = {
     E.RESOLUTION_PAID: EventEffects(_("Refund paid")),
     E.RESOLUTION_COUPON_ISSUED: EventEffects(_("Coupon issued"), (emails.coupon_issued,)),
     E.RESOLUTION_CREDIT_ISSUED: EventEffects(_("Store credit issued"), (emails.coupon_issued,)),
-    E.RESOLUTION_SHIPPED: EventEffects(_("Shipped"), (emails.resolution_shipped,)),
+    E.RESOLUTION_SHIPPED: EventEffects(
+        _("Shipped"), (emails.reshipment_shipped, emails.replacement_shipped)
+    ),
     E.RESOLUTION_DELIVERED: EventEffects(_("Delivered")),
     E.RESOLUTION_PAYMENT_VERIFIED: EventEffects(_("Payment verified")),
     E.RESOLUTION_CANCELLED: EventEffects(_("Cancelled"), note_shown=True),

@@ -318,16 +318,22 @@ def _resolution_email(resolution, kind: str, event) -> OutboxMessage:
     return _customer_email(case, kind, event, extra)
 
 
-def resolution_shipped(resolution, *, event) -> OutboxMessage:
-    """The shipment's carrier and tracking number: a reshipment or a replacement unit."""
+def reshipment_shipped(resolution, *, event) -> OutboxMessage | None:
+    """The correct item is on its way, with its carrier and tracking number."""
     from rma.models import ResolutionKind
 
-    kind = (
-        "reshipment_shipped"
-        if resolution.kind == ResolutionKind.RESHIPMENT
-        else "replacement_shipped"
-    )
-    return _resolution_email(resolution, kind, event)
+    if resolution.kind != ResolutionKind.RESHIPMENT:
+        return None  # a replacement, repair or exchange has its own email
+    return _resolution_email(resolution, "reshipment_shipped", event)
+
+
+def replacement_shipped(resolution, *, event) -> OutboxMessage | None:
+    """A replacement unit, a repaired unit or an exchange is on its way, with tracking."""
+    from rma.models import ResolutionKind
+
+    if resolution.kind == ResolutionKind.RESHIPMENT:
+        return None
+    return _resolution_email(resolution, "replacement_shipped", event)
 
 
 def coupon_issued(resolution, *, event) -> OutboxMessage:

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import date, datetime
 from typing import Any
 
 from django.utils import translation
 from django.utils.translation import gettext, ngettext
+from django_countries import countries
 
-from policies.vocabulary import Message, fill
+from policies.vocabulary import Message, ParamKind, fill
+
+from .formatting import vendor_date, vendor_time
 
 
 def render(message: Message | Mapping[str, Any], language: str | None = None) -> str:
@@ -23,7 +27,24 @@ def render(message: Message | Mapping[str, Any], language: str | None = None) ->
         template = ngettext(message.id, message.plural, int(params.get(message.count, 0)))
     else:
         template = gettext(message.id)
-    return fill(template, params, render)
+    return fill(template, params, render, show_typed)
+
+
+def show_typed(value: Mapping[str, str]) -> str:
+    """A typed parameter in the active language: a day as ``So. 29 Nov. 2026``, an instant on
+    the vendor's clock with its zone (``rma.formatting``, as pages and emails print times), a
+    country by its name."""
+    kind, raw = value["type"], value["value"]
+    try:
+        if kind == ParamKind.DAY:
+            return vendor_date(date.fromisoformat(raw), "UTC")
+        if kind == ParamKind.MOMENT:
+            return vendor_time(datetime.fromisoformat(raw), value.get("zone") or "UTC")
+    except ValueError:
+        return raw
+    if kind == ParamKind.COUNTRY:
+        return str(countries.name(raw.upper())) or raw
+    return raw
 
 
 def render_all(messages: Iterable[Message | Mapping[str, Any]], language: str | None = None):

@@ -1,0 +1,90 @@
+"""Days, instants and countries inside a policy's sentences are data until the edge: the page
+and the email print them in the reader's language, on the vendor's clock, and a country by its
+name ("Delivered Sun 29 Nov 2026", "Geliefert So 29 Nov 2026"; "now in Germany", "jetzt in
+Deutschland"), never as ISO text or a code."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+import pytest
+from django.utils import translation
+from django_scopes import scope
+
+from policies.vocabulary import Message, ParamKind, msg, typed
+from rma import services
+from rma.messages import render
+from rma.services import Actor
+
+from .factories import order_with_line
+from .helpers import url
+from .test_returns import signed_in, text_of
+
+ISO_DAY = re.compile(r"\b20\d\d-\d\d-\d\d\b")
+
+
+@pytest.fixture(autouse=True)
+def _english_afterwards():
+    yield
+    translation.activate("en")
+
+
+def test_a_day_an_instant_and_a_country_read_in_each_language():
+    sentence = Message(
+        msg("Bought in %(bought)s, now in %(now)s"),
+        {"bought": typed(ParamKind.COUNTRY, "US"), "now": typed(ParamKind.COUNTRY, "DE")},
+    )
+    assert render(sentence, "en") == "Bought in United States of America, now in Germany"
+    assert render(sentence, "de").endswith("Deutschland")
+    assert "DE" not in render(sentence, "de").split()
+    day = Message(msg("open through %(end)s"), {"end": typed(ParamKind.DAY, "2026-11-29")})
+    assert render(day, "en") == "open through Sun 29 Nov 2026"
+    assert render(day, "de") == "open through So 29 Nov 2026"  # the id, untranslated: its day
+    moment = typed(
+        ParamKind.MOMENT,
+        datetime(2026, 12, 2, 4, 5, tzinfo=UTC).isoformat(),
+        zone="Asia/Shanghai",
+    )
+    at = Message(msg("open through %(end)s"), {"end": moment})
+    assert render(at, "en") == "open through Wed 2 Dec 2026, 12:05 (Asia/Shanghai, UTC+8)"
+    assert "Mi 2 Dez 2026, 12:05 (Asia/Shanghai, UTC+8)" in render(at, "de")
+    # Logs and the API read the English text, as before.
+    assert at.english() == "open through Wed 2 Dec 2026, 12:05 (Asia/Shanghai, UTC+8)"
+    assert day.english() == "open through 2026-11-29"
+
+
+def test_a_message_stored_with_plain_text_params_still_renders():
+    stored = {"id": "open through %(end)s", "params": {"end": "2026-11-29"}}
+    assert render(stored, "de") == "open through 2026-11-29"
+
+
+def test_mkt3_window_days_on_the_customer_page_in_english_and_german(client, market):
+    with scope(vendor=market):
+        order = order_with_line(market, delivered_days_ago=3)
+        order.customer.language = "de"
+        order.customer.save()
+        rr = services.return_create(
+            order=order,
+            scenario="quality_defect",
+            lines=[(order.lines.get(), 1)],
+            actor=Actor.customer(order.customer.email),
+            reason="It stopped working.",
+        )
+    stored = next(f for f in rr.decision["findings"] if f["rule_id"] == "MKT-3")["text"]
+    assert stored["params"]["delivered"]["type"] == "day"
+    english, german = render(stored, "en"), render(stored, "de")
+    assert not ISO_DAY.search(english) and not ISO_DAY.search(german), (english, german)
+    delivered = stored["params"]["delivered"]["value"]
+    day = datetime.fromisoformat(delivered).date()
+    assert english.startswith(f"Delivered {day:%a} {day.day} {day:%b %Y}, 3 days ago")
+    german_weekday = ["Mo", "Di", "Mi", "Do", "Fr", "Sa", "So"][day.weekday()]
+    assert german.startswith(f"Zugestellt am {german_weekday} {day.day} "), german
+
+    signed_in(client, market, order)
+    for language in ("en", "de"):
+        page = text_of(
+            client.get(url("return_detail", market, rr.public_id), HTTP_ACCEPT_LANGUAGE=language)
+        )
+        assert render(stored, language) in page, (language, page[:2000])
+        assert delivered not in page
