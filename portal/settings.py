@@ -180,7 +180,10 @@ else:
     }
 # Sessions live in the database only (one primary-key read a request): a cached copy in Redis
 # would come back stale after an outage, undoing a sign-out or a password re-issue.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_ENGINE = "portal.sessions"
+# Each web process keeps a vendor (name, colours, policy settings) this long before reading it
+# again (portal.customer.branding); a change made elsewhere shows within this many seconds.
+PORTAL_VENDOR_CACHE_SECONDS = env.int("PORTAL_VENDOR_CACHE_SECONDS", default=30)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

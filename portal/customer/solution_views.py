@@ -71,12 +71,14 @@ def _page(
 def solution_content(request: HttpRequest, vendor: Vendor, public_id) -> HttpResponse:
     """Everything proposed, with Agree and Disagree."""
     solution = solution_for(request, vendor, public_id)
+    lines = list(solution.lines.select_related("order_line"))
     return _page(
         request,
         "portal/solution/content.html",
         solution,
         steps=next_steps(solution),
-        line_total=sum((line.amount for line in solution.lines.all()), 0),
+        lines=lines,
+        line_total=sum((line.amount for line in lines), 0),
     )
 
 

@@ -232,16 +232,20 @@ def _claims(rr: ReturnRequest, tz: str) -> None:
     bump(ClaimDay, rr.vendor_id, rows)
 
 
-def _order_units(order_id: int | None, tz: str) -> dict[tuple, dict[str, int]]:
+def _order_units(
+    order_id: int | None, tz: str, *, has_returns: bool = True
+) -> dict[tuple, dict[str, int]]:
     """What one order adds to ``SkuDay``: its units sold, and of them returned, per SKU."""
     rows: dict[tuple, dict[str, int]] = defaultdict(lambda: {"sold_units": 0, "returned_units": 0})
     if order_id is None:
         return rows
     returned: dict[int, int] = defaultdict(int)
-    for line_id, quantity in ReturnLine.objects.filter(order_line__order_id=order_id).values_list(
-        "order_line_id", "quantity"
-    ):
-        returned[line_id] += quantity
+    # An order created a moment ago in this transaction has no returns to look for.
+    if has_returns:
+        for line_id, quantity in ReturnLine.objects.filter(
+            order_line__order_id=order_id
+        ).values_list("order_line_id", "quantity"):
+            returned[line_id] += quantity
     for line_id, sku, quantity, placed_at in OrderLine.objects.filter(
         order_id=order_id
     ).values_list("pk", "sku", "quantity", "order__placed_at"):
@@ -268,7 +272,7 @@ def tracks_sold_units(
         )
         before = _order_units(existing, vendor.time_zone)
         order, created = upsert(vendor=vendor, data=data)
-        after = _order_units(order.pk, vendor.time_zone)
+        after = _order_units(order.pk, vendor.time_zone, has_returns=not created)
         delta = {
             key: {
                 name: after.get(key, {}).get(name, 0) - before.get(key, {}).get(name, 0)
