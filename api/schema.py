@@ -96,6 +96,8 @@ class VendorAutoSchema(AutoSchema):
         has_lookup = "{" in self.path
         if self.method == "POST":
             codes += ["400", "409", "422"]
+        elif self.method == "PUT":  # idempotent by itself: no Idempotency-Key, so no 409
+            codes += ["400", "422"]
         elif self._is_list_view():
             codes += ["400", "404"]  # a filter that does not parse; a stale cursor
         if has_lookup:

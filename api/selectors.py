@@ -7,7 +7,14 @@ from datetime import datetime
 
 from django.db.models import Q, QuerySet
 
-from rma.models import Evidence, Order, Resolution, ReturnRequest, WarrantySolution
+from rma.models import (
+    CatalogProduct,
+    Evidence,
+    Order,
+    Resolution,
+    ReturnRequest,
+    WarrantySolution,
+)
 from tenancy.models import Vendor
 
 # An order's fulfilment status, derived from its dates: what the shop has done with it.
@@ -59,7 +66,14 @@ def return_list(
     filters = filters or {}
     qs = (
         ReturnRequest.objects.filter(vendor=vendor)
-        .select_related("order", "customer", "vendor", "follows")
+        .select_related(
+            "order",
+            "customer",
+            "vendor",
+            "follows",
+            "exchange__order_line",
+            "exchange__variant__product",
+        )
         .prefetch_related("lines__order_line", "resolutions__order_line")
     )
     qs = _common(qs, filters, email_field="customer__email")
@@ -70,6 +84,19 @@ def return_list(
         qs = qs.filter(order__number=filters["order"])
     if filters.get("rma_number"):
         qs = qs.filter(rma_number=filters["rma_number"])
+    return qs
+
+
+def product_list(
+    *, vendor: Vendor, filters: Mapping[str, object] | None = None
+) -> QuerySet[CatalogProduct]:
+    filters = filters or {}
+    qs = CatalogProduct.objects.filter(vendor=vendor).prefetch_related("variants")
+    updated_since = filters.get("updated_since")
+    if isinstance(updated_since, datetime):
+        qs = qs.filter(updated_at__gte=updated_since)
+    if filters.get("active") is not None:
+        qs = qs.filter(active=filters["active"])
     return qs
 
 

@@ -9,6 +9,7 @@ from rest_framework.routers import SimpleRouter
 from .views.docs import not_found
 from .views.evidence import EvidenceDownloadView, EvidenceViewSet
 from .views.orders import OrderViewSet
+from .views.products import ProductViewSet
 from .views.resolutions import ResolutionViewSet
 from .views.returns import ReturnViewSet
 from .views.solutions import SolutionViewSet
@@ -20,6 +21,7 @@ app_name = "api"
 router = SimpleRouter()
 router.register("orders", OrderViewSet, basename="order")
 router.register("solutions", SolutionViewSet, basename="solution")
+router.register("products", ProductViewSet, basename="product")
 router.register("returns", ReturnViewSet, basename="return")
 router.register("evidence", EvidenceViewSet, basename="evidence")
 router.register("resolutions", ResolutionViewSet, basename="resolution")

@@ -22,6 +22,9 @@ from policies.base import (
     Decision,
     EvidenceKind,
     EvidenceRequirement,
+    ExchangeItem,
+    ExchangeRules,
+    ExchangeScope,
     Figure,
     Finding,
     FreightPayer,
@@ -30,6 +33,7 @@ from policies.base import (
     Message,
     OrderFacts,
     Policy,
+    PriceDifference,
     PurchaseFacts,
     RefundBreakdown,
     RefundLine,
@@ -46,6 +50,7 @@ from policies.base import (
     msg,
     plural_msg,
     requested_lines,
+    settle_difference,
 )
 from policies.calendar import is_after
 
@@ -85,6 +90,16 @@ class AqaraSettings(BaseSettings):
     review_business_days: int = 2
     refund_business_days: int = 2
     own_store_channel: str = "own_store"
+    # AQA-5 Reading: exchanges share the money-back window; "same_product", "any_product" or
+    # "none" (no exchanges).
+    exchanges: str = "any_product"
+
+    def __post_init__(self) -> None:
+        if self.exchanges not in set(ExchangeScope):
+            allowed = ", ".join(ExchangeScope)
+            raise ValueError(
+                f"Setting 'exchanges' must be one of {allowed}, got {self.exchanges!r}"
+            )
 
 
 class AqaraPolicy(Policy):
@@ -687,6 +702,57 @@ class AqaraPolicy(Policy):
             "n",
         )
         return self._deadline(DeadlineName.REFUND_DUE, end, "AQA-12", label)
+
+    # -- exchanges ---------------------------------------------------------------------------
+    def exchange_options(self, order: OrderFacts, at: datetime) -> ExchangeRules:
+        """AQA-5 Reading: "after 30 days ... no refund or exchange" grants exchanges for
+        non-quality returns inside the AQA-4 window, bought in the own store and not corporate or
+        bulk; a quality claim gets what Aqara chooses (AQA-9), not the customer's pick."""
+        s = self.settings
+        scope = ExchangeScope(s.exchanges)
+        if scope is ExchangeScope.NONE:
+            return super().exchange_options(order, at)
+        scenarios = frozenset({Scenario.NON_QUALITY})
+        refusals = [
+            f for f in (self._channel(order, refund=True), self._exclusions(order)) if not f.ok
+        ]
+        if refusals:
+            blocker = refusals[0]
+            assert blocker.text is not None
+            return ExchangeRules(False, scope, scenarios, blocker.rule_id, blocker.text)
+        end = self.calendar.add_days_end(order.placed_at, s.money_back_days)
+        params = {"limit": s.money_back_days, "end": self._day(end)}
+        if is_after(at, end):
+            text = Message(
+                msg("After %(limit)s days there is no exchange for non-quality reasons"),
+                params,
+                rule_id="AQA-5",
+            )
+            return ExchangeRules(False, scope, scenarios, "AQA-5", text)
+        text = Message(
+            msg("You can exchange it for another product instead of a refund through %(end)s")
+            if scope is ExchangeScope.ANY_PRODUCT
+            else msg(
+                "You can exchange it for another colour or size instead of a refund through %(end)s"
+            ),
+            params,
+            rule_id="AQA-4",
+        )
+        return ExchangeRules(True, scope, scenarios, "AQA-4", text)
+
+    def price_difference(
+        self, original: ExchangeItem, replacement: ExchangeItem, quantity: int
+    ) -> PriceDifference:
+        """A dearer replacement is paid by the customer (AQA-4 Reading); a cheaper one refunds
+        the difference of the products' costs, shipping not refunded (AQA-6)."""
+        if (
+            ExchangeScope(self.settings.exchanges) is ExchangeScope.SAME_PRODUCT
+            and replacement.product != original.product
+        ):
+            raise ValueError("Aqara exchanges here are for another variant of the same product")
+        return settle_difference(
+            original, replacement, quantity, pay_rule="AQA-4", refund_rule="AQA-6"
+        )
 
     # -- money and notices -------------------------------------------------------------------
     def refund(

@@ -12,6 +12,15 @@ from decimal import Decimal
 from typing import Any, ClassVar
 
 from policies.calendar import WorkingCalendar
+from policies.exchanges import (
+    NO_EXCHANGES,
+    ExchangeItem,
+    ExchangeRules,
+    ExchangeScope,
+    PriceDifference,
+    Settlement,
+    settle_difference,
+)
 from policies.facts import (
     CENT,
     DOCUMENT_FORMATS,
@@ -477,6 +486,20 @@ class Policy(ABC):
             kind, breakdown.currency, breakdown.total, breakdown.lines, rules, method=method
         )
 
+    # -- exchanges ---------------------------------------------------------------------------
+    def exchange_options(self, order: OrderFacts, at: datetime) -> ExchangeRules:
+        """Whether a customer of this order may ask for another variant or product instead of
+        a refund at ``at``, for which scenarios; by default the vendor offers no exchanges."""
+        text = Message(NO_EXCHANGES, {"vendor": self.name}, rule_id=self.scope_rule)
+        return ExchangeRules(False, ExchangeScope.NONE, frozenset(), self.scope_rule, text)
+
+    def price_difference(
+        self, original: ExchangeItem, replacement: ExchangeItem, quantity: int
+    ) -> PriceDifference:
+        """How the price difference of an allowed exchange is settled; a vendor without
+        exchanges settles none."""
+        raise ValueError(f"The {self.key!r} policy offers no exchanges ({self.scope_rule})")
+
     def return_notice(self) -> tuple[Message, ...]:
         """What every customer of this vendor should know before sending a return (each with
         the rule it comes from in ``rule_id``)."""
@@ -600,6 +623,9 @@ __all__ = [
     "Decision",
     "EvidenceKind",
     "EvidenceRequirement",
+    "ExchangeItem",
+    "ExchangeRules",
+    "ExchangeScope",
     "Figure",
     "Finding",
     "FreightPayer",
@@ -610,6 +636,7 @@ __all__ = [
     "Message",
     "OrderFacts",
     "Policy",
+    "PriceDifference",
     "PurchaseFacts",
     "RefundBreakdown",
     "RefundLine",
@@ -620,6 +647,7 @@ __all__ = [
     "ResolutionPlan",
     "ResolutionStage",
     "Scenario",
+    "Settlement",
     "SolutionStep",
     "UnitFacts",
     "WrongItemOption",
@@ -633,4 +661,5 @@ __all__ = [
     "msg",
     "plural_msg",
     "requested_lines",
+    "settle_difference",
 ]

@@ -273,12 +273,20 @@ def review_sla_breached_agent(rr, *, event) -> list[OutboxMessage]:
     return _agent_emails(rr, "review_sla_breached_agent", event, extra)
 
 
-def case_closed(subject, *, event) -> OutboxMessage:
-    """Every case that closes says so: how it ended, the agent's note, where to see it."""
+# A return closed after these has told its customer its outcome already (the refund email
+# says the return is complete): one email per state change a customer cares about.
+TOLD_BEFORE_CLOSING = frozenset({"refunded"})
+
+
+def case_closed(subject, *, event) -> OutboxMessage | None:
+    """Every case that closes says so: how it ended, the agent's note, where to see it; once
+    (a refunded return's refund email was its closing email)."""
     from rma.effects import effects_of  # the effects list this function among an event's emails
-    from rma.models import OrderChangeRequest
+    from rma.models import OrderChangeRequest, ReturnRequest
 
     note = event.note if effects_of(event).note_shown else ""
+    if isinstance(subject, ReturnRequest) and event.from_status in TOLD_BEFORE_CLOSING and not note:
+        return None
 
     if isinstance(subject, OrderChangeRequest):
         return _order_change_closed(subject, event=event, note=note)

@@ -209,7 +209,20 @@ def make_case_graph(vendor: Vendor) -> dict:
             "params": {"serial": unit.serial, "open": 1, "completed": 0},
         },
     )
+    from rma.models import CatalogProduct, CatalogVariant
+
+    product = CatalogProduct.objects.create(
+        vendor=vendor, handle=f"prod-{uuid.uuid4().hex[:8]}", name=f"{line.name} product"
+    )
+    CatalogVariant.objects.create(
+        vendor=vendor,
+        product=product,
+        sku=f"V-{uuid.uuid4().hex[:8]}",
+        price=line.unit_price,
+        currency=order.currency,
+    )
     return {
+        "catalogproduct": product,
         "unit": unit,
         "unitregistration": registration,
         "customer": order.customer,

@@ -38,6 +38,7 @@ def test_every_registered_tenant_model_is_walked():
         "orderchangerequest",
         "unit",
         "unitregistration",
+        "catalogproduct",
     }
 
 

@@ -8,7 +8,14 @@ from django.core.management import call_command
 from django_scopes import scopes_disabled
 
 from policies.registry import POLICIES
-from rma.models import Event, Order, ReturnRequest, StatusCount, WarrantySolution
+from rma.models import (
+    CatalogVariant,
+    Event,
+    Order,
+    ReturnRequest,
+    StatusCount,
+    WarrantySolution,
+)
 from rma.services.rollups import rollups_drift
 from tenancy.models import Membership, Vendor
 
@@ -46,6 +53,9 @@ def test_seed_demo_covers_each_vendor_and_is_rerunnable():
             ReturnRequest.objects.filter(vendor__slug="aqara").values_list("scenario", flat=True)
         )
         assert aqara == {"non_quality", "warranty_claim"}
+        # A catalogue for the vendor whose policy offers exchanges, none for the others.
+        catalogues = set(CatalogVariant.objects.values_list("vendor__slug", flat=True))
+        assert catalogues == {"aqara"}
         counts = (Order.objects.count(), ReturnRequest.objects.count(), Event.objects.count())
         # the dashboard's rollups count every seeded case
         for vendor in Vendor.objects.all():

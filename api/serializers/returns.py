@@ -140,6 +140,24 @@ class RefundSerializer(serializers.Serializer):
     )
 
 
+class ExchangeSerializer(serializers.Serializer):
+    """The variant the customer asked for instead of a refund, priced when they asked."""
+
+    sku = serializers.CharField(source="order_line.sku", help_text="The item sent back.")
+    variant_sku = serializers.CharField(source="variant.sku", help_text="The item they get.")
+    product = serializers.CharField(source="variant.product.handle")
+    quantity = serializers.IntegerField()
+    original_unit_price = serializers.DecimalField(max_digits=12, decimal_places=2)
+    replacement_unit_price = serializers.DecimalField(max_digits=12, decimal_places=2)
+    currency = serializers.CharField()
+    settlement = serializers.ChoiceField(
+        choices=["none", "make_up_payment", "refund"],
+        help_text="make_up_payment: the customer pays `difference`; refund: it is refunded.",
+    )
+    difference = serializers.DecimalField(max_digits=12, decimal_places=2)
+    rule_id = serializers.CharField(source="decision.rule_id")
+
+
 class ReturnSerializer(serializers.ModelSerializer):
     """A return request; once approved it has an RMA number in the policy's format."""
 
@@ -154,6 +172,7 @@ class ReturnSerializer(serializers.ModelSerializer):
     lines = ReturnLineSerializer(many=True, read_only=True)
     decision = DecisionSerializer(read_only=True)
     refund = serializers.SerializerMethodField()
+    exchange = serializers.SerializerMethodField()
 
     resolutions = NestedResolutionSerializer(
         many=True,
@@ -192,6 +211,7 @@ class ReturnSerializer(serializers.ModelSerializer):
             "inspection_ratio",
             "inspection_note",
             "refund",
+            "exchange",
             "refunded_at",
             "replaced_at",
             "closed_at",
@@ -199,6 +219,11 @@ class ReturnSerializer(serializers.ModelSerializer):
             "resolutions",
         )
         read_only_fields = fields
+
+    @extend_schema_field(ExchangeSerializer(allow_null=True))
+    def get_exchange(self, obj: ReturnRequest) -> dict | None:
+        exchange = getattr(obj, "exchange", None)
+        return ExchangeSerializer(exchange).data if exchange is not None else None
 
     @extend_schema_field(RefundSerializer(allow_null=True))
     def get_refund(self, obj: ReturnRequest) -> dict | None:

@@ -36,6 +36,15 @@ class ReturnFilters(CommonFilters):
     rma_number = serializers.CharField(required=False, max_length=12)
 
 
+class ProductFilters(serializers.Serializer):
+    updated_since = serializers.DateTimeField(
+        required=False, help_text="Only products changed at or after this time (ISO 8601)."
+    )
+    active = serializers.BooleanField(
+        required=False, allow_null=True, default=None, help_text="Only active or inactive ones."
+    )
+
+
 def read_filters(filters_class: type[serializers.Serializer], query_params) -> dict:
     """The validated filters; bad ones answer 400 with the field named."""
     known = {name: query_params[name] for name in filters_class().fields if name in query_params}

@@ -35,6 +35,7 @@ from tenancy.models import Vendor
 from .access import access_for, case_view, within_limit
 from .branding import vendor_view
 from .evidence_views import checklist_for, evidence_file_response, upload_response
+from .exchange_forms import exchange_form_for
 from .forms import ReturnChooseForm, ReturnConfirmForm, ReturnStartForm, TrackingForm
 from .home_views import self_service_offers
 from .progress import return_progress
@@ -153,13 +154,25 @@ def return_new(request: HttpRequest, vendor: Vendor) -> HttpResponse:
     )
     if scenario != "wrong_item":
         context["estimate"] = refund_estimate(order=order, scenario=scenario, lines=lines)
+    exchange = exchange_form_for(
+        request.POST if step in ("amounts", "submit") else None,
+        order=order,
+        scenario=scenario,
+        lines=list(lines),
+    )
+    if exchange is not None:
+        exchange_ok = not exchange.is_bound or exchange.is_valid()
+        context.update(exchange=exchange, quote=exchange.quote)
+        context.update(makeup=_makeup_payment(policy) if exchange.quote else None)
+    else:
+        exchange_ok = True
     if scenario == "wrong_item":
         context["amounts"] = wrong_item_amounts(
             order=order,
             lines=lines,
             received_item_price=_received_price(request.POST.get("received_item_price")),
         )
-    if step == "submit" and confirm.is_valid():
+    if step == "submit" and confirm.is_valid() and exchange_ok:
         data = confirm.cleaned_data
         try:
             rr = return_create(
@@ -173,6 +186,7 @@ def return_new(request: HttpRequest, vendor: Vendor) -> HttpResponse:
                 wrong_item_option=data.get("wrong_item_option", ""),
                 received_item_price=data.get("received_item_price"),
                 serials=confirm.picker.serials(data),
+                exchange=exchange.quote if exchange and exchange.wants_exchange else None,
             )
         except DomainError as exc:
             context["refusals_dicts"] = exc.findings or [{"message": exc.message, "rule_id": ""}]
@@ -183,6 +197,14 @@ def return_new(request: HttpRequest, vendor: Vendor) -> HttpResponse:
         return redirect("portal:return_detail", vendor.slug, rr.public_id)
     status = 400 if step == "submit" else 200
     return TemplateResponse(request, "portal/returns/confirm.html", context, status=status)
+
+
+def _makeup_payment(policy) -> dict[str, str]:
+    """How the vendor asks a customer to pay a difference (its payment link and bank text)."""
+    return {
+        "link": policy.settings.makeup_payment_link,
+        "instructions": policy.settings.makeup_payment_instructions,
+    }
 
 
 def _own_return(request: HttpRequest, vendor: Vendor, public_id) -> tuple:

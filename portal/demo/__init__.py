@@ -17,6 +17,7 @@ from rma.services.rollups import rollups_rebuild
 from tenancy.models import Membership, Vendor
 
 from .builder import logo_png
+from .catalogue import seed_catalogue
 from .scenarios import seeder_for
 
 
@@ -56,6 +57,7 @@ def seed(stdout: Callable[[str], None] = print) -> None:
             Membership.objects.create(user=agent, vendor=vendor, role=Membership.Role.MANAGER)
             with scope(vendor=vendor):
                 seeder_for(vendor.policy_key)(vendor, Actor.agent(agent))
+                seed_catalogue(vendor)
                 # The demo writes some rows directly (orders, back-dated steps): count them.
                 rollups_rebuild(vendor=vendor)
         stdout(f"{vendor.name}: seeded (agent-{vendor.slug} / demo-{vendor.slug})")

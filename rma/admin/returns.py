@@ -30,6 +30,7 @@ from .base import (
     parse_amount,
     parse_serials,
 )
+from .catalogue import exchange_fact
 from .columns import vendor_time_column
 from .dashboard import dashboard_view
 from .evidence import evidence_items
@@ -321,6 +322,8 @@ class ReturnRequestAdmin(
         ]
         if obj.wrong_item_option:
             facts.append(("Customer's choice", wrong_item_choice(obj)))
+        if (exchange := exchange_fact(obj)) is not None:
+            facts.append(("Exchange asked for", exchange))
         if obj.tracking_number:
             facts.append(("Return tracking", f"{obj.carrier.upper()} {obj.tracking_number}"))
         if obj.refund_amount is not None:

@@ -1,9 +1,11 @@
 """The RMA domain model; each topic has its own module."""
 
 from .access import ReturnAccess
+from .catalogue import CatalogProduct, CatalogVariant
 from .changes import ChangeKind, ChangeStatus, OrderChangeRequest
 from .events import ActorKind, Event
 from .evidence import Evidence, EvidenceKind
+from .exchanges import ExchangeSettlement, ReturnExchange
 from .integrity import ClaimFlag, FlagKind
 from .orders import Customer, Order, OrderLine, ShippingAddress
 from .resolutions import (
@@ -36,6 +38,8 @@ __all__ = [
     "CaseKind",
     "CaseMessage",
     "CaseNote",
+    "CatalogProduct",
+    "CatalogVariant",
     "ChangeKind",
     "ChangeStatus",
     "ClaimDay",
@@ -45,6 +49,7 @@ __all__ = [
     "Event",
     "Evidence",
     "EvidenceKind",
+    "ExchangeSettlement",
     "FlagKind",
     "MessageAttachment",
     "MessageDirection",
@@ -59,6 +64,7 @@ __all__ = [
     "ResolutionStep",
     "ReturnAccess",
     "ReturnDay",
+    "ReturnExchange",
     "ReturnLine",
     "ReturnRequest",
     "ReturnStatus",

@@ -14,6 +14,7 @@ from policies.base import Deadline, DeadlineName
 from rma.models import ReturnRequest, ReturnStatus
 
 from .base import Actor, DomainError, guard, lock, record_event, transition
+from .exchanges import refuse_refund_of_an_exchange
 from .facts import case_policy, order_facts, request_facts_for
 from .resolutions import (
     on_return_refunded,
@@ -158,6 +159,7 @@ def return_refund(
     at = at or timezone.now()
     rr = lock(ReturnRequest, return_request.pk)
     guard(rr.can_refund(), rr, "refund")
+    refuse_refund_of_an_exchange(rr)
     breakdown = refund_preview(rr, at=at)
     stored, total = breakdown.to_dict(), breakdown.total
     plan = on_return_refunded(rr, actor=actor, at=at, provider_reference=provider_reference)

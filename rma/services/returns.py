@@ -16,6 +16,7 @@ from rma.models import Order, OrderLine, ReturnLine, ReturnRequest, ReturnStatus
 from rma.models.returns import Scenario
 
 from .base import Actor, DomainError, PolicyRefusal, guard, lock, record_event, transition
+from .exchanges import ExchangeQuote, exchange_record, exchange_resolution_create
 from .facts import case_policy, order_facts, request_facts_for, return_facts, unit_facts
 from .integrity import claim_flags_record, claim_integrity
 from .resolutions import cancel_open, on_return_approved
@@ -44,10 +45,12 @@ def return_create(
     follows: ReturnRequest | None = None,
     at: datetime | None = None,
     serials: Sequence[str] = (),
+    exchange: ExchangeQuote | None = None,
 ) -> ReturnRequest:
     """Open a request if the policy allows it now; a refusal raises and saves nothing.
 
     ``serials`` name the units claimed; each must be a unit sold on one of the claimed lines.
+    ``exchange`` (from ``exchange_quote``) asks for that variant instead of a refund.
     """
     at = at or timezone.now()
     if scenario not in Scenario.values:
@@ -63,6 +66,10 @@ def return_create(
             )
     if follows is not None and follows.order_id != order.pk:
         raise DomainError("A follow-up claim must be about the same order.")
+    if exchange is not None and (exchange.order_line.pk, exchange.quantity) not in {
+        (ol.pk, qty) for ol, qty in lines
+    }:
+        raise DomainError("An exchange replaces one of the items returned, in the same quantity.")
     attestations = sorted(set(attestations))
     # Two requests sent at once for the same order queue here, so the second one counts the
     # units the first one holds (the policy refuses more units than the order has left).
@@ -103,6 +110,8 @@ def return_create(
     if keep is not None:
         # The option as the customer chose it, in the words (and figures) of that day.
         stored["wrong_item_option_text"] = keep.to_dict()
+    if exchange is not None:
+        stored["exchange"] = exchange.difference.to_dict()
     return_required = policy.return_required(PolicyScenario(scenario), wrong_item_option)
     rr = ReturnRequest.objects.create(
         vendor_id=order.vendor_id,
@@ -134,6 +143,8 @@ def return_create(
         ]
     )
     claim_flags_record(return_request=rr, flags=flags)
+    if exchange is not None:
+        exchange_record(return_request=rr, quote=exchange)
     record_event(
         subject=rr,
         action="requested",
@@ -211,6 +222,7 @@ def return_approve(
         data={"rma_number": fields["rma_number"]},
     )
     on_return_approved(rr, actor=actor, at=at)
+    exchange_resolution_create(return_request=rr, actor=actor)
     return rr
 
 

@@ -320,16 +320,20 @@ def solution_save_details(
     return sol
 
 
-def solution_missing(solution: WarrantySolution) -> list[tuple[str, Message]]:
+def solution_missing(
+    solution: WarrantySolution, *, address_confirmed_on_send: bool = False
+) -> list[tuple[str, Message]]:
     """What the customer still has to give before submitting, as (rule id, message): the
-    page renders each in the reader's language."""
+    page renders each in the reader's language. ``address_confirmed_on_send``: asked for the
+    details form, which confirms the address it shows when it is saved or submitted, so an
+    unconfirmed address is nothing the customer still has to do there."""
     counts: dict[EvidenceKind, int] = {}
     for kind in solution.evidence.values_list("kind", flat=True):
         counts[EvidenceKind(kind)] = counts.get(EvidenceKind(kind), 0) + 1
     decision = solution.vendor.get_policy().check_solution_submission(
         return_needed=solution.return_required,
         payment_needed=solution.makeup_payment_required,
-        address_confirmed=solution.address_confirmed_at is not None,
+        address_confirmed=address_confirmed_on_send or solution.address_confirmed_at is not None,
         original_country=str(solution.order.ship_country),
         new_country=str(solution.ship_country),
         tracking_number=solution.return_tracking_number,

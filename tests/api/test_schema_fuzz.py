@@ -62,6 +62,9 @@ def fuzz_data(vendor_a, settings) -> dict:
         format="json",
     )
     assert created.status_code == 201, created.content
+    variant = {"sku": "HUB-FUZZ", "price": "99.99", "currency": "EUR"}
+    product = {"handle": "hub-fuzz", "name": "Hub", "variants": [variant]}
+    assert api.post("/api/v1/products/", product, format="json").status_code == 201
     with scope(vendor=vendor_a):
         return_request = ReturnRequest.objects.get(public_id=created.json()["id"])
         add_evidence(return_request, QUALITY_DEFECT_EVIDENCE)
@@ -72,6 +75,7 @@ def fuzz_data(vendor_a, settings) -> dict:
         "key": raw,
         "paths": {
             "/api/v1/orders/{number}/": {"number": "SO-FUZZ"},
+            "/api/v1/products/{handle}/": {"handle": "hub-fuzz"},
             "/api/v1/returns/{id}/": {"id": str(return_request.public_id)},
             "/api/v1/solutions/{id}/": {"id": str(graph["warrantysolution"].public_id)},
             "/api/v1/evidence/{id}/": {"id": evidence_id},
