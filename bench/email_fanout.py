@@ -76,7 +76,7 @@ def main() -> None:
     controller = Controller(sink, hostname="127.0.0.1", port=smtp_port)
     controller.start()
     concurrency = os.environ.get("CELERY_WORKER_CONCURRENCY") or str(2 * (os.cpu_count() or 1))
-    batch = os.environ.get("OUTBOX_BATCH_SIZE", "25")
+    batch = os.environ.get("OUTBOX_BATCH_SIZE", "100")  # the project's default
     env = portal_env(
         DB,
         EMAIL_URL=f"smtp://127.0.0.1:{smtp_port}",

@@ -16,13 +16,13 @@ from email.utils import formataddr
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from tenancy.models import Vendor
 
 from .context import decode_context
+from .mime import OutboxEmail
 from .models import OutboxMessage
 
 # kind -> what it is, in words for agents; filled by the domain at start-up.
@@ -95,13 +95,13 @@ def render(
     return subject, text, html
 
 
-def build_email(message: OutboxMessage, secrets: dict[str, str]) -> EmailMultiAlternatives:
+def build_email(message: OutboxMessage, secrets: dict[str, str]) -> OutboxEmail:
     vendor = message.vendor
     context = {**decode_context(message.context), **secrets}
     subject, text, html = render(
         vendor=vendor, kind=message.kind, context=context, language=message.language
     )
-    email = EmailMultiAlternatives(
+    email = OutboxEmail(
         subject=subject,
         body=text,
         from_email=formataddr((vendor.name, vendor.sender_email)),
@@ -122,6 +122,8 @@ def build_email(message: OutboxMessage, secrets: dict[str, str]) -> EmailMultiAl
         image.add_header("Content-Disposition", "inline", filename="logo")
         email.mixed_subtype = "related"
         email.attach(image)
+    # Written once here, in the claim step: the SMTP step then only hands over bytes.
+    email.prepare(sender=(vendor.name, vendor.sender_email))
     return email
 
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -27,6 +28,7 @@ from .sending import mailer, send_batch, send_emails, send_message
 # Contexts are read and written through the outbox too (``notifications.context``).
 __all__ = [
     "OutgoingEmail",
+    "collected",
     "decode_context",
     "encode_context",
     "mailer",
@@ -79,7 +81,20 @@ def queue_email(
 
 def queue_emails(*, vendor: Vendor, emails: Sequence[OutgoingEmail]) -> list[OutboxMessage]:
     """Record many emails of one vendor in two statements (``queue_email``'s guarantees);
-    returns their messages in the order given."""
+    returns their messages in the order given. Inside ``collected()`` they are recorded with
+    the block's other emails at its end (the messages returned get their ids then)."""
+    rows = _rows(vendor, emails)
+    pending = getattr(_collecting, "rows", None)
+    if pending is not None:
+        batch = pending.setdefault(vendor.pk, (vendor, {}))[1]
+        for key, row in rows.items():
+            batch.setdefault(key, row)
+        return [batch[email.key] for email in emails]
+    existing = _insert(vendor, rows)
+    return [existing.get(email.key) or rows[email.key] for email in emails]
+
+
+def _rows(vendor: Vendor, emails: Sequence[OutgoingEmail]) -> dict[str, OutboxMessage]:
     from .emails import KINDS, language_for
 
     now = timezone.now()
@@ -110,6 +125,12 @@ def queue_emails(*, vendor: Vendor, emails: Sequence[OutgoingEmail]) -> list[Out
             event_id=email.event_id,
             enqueued_at=now,
         )
+    return rows
+
+
+def _insert(vendor: Vendor, rows: dict[str, OutboxMessage]) -> dict[str, OutboxMessage]:
+    """Insert the rows whose keys are new and hand them over after commit; the rows already
+    recorded under their keys."""
     with scope(vendor=vendor):
         existing = {m.key: m for m in OutboxMessage.objects.filter(key__in=list(rows))}
         new = [row for key, row in rows.items() if key not in existing]
@@ -121,7 +142,29 @@ def queue_emails(*, vendor: Vendor, emails: Sequence[OutgoingEmail]) -> list[Out
                 new, update_conflicts=True, unique_fields=["key"], update_fields=["key"]
             )
             hand_over_on_commit([(vendor.pk, row.pk) for row in new])
-    return [existing.get(email.key) or rows[email.key] for email in emails]
+    return existing
+
+
+_collecting = threading.local()
+
+
+@contextmanager
+def collected() -> Iterator[None]:
+    """Record every email queued inside the block together at its end: two statements per
+    vendor for a sweep's whole batch instead of two an email. Nothing is recorded if the
+    block raises; a savepoint rolled back inside it would not drop its emails, so use none."""
+    if getattr(_collecting, "rows", None) is not None:  # the outer block records them
+        yield
+        return
+    pending: dict[int, tuple[Vendor, dict[str, OutboxMessage]]] = {}
+    _collecting.rows = pending
+    try:
+        yield
+    finally:
+        _collecting.rows = None
+    for vendor_id in sorted(pending):
+        vendor, rows = pending[vendor_id]
+        _insert(vendor, rows)
 
 
 class _PendingHandOver:

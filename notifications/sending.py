@@ -263,7 +263,14 @@ class Mailer(threading.local):
             self.connection.open()
             self.signature = signature
         try:
-            self.connection.send_messages([email])
+            smtp = getattr(self.connection, "connection", None)
+            if getattr(email, "prepared", None) is not None and isinstance(smtp, smtplib.SMTP):
+                # Django's SMTP backend would parse both addresses again and rebuild the
+                # message for each send; a prepared email hands its bytes to the session.
+                sender, recipients = email.envelope
+                smtp.sendmail(sender, recipients, email.message().as_bytes(linesep="\r\n"))
+            else:
+                self.connection.send_messages([email])
         except Exception:
             self.close()  # the session's state is unknown after an error: start afresh
             raise

@@ -11,6 +11,7 @@ import logging
 import socket
 import ssl
 import time
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -132,6 +133,45 @@ def queue_deliveries(event, *, event_type: str, payload: dict[str, Any]) -> list
     items = [(d.vendor_id, d.pk) for d in deliveries]
     transaction.on_commit(lambda: hand_over(items), robust=True)
     return deliveries
+
+
+def queue_deliveries_many(events: Sequence[tuple[Any, str, dict[str, Any]]]) -> int:
+    """``queue_deliveries`` for many (event, event type, payload) at once: one query for the
+    endpoints of each vendor and one insert for all deliveries; returns how many."""
+    by_vendor: dict[int, list[tuple[Any, str, dict[str, Any]]]] = {}
+    for item in events:
+        by_vendor.setdefault(item[0].vendor_id, []).append(item)
+    now = timezone.now()
+    retry_until = now + timedelta(hours=settings.WEBHOOK_RETRY_HOURS)
+    deliveries: list[WebhookDelivery] = []
+    for vendor_id, items in by_vendor.items():
+        with scope(vendor=vendor_id):
+            endpoints = list(WebhookEndpoint.objects.filter(vendor_id=vendor_id, is_active=True))
+            if not endpoints:
+                continue
+            new = [
+                WebhookDelivery(
+                    key=f"event:{event.pk}:endpoint:{endpoint.pk}",
+                    vendor_id=vendor_id,
+                    endpoint=endpoint,
+                    event_id=event.pk,
+                    event_type=event_type,
+                    body=json.dumps(payload, sort_keys=True, separators=(",", ":")),
+                    enqueued_at=now,
+                    retry_until=retry_until,
+                )
+                for event, event_type, payload in items
+                for endpoint in endpoints
+            ]
+            # A key already recorded (the same event twice) keeps its first delivery.
+            WebhookDelivery.objects.bulk_create(
+                new, update_conflicts=True, unique_fields=["key"], update_fields=["key"]
+            )
+            deliveries += new
+    if deliveries:
+        handed = [(d.vendor_id, d.pk) for d in deliveries]
+        transaction.on_commit(lambda: hand_over(handed), robust=True)
+    return len(deliveries)
 
 
 def hand_over(items: list[tuple[int, int]], *, by_hand: bool = False) -> int:

@@ -12,6 +12,6 @@ class PortalConfig(AppConfig):
         # asks for them through rma.links.
         from rma.links import register_link_builder
 
-        from .links import portal_link
+        from .links import link_host, portal_link
 
-        register_link_builder(portal_link)
+        register_link_builder(portal_link, host_lookup=link_host)

@@ -13,7 +13,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django_scopes import scope
 
-from notifications import webhooks
+from notifications import outbox, webhooks
 from notifications.context import encode_context
 from policies.vocabulary import EventType as E
 from rma import emails
@@ -125,6 +125,22 @@ def on_event(event) -> None:
             webhooks.queue_deliveries(
                 event, event_type=webhook_event_type(event), payload=event_payload(event)
             )
+
+
+def on_events(events) -> None:
+    """``on_event`` for a batch of one vendor's events: every email recorded in one insert,
+    every webhook delivery in another."""
+    hooks = []
+    with outbox.collected(), emails.shared_lookups():
+        for event in events:
+            effects = effects_of(event)
+            with scope(vendor=event.vendor_id):
+                for email in effects.emails:
+                    email(event.subject, event=event)
+            if effects.webhook:
+                hooks.append((event, webhook_event_type(event), event_payload(event)))
+    if hooks:
+        webhooks.queue_deliveries_many(hooks)
 
 
 # -- what vendors' webhooks carry ----------------------------------------------------------

@@ -4,6 +4,9 @@ renders and delivers it); links into the portal come through ``rma.links``."""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.conf import settings
@@ -59,17 +62,50 @@ def _confirmation_obsolete(message: OutboxMessage, secrets: dict[str, str]) -> s
 # -- shared pieces of context ----------------------------------------------------------------
 
 
+_shared = threading.local()
+
+
+@contextmanager
+def shared_lookups() -> Iterator[None]:
+    """Inside the block (a sweep's batch of emails), what is the same for every email of a
+    vendor (its agents' addresses, a link to one of its pages) is looked up once."""
+    if getattr(_shared, "memo", None) is not None:
+        yield
+        return
+    _shared.memo = {}
+    try:
+        yield
+    finally:
+        _shared.memo = None
+
+
 def absolute(path: str) -> str:
     return settings.PUBLIC_BASE_URL + path
 
 
 def portal_url(vendor: Vendor, name: str, **kwargs: Any) -> str:
     """A link into the vendor's portal; on the vendor's own host name when it has one."""
-    return links.portal_link(vendor, name, **kwargs)
+    memo = getattr(_shared, "memo", None)
+    if memo is None:
+        return links.portal_link(vendor, name, **kwargs)
+    host = ("host", vendor.pk)
+    if host not in memo:
+        memo[host] = links.link_host(vendor)
+    return links.portal_link(vendor, name, **memo[host], **kwargs)
 
 
 def agent_addresses(vendor: Vendor) -> list[str]:
     """The vendor's active staff members, or its support address when none has an email."""
+    memo = getattr(_shared, "memo", None)
+    if memo is None:
+        return _agent_addresses(vendor)
+    key = ("agents", vendor.pk)
+    if key not in memo:
+        memo[key] = _agent_addresses(vendor)
+    return list(memo[key])
+
+
+def _agent_addresses(vendor: Vendor) -> list[str]:
     emails = (
         Membership.objects.filter(vendor=vendor, user__is_active=True)
         .exclude(user__email="")
@@ -104,7 +140,10 @@ def _solution_context(solution) -> dict[str, Any]:
 
 def _return_context(rr) -> dict[str, Any]:
     policy = rr.vendor.get_policy()
-    lines = rr.lines.select_related("order_line")
+    if "lines" in getattr(rr, "_prefetched_objects_cache", {}):
+        lines = rr.lines.all()  # a batch fetched them with their order lines
+    else:
+        lines = rr.lines.select_related("order_line")
     return {
         "return_id": rr.pk,
         "reference": rr.rma_number or rr.public_id.hex[:8].upper(),
@@ -273,12 +312,20 @@ def review_sla_breached_agent(rr, *, event) -> list[OutboxMessage]:
     return _agent_emails(rr, "review_sla_breached_agent", event, extra)
 
 
-def case_closed(subject, *, event) -> OutboxMessage:
-    """Every case that closes says so: how it ended, the agent's note, where to see it."""
+# A return closed after these has told its customer its outcome already (the refund email
+# says the return is complete): one email per state change a customer cares about.
+TOLD_BEFORE_CLOSING = frozenset({"refunded"})
+
+
+def case_closed(subject, *, event) -> OutboxMessage | None:
+    """Every case that closes says so: how it ended, the agent's note, where to see it; once
+    (a refunded return's refund email was its closing email)."""
     from rma.effects import effects_of  # the effects list this function among an event's emails
-    from rma.models import OrderChangeRequest
+    from rma.models import OrderChangeRequest, ReturnRequest
 
     note = event.note if effects_of(event).note_shown else ""
+    if isinstance(subject, ReturnRequest) and event.from_status in TOLD_BEFORE_CLOSING and not note:
+        return None
 
     if isinstance(subject, OrderChangeRequest):
         return _order_change_closed(subject, event=event, note=note)

@@ -14,11 +14,23 @@ from tenancy.models import Vendor
 
 LinkBuilder = Callable[..., str]
 _builder: list[LinkBuilder] = []
+_host_lookup: list[Callable[[Vendor], Any]] = []
 
 
-def register_link_builder(builder: LinkBuilder) -> None:
-    """``builder(vendor, page_name, **url_kwargs)`` returns an absolute link; the last wins."""
+def register_link_builder(
+    builder: LinkBuilder, *, host_lookup: Callable[[Vendor], Any] | None = None
+) -> None:
+    """``builder(vendor, page_name, **url_kwargs)`` returns an absolute link; the last wins.
+    With ``host_lookup(vendor)``, a caller building many links of one vendor looks its host
+    up once and passes it to the builder as ``host=``."""
     _builder[:] = [builder]
+    _host_lookup[:] = [host_lookup] if host_lookup else []
+
+
+def link_host(vendor: Vendor) -> dict[str, Any]:
+    """What to pass to ``portal_link`` for every link of ``vendor`` (its host, looked up once),
+    or nothing when the builder looks it up itself."""
+    return {"host": _host_lookup[0](vendor)} if _host_lookup else {}
 
 
 def portal_link(vendor: Vendor, name: str, **kwargs: Any) -> str:

@@ -18,6 +18,27 @@ from .policies.vendors.brightline import register_for_tests
 register_for_tests()
 
 
+@pytest.fixture(scope="session")
+def django_db_keepdb(request, django_db_modify_db_settings, django_db_blocker):
+    """Each worker's test database is a copy of a migrated template (tests/db_template.py):
+    pytest-django then keeps what is there instead of migrating, and the copy is dropped at
+    the end. ``--reuse-db`` and ``--create-db`` keep their usual meaning."""
+    if request.config.getvalue("reuse_db"):
+        yield True
+        return
+    if request.config.getvalue("create_db") or request.config.getvalue("nomigrations"):
+        yield False
+        return
+    from .db_template import clone_test_database, drop_test_database
+
+    with django_db_blocker.unblock():
+        cloned = clone_test_database()
+    yield cloned is not None
+    if cloned is not None:
+        with django_db_blocker.unblock():
+            drop_test_database(cloned)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _require_postgresql(django_db_setup, django_db_blocker):
     """The suite runs against the real PostgreSQL; SQLite would hide locking and constraints."""

@@ -54,11 +54,17 @@ class OrderViewSet(VendorAPIMixin, mixins.ListModelMixin, viewsets.GenericViewSe
 
     def get_queryset(self):
         filters = getattr(self, "filters", {})
-        return selectors.order_list(vendor=self.vendor, filters=filters)
+        return selectors.order_list(
+            vendor=self.vendor, filters=filters, with_lines=self.action != "list"
+        )
 
     def list(self, request, *args, **kwargs):
         self.filters = read_filters(OrderFilters, request.query_params)
         return super().list(request, *args, **kwargs)
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        return None if page is None else selectors.attach_lines(page)
 
     def retrieve(self, request, *args, **kwargs):
         return Response(self.get_serializer(self.get_object()).data)
@@ -91,6 +97,8 @@ class OrderViewSet(VendorAPIMixin, mixins.ListModelMixin, viewsets.GenericViewSe
         serializer = OrderSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         order, created = order_upsert(vendor=self.vendor, data=serializer.to_order_data())
+        # Read its lines and their units back in two queries, however many lines it has.
+        selectors.attach_lines([order])
         return Response(
             OrderSerializer(order, context=self.get_serializer_context()).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,

@@ -31,6 +31,9 @@ from .branding import vendor_view
 from .forms import PasswordForm
 
 SESSION_KEY = "portal_case"
+# How stale a session's idle clock may get before a request writes it again (the idle expiry
+# is then up to this much earlier than "idle time after the last request").
+SESSION_REFRESH_SECONDS = 60
 DEFAULTS = {
     "PORTAL_LOGIN_MAX_FAILURES": 5,
     "PORTAL_LOGIN_MAX_FAILURES_PER_IP": 20,
@@ -125,8 +128,12 @@ def signed_in_case(request: HttpRequest, kind: str, vendor: Vendor) -> int | Non
     if time.time() - float(case.get("at", 0)) > int(setting("PORTAL_SESSION_MAX_AGE_SECONDS")):
         request.session.pop(SESSION_KEY, None)
         return None
-    # Every request restarts the idle clock.
-    request.session.set_expiry(int(setting("PORTAL_SESSION_IDLE_SECONDS")))
+    # Activity restarts the idle clock, written at most once a SESSION_REFRESH_SECONDS: a
+    # session write on every page view would cost more than the page's own queries.
+    now = time.time()
+    if now - float(case.get("seen", case.get("at", 0))) >= SESSION_REFRESH_SECONDS:
+        request.session[SESSION_KEY] = {**case, "seen": now}
+        request.session.set_expiry(int(setting("PORTAL_SESSION_IDLE_SECONDS")))
     return int(case["id"])
 
 

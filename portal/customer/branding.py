@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import copy
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
 
+from django.conf import settings
+from django.db.models.signals import post_delete, post_save
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
-from django.urls import reverse
+from django.urls import get_urlconf, reverse
 from django_scopes import scope
 
 from tenancy.models import Vendor
@@ -53,14 +56,44 @@ class Brand:
         )
 
 
+# Vendors by (slug, urlconf) in this process: (valid until, vendor, brand). Every customer page
+# starts with its vendor; a vendor's name, colours and policy settings change rarely, so each
+# process reads a vendor at most once every PORTAL_VENDOR_CACHE_SECONDS. A vendor saved in this
+# process is re-read at once (the signal below); other processes see the change within the TTL.
+_vendors: dict[tuple[str, str | None], tuple[float, Vendor, Brand]] = {}
+
+
+def forget_vendors(**_kwargs) -> None:
+    _vendors.clear()
+
+
+post_save.connect(forget_vendors, sender=Vendor, dispatch_uid="portal-vendor-cache-save")
+post_delete.connect(forget_vendors, sender=Vendor, dispatch_uid="portal-vendor-cache-delete")
+
+
+def vendor_and_brand(slug: str) -> tuple[Vendor, Brand]:
+    """The vendor of this slug (a copy each request's own) and its brand, or 404."""
+    key = (slug, get_urlconf())
+    now = time.monotonic()
+    found = _vendors.get(key)
+    if found is None or found[0] <= now:
+        vendor = Vendor.objects.filter(slug=slug).first()
+        if vendor is None:
+            raise Http404("No such vendor.")
+        found = (now + settings.PORTAL_VENDOR_CACHE_SECONDS, vendor, Brand.of(vendor))
+        if settings.PORTAL_VENDOR_CACHE_SECONDS > 0:
+            _vendors[key] = found
+    return copy.copy(found[1]), found[2]
+
+
 def vendor_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Resolve /v/<vendor_slug>/ and run the view inside that vendor's scope only."""
 
     @wraps(view)
     def wrapper(request: HttpRequest, vendor_slug: str, *args, **kwargs) -> HttpResponse:
-        vendor = get_object_or_404(Vendor, slug=vendor_slug)
+        vendor, brand = vendor_and_brand(vendor_slug)
         request.vendor = vendor
-        request.brand = Brand.of(vendor)
+        request.brand = brand
         with scope(vendor=vendor):
             return view(request, vendor, *args, **kwargs)
 

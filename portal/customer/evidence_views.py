@@ -7,11 +7,13 @@ never hands out a public URL.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from rma.messages import render
 from rma.models import Evidence, ReturnRequest, WarrantySolution
 from rma.services import Actor, DomainError
 from rma.services.evidence import ChecklistItem, evidence_add, evidence_checklist
@@ -98,8 +100,12 @@ def upload_response(
     actor: Actor,
     redirect_to: Callable[[], HttpResponse],
     on_error: Callable[[list[str]], HttpResponse],
+    missing: Callable[[], list[tuple[str, Any]]] | None = None,
 ) -> HttpResponse:
-    """One upload from the page's script (JSON back) or a plain form post (a redirect)."""
+    """One upload from the page's script (JSON back) or a plain form post (a redirect).
+
+    ``missing`` gives what the case still needs before it can be sent (rule id, message): the
+    script redraws the page's "still needed" list from it, rendered in the page's language."""
     kind = request.POST.get("kind", "")
     wants_json = "application/json" in request.headers.get("Accept", "")
     files = request.FILES.getlist("file") or request.FILES.getlist(kind)
@@ -122,6 +128,11 @@ def upload_response(
                 "errors": errors,
                 "added": [ev.pk for ev in added],
                 "checklist": checklist_json(request.vendor.slug, parent, items),
+                **(
+                    {"missing": [{"rule": r, "text": render(m)} for r, m in missing()]}
+                    if missing is not None
+                    else {}
+                ),
             },
             status=200 if not errors else 400,
         )

@@ -210,7 +210,7 @@ def _makeup_payment(policy) -> dict[str, str]:
 def _own_return(request: HttpRequest, vendor: Vendor, public_id) -> tuple:
     access = access_for(request, vendor)
     rr = get_object_or_404(
-        ReturnRequest.objects.select_related("order", "customer"),
+        ReturnRequest.objects.select_related("order", "customer", "vendor"),
         public_id=public_id,
         order=access.order,
     )
@@ -220,7 +220,8 @@ def _own_return(request: HttpRequest, vendor: Vendor, public_id) -> tuple:
 def _detail_context(request, vendor: Vendor, rr: ReturnRequest, **extra) -> dict:
     policy = vendor.get_policy()
     uploads_open = rr.status in (ReturnStatus.REQUESTED, ReturnStatus.UNDER_REVIEW)
-    rejection = rr.events.filter(action="rejected").last()
+    events = list(rr.events.all())
+    rejection = next((e for e in reversed(events) if e.action == "rejected"), None)
     return {
         "vendor": vendor,
         "rr": rr,
@@ -234,7 +235,7 @@ def _detail_context(request, vendor: Vendor, rr: ReturnRequest, **extra) -> dict
         "tracking_form": extra.pop("tracking_form", None)
         or (TrackingForm(carriers=policy.carriers()) if rr.can_mark_shipped() else None),
         "dates": expected_dates(rr),
-        "events": customer_events(rr.events.all()),
+        "events": customer_events(events),
         "notices": policy.return_notice(),
         "rejection": rejection,
         "stepper": return_progress(rr),

@@ -71,12 +71,14 @@ def _page(
 def solution_content(request: HttpRequest, vendor: Vendor, public_id) -> HttpResponse:
     """Everything proposed, with Agree and Disagree."""
     solution = solution_for(request, vendor, public_id)
+    lines = list(solution.lines.select_related("order_line"))
     return _page(
         request,
         "portal/solution/content.html",
         solution,
         steps=next_steps(solution),
-        line_total=sum((line.amount for line in solution.lines.all()), 0),
+        lines=lines,
+        line_total=sum((line.amount for line in lines), 0),
     )
 
 
@@ -259,7 +261,7 @@ def solution_details(request: HttpRequest, vendor: Vendor, public_id) -> HttpRes
         # The address editor stays open while anything in it needs fixing.
         address_open=bool(address_error) or any(name.startswith("ship_") for name in form.errors),
         checklist=checklist_for(vendor.slug, solution),
-        missing=solution_missing(solution),
+        missing=solution_missing(solution, address_confirmed_on_send=True),
         notices=vendor.get_policy().return_notice(),
         status=status,
     )
@@ -296,7 +298,13 @@ def solution_evidence_upload(request: HttpRequest, vendor: Vendor, public_id) ->
             messages.error(request, error)
         return back()
 
-    return upload_response(request, solution, _actor(solution), back, failed)
+    def still_needed():
+        solution.refresh_from_db()
+        if solution.status != S.CONFIRMED:
+            return []
+        return solution_missing(solution, address_confirmed_on_send=True)
+
+    return upload_response(request, solution, _actor(solution), back, failed, still_needed)
 
 
 def _own_evidence(solution: WarrantySolution, pk: int) -> Evidence:

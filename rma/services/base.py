@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models
+from django.utils import timezone
 
 from policies.vocabulary import EventType
-from rma.effects import on_event
+from rma.effects import on_event, on_events
 from rma.models import (
     ActorKind,
     Event,
@@ -141,6 +142,140 @@ def subject_name(subject: Any) -> str:
     if isinstance(subject, Resolution):
         return "resolution"
     return "order_change"
+
+
+@dataclass
+class EventEntry:
+    """One event of a batch (``record_events``): what ``record_event`` takes."""
+
+    subject: WarrantySolution | ReturnRequest | OrderChangeRequest | Resolution
+    action: str
+    from_status: str = ""
+    to_status: str = ""
+    note: str = ""
+    rule_ids: Iterable[str] = ()
+    data: Mapping[str, Any] | None = None
+
+
+def record_events(entries: Sequence[EventEntry], *, actor: Actor) -> list[Event]:
+    """``record_event`` for a batch of one vendor's cases: the events in one insert (still one
+    per case), their emails and webhook deliveries in one insert each, the rollups summed over
+    the batch. For sweeps, whose batch is many cases moved the same way at once."""
+    events = []
+    for entry in entries:
+        subject = entry.subject
+        EventType.of(
+            subject_name(subject), entry.action
+        )  # an undeclared action would silently cause no email
+        events.append(
+            Event(
+                vendor_id=subject.vendor_id,
+                action=entry.action,
+                from_status=entry.from_status,
+                to_status=entry.to_status,
+                actor_kind=actor.kind,
+                actor_user=actor.user,
+                actor_label=actor.label,
+                note=entry.note,
+                rule_ids=sorted(set(entry.rule_ids)),
+                data=dict(entry.data or {}),
+                **_subject_fields(subject),
+            )
+        )
+    if not events:
+        return []
+    events = Event.objects.bulk_create(events)
+    with rollups.batched():
+        on_events(events)
+        for event, entry in zip(events, entries, strict=True):
+            if not isinstance(entry.subject, Resolution):  # as in ``record_event``
+                rollups.on_event(event, entry.subject)
+    return events
+
+
+def _subject_fields(subject) -> dict[str, Any]:
+    return {
+        "solution": subject if isinstance(subject, WarrantySolution) else None,
+        "return_request": subject if isinstance(subject, ReturnRequest) else None,
+        "order_change": subject if isinstance(subject, OrderChangeRequest) else None,
+        "resolution": subject if isinstance(subject, Resolution) else None,
+    }
+
+
+@dataclass
+class BatchResult:
+    """What a batch service did: the rows it moved, and why it left each other one alone."""
+
+    moved: list[int] = field(default_factory=list)
+    refused: dict[int, str] = field(default_factory=dict)
+
+
+# What a batch service reads of each row (its emails and webhooks): fetched with the locks.
+RETURN_RELATED = ("vendor", "order", "customer")
+RETURN_PREFETCH = ("lines__order_line",)
+SOLUTION_RELATED = ("vendor", "order", "order__customer")
+SOLUTION_PREFETCH = ("lines",)
+
+
+def lock_many(
+    model: type[models.Model],
+    pks: Sequence[int],
+    *,
+    related: Sequence[str] = (),
+    prefetch: Sequence[str] = (),
+) -> list[Any]:
+    """Re-read many rows under row locks (one statement), with the rows they refer to; rows
+    of one vendor share one ``Vendor`` object, so what is looked up per vendor is looked up
+    once."""
+    query = model.objects.select_for_update(of=("self",)).filter(pk__in=list(pks))
+    rows = list(query.select_related(*related).prefetch_related(*prefetch).order_by("pk"))
+    if "vendor" in related:
+        vendors: dict[int, Any] = {}
+        for row in rows:
+            row.vendor = vendors.setdefault(row.vendor_id, row.vendor)
+    return rows
+
+
+def move_many(
+    model: type[models.Model],
+    subjects: Sequence[models.Model],
+    *,
+    decide: Callable[[Any], EventEntry | str],
+    values: Mapping[str, Any],
+    actor: Actor,
+    related: Sequence[str] = (),
+    prefetch: Sequence[str] = (),
+) -> BatchResult:
+    """Move a batch of one vendor's rows the same way in a few statements: lock them (one
+    select), ask ``decide`` of each row (its event, or why it stays), set ``values`` on the
+    moved ones (one update) and record their events (``record_events``). For the batch
+    services of the deadline sweeps."""
+    rows = lock_many(model, [s.pk for s in subjects], related=related, prefetch=prefetch)
+    result = BatchResult()
+    entries = []
+    for row in rows:
+        outcome = decide(row)
+        if isinstance(outcome, str):
+            result.refused[row.pk] = outcome
+            continue
+        entries.append(outcome)
+        result.moved.append(row.pk)
+    if entries:
+        now = timezone.now()
+        model.objects.filter(pk__in=result.moved).update(**values, updated_at=now)
+        for entry in entries:
+            for name, value in {**values, "updated_at": now}.items():
+                setattr(entry.subject, name, value)
+        record_events(entries, actor=actor)
+    return result
+
+
+def refusal(allowed: bool, subject: models.Model, action: str) -> str:
+    """``guard``'s message for a batch: why ``subject`` cannot ``action``, or ''."""
+    if allowed:
+        return ""
+    status = subject.get_status_display()  # type: ignore[attr-defined]
+    return f"Cannot {action} while the case is “{status}”."
 
 
 def transition(

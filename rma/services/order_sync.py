@@ -143,7 +143,7 @@ def _order_upsert(*, vendor: Vendor, data: OrderData) -> tuple[Order, bool]:
     if order is None:
         order = Order(vendor=vendor, number=data.number, customer=customer, **values)
         order.save()
-        _sync_lines(vendor, order, data.lines)
+        _sync_lines(vendor, order, data.lines, new_order=True)
         return order, True
     new_currency = values.get("currency")
     if new_currency and new_currency != order.currency and _has_cases(order):
@@ -178,9 +178,12 @@ def _differs(current: object, new: object) -> bool:
     return str(current) != str(new) if not isinstance(new, Decimal | datetime) else current != new
 
 
-def _sync_lines(vendor: Vendor, order: Order, lines: Sequence[LineData]) -> bool:
+def _sync_lines(
+    vendor: Vendor, order: Order, lines: Sequence[LineData], *, new_order: bool = False
+) -> bool:
     """Bring the order's lines in line with ``lines``; returns whether anything changed."""
-    existing = {line.sku: line for line in order.lines.all()}
+    # An order just inserted has no lines to read back.
+    existing = {} if new_order else {line.sku: line for line in order.lines.all()}
     wanted = {line.sku for line in lines}
     gone = [line for sku, line in existing.items() if sku not in wanted]
     if gone:

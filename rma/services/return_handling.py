@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -13,7 +13,20 @@ from django.utils import timezone
 from policies.base import Deadline, DeadlineName
 from rma.models import ReturnRequest, ReturnStatus
 
-from .base import Actor, DomainError, guard, lock, record_event, transition
+from .base import (
+    RETURN_PREFETCH,
+    RETURN_RELATED,
+    Actor,
+    BatchResult,
+    DomainError,
+    EventEntry,
+    guard,
+    lock,
+    move_many,
+    record_event,
+    refusal,
+    transition,
+)
 from .exchanges import refuse_refund_of_an_exchange
 from .facts import case_policy, order_facts, request_facts_for
 from .resolutions import (
@@ -299,3 +312,73 @@ def return_ship_reminder(
         data={"ship_by": rr.ship_by.isoformat() if rr.ship_by else None},
     )
     return rr
+
+
+@transaction.atomic
+def return_waive_many(
+    *, return_requests: Sequence[ReturnRequest], actor: Actor, at: datetime | None = None
+) -> BatchResult:
+    """``return_waive`` for a batch of one vendor's approved returns (the sweep's)."""
+    at = at or timezone.now()
+
+    def decide(rr: ReturnRequest) -> EventEntry | str:
+        why = refusal(rr.can_waive(), rr, "waive the return")
+        if why:
+            return why
+        if rr.ship_by is None or at <= rr.ship_by:
+            return "The ship-by date has not passed; the return cannot be waived yet."
+        ship_by = ship_deadline(rr.vendor.get_policy(), rr, approved_at=rr.approved_at)
+        return EventEntry(
+            subject=rr,
+            action="waived",
+            from_status=rr.status,
+            to_status=R.WAIVED,
+            note=f"Not shipped by {rr.ship_by.isoformat()}.",
+            rule_ids=[ship_by.rule_id] if ship_by else [],
+        )
+
+    return move_many(
+        ReturnRequest,
+        return_requests,
+        decide=decide,
+        values={"status": R.WAIVED, "closed_at": at},
+        actor=actor,
+        related=RETURN_RELATED,
+        prefetch=RETURN_PREFETCH,
+    )
+
+
+@transaction.atomic
+def return_ship_reminder_many(
+    *, return_requests: Sequence[ReturnRequest], actor: Actor, at: datetime | None = None
+) -> BatchResult:
+    """``return_ship_reminder`` for a batch of one vendor's approved returns (the sweep's)."""
+    at = at or timezone.now()
+
+    def decide(rr: ReturnRequest) -> EventEntry | str:
+        if rr.ship_reminded_at is not None:
+            return "The customer was already reminded."
+        why = refusal(
+            rr.status == R.APPROVED and rr.return_required, rr, "remind the customer to ship"
+        )
+        if why:
+            return why
+        if rr.ship_remind_at is None or at < rr.ship_remind_at:
+            return "The shipping reminder is not due yet."
+        deadline = ship_deadline(rr.vendor.get_policy(), rr, approved_at=rr.approved_at)
+        return EventEntry(
+            subject=rr,
+            action="ship_reminder_sent",
+            rule_ids=[deadline.rule_id] if deadline else [],
+            data={"ship_by": rr.ship_by.isoformat() if rr.ship_by else None},
+        )
+
+    return move_many(
+        ReturnRequest,
+        return_requests,
+        decide=decide,
+        values={"ship_reminded_at": at},
+        actor=actor,
+        related=RETURN_RELATED,
+        prefetch=RETURN_PREFETCH,
+    )

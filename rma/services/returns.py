@@ -15,7 +15,20 @@ from policies.base import WrongItemOption
 from rma.models import Order, OrderLine, ReturnLine, ReturnRequest, ReturnStatus, ReturnUnit
 from rma.models.returns import Scenario
 
-from .base import Actor, DomainError, PolicyRefusal, guard, lock, record_event, transition
+from .base import (
+    RETURN_PREFETCH,
+    RETURN_RELATED,
+    Actor,
+    BatchResult,
+    DomainError,
+    EventEntry,
+    PolicyRefusal,
+    guard,
+    lock,
+    move_many,
+    record_event,
+    transition,
+)
 from .exchanges import ExchangeQuote, exchange_record, exchange_resolution_create
 from .facts import case_policy, order_facts, request_facts_for, return_facts, unit_facts
 from .integrity import claim_flags_record, claim_integrity
@@ -299,3 +312,35 @@ def return_review_sla_breach(
         data={"review_due": rr.review_due.isoformat()},
     )
     return rr
+
+
+@transaction.atomic
+def return_review_sla_breach_many(
+    *, return_requests: Sequence[ReturnRequest], actor: Actor, at: datetime | None = None
+) -> BatchResult:
+    """``return_review_sla_breach`` for a batch of one vendor's requests (a sweep's): the rows
+    locked, flagged and their events, emails and counters written in a few statements."""
+    at = at or timezone.now()
+
+    def decide(rr: ReturnRequest) -> EventEntry | str:
+        if rr.sla_breached_at is not None or rr.status not in (R.REQUESTED, R.UNDER_REVIEW):
+            return "The review is no longer open or already flagged."
+        if rr.review_due is None or at <= rr.review_due:
+            return "The review is not overdue yet."
+        review = rr.vendor.get_policy().review_due(rr.requested_at, complex_case=rr.complex_case)
+        return EventEntry(
+            subject=rr,
+            action="review_overdue",
+            rule_ids=[review.rule_id] if review else [],
+            data={"review_due": rr.review_due.isoformat()},
+        )
+
+    return move_many(
+        ReturnRequest,
+        return_requests,
+        decide=decide,
+        values={"sla_breached_at": at},
+        actor=actor,
+        related=RETURN_RELATED,
+        prefetch=RETURN_PREFETCH,
+    )

@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import functools
 import math
+import threading
 import zoneinfo
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -98,8 +100,43 @@ COUNTERS: dict[type, tuple[str, ...]] = {
 }
 
 
+_batch = threading.local()
+
+
+@contextmanager
+def batched() -> Iterator[None]:
+    """Add up every ``bump`` inside the block and write each table's sum in one statement at
+    its end (a sweep's batch of cases moves one set of counters, not one per case)."""
+    if getattr(_batch, "pending", None) is not None:  # already inside a batch: it writes
+        yield
+        return
+    pending: dict[tuple[type, int], dict[tuple, dict[str, Any]]] = {}
+    _batch.pending = pending
+    try:
+        yield
+    finally:
+        _batch.pending = None
+    # Tables in a fixed order (and keys sorted by ``_write``), so concurrent writers never wait
+    # for each other in a circle.
+    for model, vendor_id in sorted(pending, key=lambda k: (k[0]._meta.db_table, k[1])):
+        _write(model, vendor_id, pending[(model, vendor_id)])
+
+
 def bump(model: type, vendor_id: int, rows: Mapping[tuple, Mapping[str, Any]]) -> None:
-    """Add each row's increments to its counters (keyed as ``KEYS[model]``), in one statement."""
+    """Add each row's increments to its counters (keyed as ``KEYS[model]``), in one statement
+    (or, inside ``batched()``, to the batch's sums)."""
+    pending = getattr(_batch, "pending", None)
+    if pending is None:
+        _write(model, vendor_id, rows)
+        return
+    sums = pending.setdefault((model, vendor_id), {})
+    for key, increments in rows.items():
+        row = sums.setdefault(key, {})
+        for name, value in increments.items():
+            row[name] = row.get(name, 0) + value
+
+
+def _write(model: type, vendor_id: int, rows: Mapping[tuple, Mapping[str, Any]]) -> None:
     keys, counters = KEYS[model], COUNTERS[model]
     values = []
     for key in sorted(rows, key=lambda k: tuple(str(part) for part in k)):
@@ -195,16 +232,20 @@ def _claims(rr: ReturnRequest, tz: str) -> None:
     bump(ClaimDay, rr.vendor_id, rows)
 
 
-def _order_units(order_id: int | None, tz: str) -> dict[tuple, dict[str, int]]:
+def _order_units(
+    order_id: int | None, tz: str, *, has_returns: bool = True
+) -> dict[tuple, dict[str, int]]:
     """What one order adds to ``SkuDay``: its units sold, and of them returned, per SKU."""
     rows: dict[tuple, dict[str, int]] = defaultdict(lambda: {"sold_units": 0, "returned_units": 0})
     if order_id is None:
         return rows
     returned: dict[int, int] = defaultdict(int)
-    for line_id, quantity in ReturnLine.objects.filter(order_line__order_id=order_id).values_list(
-        "order_line_id", "quantity"
-    ):
-        returned[line_id] += quantity
+    # An order created a moment ago in this transaction has no returns to look for.
+    if has_returns:
+        for line_id, quantity in ReturnLine.objects.filter(
+            order_line__order_id=order_id
+        ).values_list("order_line_id", "quantity"):
+            returned[line_id] += quantity
     for line_id, sku, quantity, placed_at in OrderLine.objects.filter(
         order_id=order_id
     ).values_list("pk", "sku", "quantity", "order__placed_at"):
@@ -231,7 +272,7 @@ def tracks_sold_units(
         )
         before = _order_units(existing, vendor.time_zone)
         order, created = upsert(vendor=vendor, data=data)
-        after = _order_units(order.pk, vendor.time_zone)
+        after = _order_units(order.pk, vendor.time_zone, has_returns=not created)
         delta = {
             key: {
                 name: after.get(key, {}).get(name, 0) - before.get(key, {}).get(name, 0)

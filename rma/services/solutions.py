@@ -30,7 +30,21 @@ from rma.models import (
 )
 from rma.models.orders import ShippingAddress
 
-from .base import Actor, DomainError, PolicyRefusal, guard, lock, record_event, transition
+from .base import (
+    SOLUTION_PREFETCH,
+    SOLUTION_RELATED,
+    Actor,
+    BatchResult,
+    DomainError,
+    EventEntry,
+    PolicyRefusal,
+    guard,
+    lock,
+    move_many,
+    record_event,
+    refusal,
+    transition,
+)
 from .facts import order_facts
 from .passwords import generate_password, hash_password
 from .resolutions import cancel_open, on_solution_agreed, on_solution_completed
@@ -320,16 +334,20 @@ def solution_save_details(
     return sol
 
 
-def solution_missing(solution: WarrantySolution) -> list[tuple[str, Message]]:
+def solution_missing(
+    solution: WarrantySolution, *, address_confirmed_on_send: bool = False
+) -> list[tuple[str, Message]]:
     """What the customer still has to give before submitting, as (rule id, message): the
-    page renders each in the reader's language."""
+    page renders each in the reader's language. ``address_confirmed_on_send``: asked for the
+    details form, which confirms the address it shows when it is saved or submitted, so an
+    unconfirmed address is nothing the customer still has to do there."""
     counts: dict[EvidenceKind, int] = {}
     for kind in solution.evidence.values_list("kind", flat=True):
         counts[EvidenceKind(kind)] = counts.get(EvidenceKind(kind), 0) + 1
     decision = solution.vendor.get_policy().check_solution_submission(
         return_needed=solution.return_required,
         payment_needed=solution.makeup_payment_required,
-        address_confirmed=solution.address_confirmed_at is not None,
+        address_confirmed=address_confirmed_on_send or solution.address_confirmed_at is not None,
         original_country=str(solution.order.ship_country),
         new_country=str(solution.ship_country),
         tracking_number=solution.return_tracking_number,
@@ -466,3 +484,71 @@ def solution_remind(
         data={"expires_at": sol.expires_at.isoformat() if sol.expires_at else None},
     )
     return sol
+
+
+@transaction.atomic
+def solution_expire_many(
+    *, solutions: Sequence[WarrantySolution], actor: Actor, at: datetime | None = None
+) -> BatchResult:
+    """``solution_expire`` for a batch of one vendor's proposals (the sweep's)."""
+    at = at or timezone.now()
+
+    def decide(sol: WarrantySolution) -> EventEntry | str:
+        why = refusal(
+            sol.status == S.PENDING_CONFIRM and sol.can_transition(S.EXPIRED), sol, "expire"
+        )
+        if why:
+            return why
+        if sol.expires_at is None or at <= sol.expires_at:
+            return "The confirmation window has not ended yet."
+        return EventEntry(
+            subject=sol, action="expired", from_status=sol.status, to_status=S.EXPIRED
+        )
+
+    return move_many(
+        WarrantySolution,
+        solutions,
+        decide=decide,
+        values={"status": S.EXPIRED, "closed_at": at},
+        actor=actor,
+        related=SOLUTION_RELATED,
+        prefetch=SOLUTION_PREFETCH,
+    )
+
+
+@transaction.atomic
+def solution_remind_many(
+    *, solutions: Sequence[WarrantySolution], actor: Actor, at: datetime | None = None
+) -> BatchResult:
+    """``solution_remind`` for a batch of one vendor's proposals (the sweep's)."""
+    at = at or timezone.now()
+
+    def decide(sol: WarrantySolution) -> EventEntry | str:
+        if sol.reminded_at is not None:
+            return "The customer was already reminded."
+        why = refusal(sol.status == S.PENDING_CONFIRM, sol, "send a reminder")
+        if why:
+            return why
+        if sol.remind_at is None or at < sol.remind_at:
+            return "The confirmation reminder is not due yet."
+        rule_ids = [
+            d.rule_id
+            for d in sol.vendor.get_policy().solution_deadlines(sol.sent_at or at)
+            if d.name == DeadlineName.CONFIRM_REMIND_AT
+        ]
+        return EventEntry(
+            subject=sol,
+            action="reminder_sent",
+            rule_ids=rule_ids,
+            data={"expires_at": sol.expires_at.isoformat() if sol.expires_at else None},
+        )
+
+    return move_many(
+        WarrantySolution,
+        solutions,
+        decide=decide,
+        values={"reminded_at": at},
+        actor=actor,
+        related=SOLUTION_RELATED,
+        prefetch=SOLUTION_PREFETCH,
+    )

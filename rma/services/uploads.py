@@ -10,14 +10,12 @@ customer's file name is never trusted and never reaches storage.
 from __future__ import annotations
 
 import hashlib
-import io
 import tempfile
 import warnings
 from dataclasses import dataclass
 from typing import IO
 
 from django.core.files import File
-from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -33,6 +31,11 @@ MAX_PIXELS = 64_000_000
 DECODE_BUDGET_BYTES = 64 * 1024 * 1024
 # Stored pictures are at most this many pixels on their longest side: plenty to inspect damage.
 MAX_EDGE = 4096
+# A JPEG is decoded at the largest of libjpeg's scales (1, 1/2, 1/4, 1/8) whose pixels fit in
+# this much memory: turning it upright and re-encoding it hold a second copy for a moment, so
+# an upload's peak stays within about twice this however large the photo (a 12 MP phone photo
+# is decoded at 1/2 scale, 2016 x 1512).
+JPEG_DECODE_BYTES = 24 * 1024 * 1024
 BYTES_PER_PIXEL = {"1": 1, "L": 1, "P": 1, "LA": 2, "I;16": 2, "RGB": 3, "YCbCr": 3, "LAB": 3}
 HEAD_BYTES = 64
 CHUNK = 1024 * 1024
@@ -143,7 +146,7 @@ def check_upload_content(
         if not _pdf_has_pages(upload):
             raise _refuse(_damaged_file(name, rule), rule)
         return _stored_as_is(upload, "pdf", "application/pdf", "pdf")
-    return _reencoded_image(upload.read(), name=name, rule=rule)
+    return _reencoded_image(upload, name=name, rule=rule)
 
 
 def _damaged_file(name: str, rule: str) -> str:
@@ -282,7 +285,19 @@ def _format_from_header(upload: IO[bytes]) -> str:
     return ""
 
 
-def _reencoded_image(data: bytes, *, name: str, rule: str) -> CheckedFile:
+def _jpeg_draft_size(width: int, height: int, mode: str) -> tuple[int, int]:
+    """The size to ask libjpeg for: the first scale that is within MAX_EDGE's reach and
+    JPEG_DECODE_BYTES (libjpeg then picks the smallest scale still at least this large)."""
+    scale = 1
+    while scale < 8 and (
+        max(width, height) // (scale * 2) >= MAX_EDGE
+        or (width // scale) * (height // scale) * BYTES_PER_PIXEL.get(mode, 4) > JPEG_DECODE_BYTES
+    ):
+        scale *= 2
+    return max(1, width // scale), max(1, height // scale)
+
+
+def _reencoded_image(upload: IO[bytes], *, name: str, rule: str) -> CheckedFile:
     bomb = _(
         "“%(name)s” has too many pixels to be a photo (at most %(limit)s megapixels); "
         "please send a smaller picture (%(rule)s)."
@@ -294,22 +309,28 @@ def _reencoded_image(data: bytes, *, name: str, rule: str) -> CheckedFile:
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
-            with Image.open(io.BytesIO(data)) as probe:
+            # Read from the upload itself (a temporary file past FILE_UPLOAD_MAX_MEMORY_SIZE),
+            # never copied into memory whole.
+            upload.seek(0)
+            with Image.open(upload) as probe:
                 if probe.width * probe.height > MAX_PIXELS:
                     raise _refuse(bomb, rule)
                 probe.verify()
-            with Image.open(io.BytesIO(data)) as image:
-                fmt = image.format or ""
-                if fmt == "JPEG":
-                    # libjpeg decodes at 1/2, 1/4 or 1/8 scale, never below MAX_EDGE.
-                    image.draft(image.mode, (MAX_EDGE, MAX_EDGE))
-                decoded = image.width * image.height * BYTES_PER_PIXEL.get(image.mode, 4)
-                if decoded > DECODE_BUDGET_BYTES:
-                    raise _refuse(bomb, rule)
-                image.load()
-                if max(image.size) > MAX_EDGE:
-                    image.thumbnail((MAX_EDGE, MAX_EDGE), Image.Resampling.LANCZOS)
-                upright = ImageOps.exif_transpose(image)
+            upload.seek(0)
+            image = Image.open(upload)
+            fmt = image.format or ""
+            if fmt == "JPEG":
+                image.draft(image.mode, _jpeg_draft_size(image.width, image.height, image.mode))
+            decoded = image.width * image.height * BYTES_PER_PIXEL.get(image.mode, 4)
+            if decoded > DECODE_BUDGET_BYTES:
+                image.close()
+                raise _refuse(bomb, rule)
+            image.load()
+            if max(image.size) > MAX_EDGE:
+                image.thumbnail((MAX_EDGE, MAX_EDGE), Image.Resampling.LANCZOS)
+            # In place: a copy of every pixel only when the picture really turns.
+            ImageOps.exif_transpose(image, in_place=True)
+            upright = image
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
             raise _refuse(bomb, rule) from exc
         except UploadRefused:
@@ -320,19 +341,27 @@ def _reencoded_image(data: bytes, *, name: str, rule: str) -> CheckedFile:
         raise _refuse(damaged, rule)
     _policy_name, content_type, extension = PILLOW_FORMATS[fmt]
     output = _encode(upright, fmt)
+    width, height = upright.width, upright.height
+    upright.close()
+    digest, size = hashlib.sha256(), 0
+    output.seek(0)
+    while chunk := output.read(CHUNK):
+        digest.update(chunk)
+        size += len(chunk)
+    output.seek(0)
     return CheckedFile(
-        content=ContentFile(output),
+        content=File(output),
         file_format=_policy_name,
         content_type=content_type,
         extension=extension,
-        size=len(output),
-        sha256=hashlib.sha256(output).hexdigest(),
-        width=upright.width,
-        height=upright.height,
+        size=size,
+        sha256=digest.hexdigest(),
+        width=width,
+        height=height,
     )
 
 
-def _encode(image: Image.Image, fmt: str) -> bytes:
+def _encode(image: Image.Image, fmt: str) -> IO[bytes]:
     """Write the pixels again: only the colour profile survives, never EXIF (GPS, serials)."""
     icc_profile = image.info.get("icc_profile")
     image.info = {}
@@ -345,9 +374,11 @@ def _encode(image: Image.Image, fmt: str) -> bytes:
         if image.mode not in ("RGB", "RGBA"):
             image = image.convert("RGBA" if "A" in image.getbands() else "RGB")
         options.update(quality=90)
-    buffer = io.BytesIO()
+    # Handed to storage still open (the File wrapper closes it once saved); a large picture
+    # goes to disk rather than being held, and copied, in memory.
+    buffer = tempfile.SpooledTemporaryFile(max_size=CHUNK)  # noqa: SIM115
     image.save(buffer, format=fmt, **options)
-    return buffer.getvalue()
+    return buffer
 
 
 def _stored_as_is(upload: IO[bytes], file_format: str, content_type: str, ext: str) -> CheckedFile:

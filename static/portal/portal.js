@@ -47,6 +47,35 @@
     });
   }
 
+  // The "still needed" list, as the server counts it after an upload.
+  function updateMissing(missing) {
+    var section = document.querySelector("[data-missing]");
+    var list = section && section.querySelector("[data-missing-list]");
+    if (!list) { return; }
+    list.textContent = "";
+    missing.forEach(function (item) {
+      var li = document.createElement("li");
+      li.className = "finding refused";
+      var icon = document.createElement("span");
+      icon.className = "icon";
+      icon.setAttribute("aria-hidden", "true");
+      icon.textContent = "\u25CB";
+      li.appendChild(icon);
+      li.appendChild(document.createTextNode(" " + item.text));
+      if (item.rule) {
+        var rule = document.createElement("span");
+        rule.className = "rule";
+        rule.textContent = item.rule;
+        li.appendChild(document.createTextNode(" "));
+        li.appendChild(rule);
+      }
+      list.appendChild(li);
+    });
+    section.hidden = missing.length === 0;
+    var none = document.querySelector("[data-missing-none]");
+    if (none) { none.hidden = missing.length !== 0; }
+  }
+
   function uploadOne(form, url, kind, file, progressList, root) {
     var row = document.createElement("li");
     if (file.type && file.type.indexOf("image/") === 0 && window.FileReader) {
@@ -84,6 +113,7 @@
       var body = null;
       try { body = JSON.parse(xhr.responseText); } catch (error) { body = null; }
       if (body && body.checklist) { updateChecklist(root, body.checklist); }
+      if (body && body.missing) { updateMissing(body.missing); }
       if (xhr.status === 200) {
         bar.value = 100;
         row.classList.add("done");

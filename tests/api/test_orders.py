@@ -176,3 +176,16 @@ def test_a_line_image_url_must_be_https(api_a, vendor_a):
     created = api_a.post("/api/v1/orders/", secure, format="json")
     assert created.status_code == 201, created.text
     assert created.json()["lines"][0]["image_url"] == "https://cdn.example/cam.png"
+
+
+def test_the_list_shows_each_order_with_its_own_lines_and_units_as_its_page_does(api_a):
+    for number, serials in (("SO-L1", ["S-B", "S-A"]), ("SO-L2", ["S-C"]), ("SO-L3", [])):
+        payload = order_payload(number)
+        payload["lines"][1]["units"] = [{"serial": serial} for serial in serials]
+        assert api_a.post("/api/v1/orders/", payload, format="json").status_code == 201
+    listed = {order["number"]: order for order in api_a.get("/api/v1/orders/").json()["results"]}
+    assert sorted(listed) == ["SO-L1", "SO-L2", "SO-L3"]
+    for number, order in listed.items():
+        assert order == api_a.get(f"/api/v1/orders/{number}/").json()
+    assert [u["serial"] for u in listed["SO-L1"]["lines"][1]["units"]] == ["S-A", "S-B"]
+    assert listed["SO-L3"]["lines"][1]["units"] == []

@@ -129,7 +129,7 @@ SKIPPED_OPERATIONS = {"POST /api/v1/webhook-endpoints/"}
 # SCHEMA_FUZZ_EXAMPLES and SCHEMA_FUZZ_SECONDS raise both for a deeper run.
 SHARDS = 4
 MAX_EXAMPLES = int(os.environ.get("SCHEMA_FUZZ_EXAMPLES", "10"))
-SHARD_SECONDS = float(os.environ.get("SCHEMA_FUZZ_SECONDS", "25"))
+SHARD_SECONDS = float(os.environ.get("SCHEMA_FUZZ_SECONDS", "15"))
 EXAMPLES_PAST_BUDGET = 2
 
 

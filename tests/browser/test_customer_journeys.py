@@ -13,9 +13,10 @@ import pytest
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
+from notifications.models import OutboxMessage
 from policies.base import Scenario as PolicyScenario
 from rma import services
-from rma.formatting import vendor_time
+from rma.formatting import vendor_date, vendor_time
 from rma.models import OrderChangeRequest, ReturnRequest
 from rma.services import Actor
 from tests.portal.factories import (
@@ -232,6 +233,37 @@ def test_marketplace_non_quality_return(viewer, width, tmp_path):
     assert review_by in text(page)
     assert review_by in body_of(delivered_email("return_received_ack"))
     shot(page, width, "market-nonquality-04-requested")
+    # To the refund: the days the money arrives read the same on the page and in its email,
+    # and closing the refunded return sends nothing more.
+    rr = approve_with_evidence(rr)
+    with scope(vendor=market):
+        services.return_mark_shipped(
+            return_request=rr,
+            actor=Actor.customer(order.customer.email),
+            carrier="dhl",
+            tracking_number="4829163750",
+        )
+        services.return_mark_received(return_request=rr, actor=AGENT)
+        services.return_record_inspection(return_request=rr, actor=AGENT, note="Sealed.")
+        rr = services.return_refund(return_request=rr, actor=AGENT)
+    first, last = market.get_policy().funds_window(rr.refunded_at)
+    money_from, money_until = (
+        vendor_date(first, market.time_zone),
+        vendor_date(last, market.time_zone),
+    )
+    email = body_of(delivered_email("refund_issued"))
+    assert f"between {money_from} and {money_until}" in email
+    assert "This return is complete" in email
+    page.reload()
+    refunded = text(page)
+    assert f"{money_from} – {money_until}" in refunded, refunded
+    assert f"{rr.refund_amount} {order.currency}" in refunded
+    shot(page, width, "market-nonquality-05-refunded")
+    with scope(vendor=market):
+        services.return_close(return_request=rr, actor=AGENT)
+    with scopes_disabled():
+        closing = OutboxMessage.objects.filter(kind="case_closed", to=order.customer.email)
+        assert not closing.exists()
 
 
 def approve_with_evidence(rr) -> ReturnRequest:
@@ -345,6 +377,9 @@ def test_aqara_money_back(viewer, width, tmp_path):
     page.reload()
     approved = text(page)
     assert rr.rma_number in approved and "MKT-" not in page.content()
+    ship_by = vendor_time(rr.ship_by, "Asia/Shanghai")
+    assert "(Asia/Shanghai, UTC+8)" in ship_by
+    assert ship_by in approved and ship_by in body_of(delivered_email("return_approved"))
     shot(page, width, "aqara-moneyback-05-approved")
 
 
@@ -361,7 +396,14 @@ def test_aqara_warranty_claim(viewer, width):
     shot(page, width, "aqara-warranty-03-confirm")
     page.get_by_role("button", name="Send the request").click()
     page.get_by_role("heading", name="Evidence checklist").wait_for()
-    assert "Warranty claim" in text(page)
+    requested = text(page)
+    assert "Warranty claim" in requested
+    with scopes_disabled():
+        rr = ReturnRequest.objects.get(order=order)
+    # The review deadline reads the same on the page and in the acknowledgement.
+    review_by = vendor_time(rr.review_due, "Asia/Shanghai")
+    assert review_by in requested
+    assert review_by in body_of(delivered_email("return_received_ack"))
     shot(page, width, "aqara-warranty-04-requested")
 
 

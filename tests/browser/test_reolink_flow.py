@@ -123,3 +123,54 @@ def test_phone_width_and_keyboard_only(phone, reolink):
     with scopes_disabled():
         solution.refresh_from_db()
         assert solution.status == "confirmed"
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_still_needed_list_follows_each_upload_without_a_reload(
+    browser, portal_url, reolink, tmp_path, width
+):
+    """The "still needed" list is the server's count after each upload (the script redraws
+    it from the upload's answer); the page is not reloaded. Then the last item is given and
+    the list gives way to "you can submit"."""
+    with scope(vendor=reolink):
+        propose_solution(reolink)  # a return is needed (REO-7): tracking number and receipt
+    link, password = link_and_password(delivered_email("solution_confirmation"))
+    context = browser.new_context(
+        viewport={"width": width, "height": 900}, locale="en-US", base_url=portal_url
+    )
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    page.goto(link)
+    page.get_by_label("Password from the email").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("link", name="Agree", exact=True).click()
+    page.get_by_role("button", name="Yes, I agree").click()
+    page.wait_for_url(re.compile(r"/details/$"))
+    still_needed = page.locator("[data-missing-list] li")
+    before = still_needed.all_inner_texts()
+    assert any("receipt" in text.lower() for text in before), before
+    # Saving or submitting this form confirms the address it shows: not asked of the customer.
+    assert not any("address" in text.lower() for text in before), before
+    page.evaluate("window.notReloaded = true")
+
+    receipt = tmp_path / "receipt.png"
+    receipt.write_bytes(png_bytes(size=(120, 90), colour=(240, 240, 200)))
+    page.locator("#file-postage_receipt").set_input_files(str(receipt))
+    page.locator('.checklist-item.done[data-kind="postage_receipt"]').wait_for()
+    page.wait_for_function(
+        "() => ![...document.querySelectorAll('[data-missing-list] li')]"
+        ".some(li => /receipt/i.test(li.textContent))"
+    )
+    after = still_needed.all_inner_texts()
+    assert page.evaluate("window.notReloaded") is True
+    assert len(after) == len(before) - 1, (before, after)
+    screenshot(page, f"reolink-still-needed-after-upload-{width}")
+
+    # Without the script, the page sent after saving says the same.
+    page.get_by_label("Return tracking number").fill("1Z999AA10123456784")
+    page.get_by_role("button", name="Save and continue later").click()
+    page.wait_for_load_state()
+    page.get_by_text("Everything needed is here: you can submit.").wait_for()
+    assert page.locator("[data-missing]").is_hidden()
+    screenshot(page, f"reolink-still-needed-all-set-{width}")
+    context.close()

@@ -41,11 +41,11 @@ def test_a_missing_translation_fails_twice(client):
 def test_an_unmarked_english_sentence_fails_but_typed_data_does_not(client):
     walk = Walk(client, reolink_vendor(), "fr", GettextRecorder())
     walk.refresh_data()
-    english = ["Your parcel is on its way to the warehouse", "Reolink Test", "Bonjour"]
-    french = ["Your parcel is on its way to the warehouse", "Reolink Test", "Bonjour"]
+    english = ["Your parcel waits at the depot for the courier", "Reolink Test", "Bonjour"]
+    french = ["Your parcel waits at the depot for the courier", "Reolink Test", "Bonjour"]
     walk.check_segments("page", french, english)
     assert [p.what for p in walk.problems] == [
-        "reads the same as in English: 'Your parcel is on its way to the warehouse'"
+        "reads the same as in English: 'Your parcel waits at the depot for the courier'"
     ]
 
 

@@ -10,6 +10,7 @@ from notifications.models import OutboxMessage
 from notifications.outbox import decode_context
 from rma import services
 from rma.services import Actor
+from tests.rma.test_return_transitions import satisfy_evidence
 
 from .factories import propose_solution
 from .helpers import sign_in_solution, url
@@ -146,3 +147,38 @@ def test_an_agree_that_lost_the_race_to_a_disagree_says_what_happened(client, re
     with scopes_disabled():
         solution.refresh_from_db()
     assert solution.status == "rejected"
+
+
+def test_a_refunded_return_is_closed_without_a_second_email(market):
+    """Refund then close: one email (the refund's, which says the return is complete); a
+    return closed from another state still gets its closing email."""
+    order = two_unit_order(market)
+    refunded, replaced = ask(order, 1), ask(order, 1)
+    with scope(vendor=market):
+        for rr in (refunded, replaced):
+            satisfy_evidence(rr)
+            services.return_approve(return_request=rr, actor=AGENT)
+            services.return_mark_received(return_request=rr, actor=AGENT)
+            services.return_record_inspection(return_request=rr, actor=AGENT, note="As new.")
+        services.return_refund(return_request=refunded, actor=AGENT)
+        services.return_close(return_request=refunded, actor=AGENT)
+        refunded.refresh_from_db()
+        assert refunded.status == "closed"
+        kinds = list(
+            OutboxMessage.objects.filter(vendor=market, event_id__in=refunded.events.values("pk"))
+            .order_by("pk")
+            .values_list("kind", flat=True)
+        )
+    assert kinds.count("refund_issued") == 1 and "case_closed" not in kinds, kinds
+    with scopes_disabled():
+        message = OutboxMessage.objects.get(vendor=market, kind="refund_issued")
+    _subject, text, _html = render_email(
+        vendor=market, kind="refund_issued", context=decode_context(message.context), language="en"
+    )
+    assert "This return is complete: there is nothing more for you to do" in text
+    with scope(vendor=market):
+        services.return_close(return_request=replaced, actor=AGENT)
+        closing = OutboxMessage.objects.filter(
+            vendor=market, kind="case_closed", event_id__in=replaced.events.values("pk")
+        )
+        assert closing.count() == 1

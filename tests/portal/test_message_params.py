@@ -12,7 +12,7 @@ import pytest
 from django.utils import translation
 from django_scopes import scope
 
-from policies.vocabulary import Message, ParamKind, msg, typed
+from policies.vocabulary import Message, ParamKind, typed
 from rma import services
 from rma.messages import render
 from rma.services import Actor
@@ -31,14 +31,15 @@ def _english_afterwards():
 
 
 def test_a_day_an_instant_and_a_country_read_in_each_language():
+    # Test sentences, not marked for the catalogues: the parameters are what is translated.
     sentence = Message(
-        msg("Bought in %(bought)s, now in %(now)s"),
+        "Bought in %(bought)s, now in %(now)s",
         {"bought": typed(ParamKind.COUNTRY, "US"), "now": typed(ParamKind.COUNTRY, "DE")},
     )
     assert render(sentence, "en") == "Bought in United States of America, now in Germany"
     assert render(sentence, "de").endswith("Deutschland")
     assert "DE" not in render(sentence, "de").split()
-    day = Message(msg("open through %(end)s"), {"end": typed(ParamKind.DAY, "2026-11-29")})
+    day = Message("open through %(end)s", {"end": typed(ParamKind.DAY, "2026-11-29")})
     assert render(day, "en") == "open through Sun 29 Nov 2026"
     assert render(day, "de") == "open through So 29 Nov 2026"  # the id, untranslated: its day
     moment = typed(
@@ -46,7 +47,7 @@ def test_a_day_an_instant_and_a_country_read_in_each_language():
         datetime(2026, 12, 2, 4, 5, tzinfo=UTC).isoformat(),
         zone="Asia/Shanghai",
     )
-    at = Message(msg("open through %(end)s"), {"end": moment})
+    at = Message("open through %(end)s", {"end": moment})
     assert render(at, "en") == "open through Wed 2 Dec 2026, 12:05 (Asia/Shanghai, UTC+8)"
     assert "Mi 2 Dez 2026, 12:05 (Asia/Shanghai, UTC+8)" in render(at, "de")
     # Logs and the API read the English text, as before.

@@ -59,3 +59,48 @@ def test_solution_pages_query_count_does_not_grow_with_the_vendors_solutions(
         for _ in range(4):
             propose_solution(reolink)
     assert [_queries(client, page) for page in pages] == few
+
+
+def _session_statements(captured) -> list[str]:
+    return [q["sql"].split()[0] for q in captured if "django_session" in q["sql"]]
+
+
+def test_signing_in_writes_the_session_once_and_a_page_view_only_reads_it(client, reolink_solution):
+    solution, password = reolink_solution
+    login = url("solution_login", solution.vendor, solution.public_id)
+    client.get(login)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.post(login, {"password": password})
+    assert response.status_code == 302
+    # No SELECT to see whether a random key is free, no row written twice.
+    assert _session_statements(captured) == ["INSERT"]
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(response["Location"]).status_code == 200
+    assert _session_statements(captured) == ["SELECT"]
+
+
+def test_signing_in_again_drops_the_old_session_row(client, reolink_solution):
+    from django.contrib.sessions.models import Session
+
+    solution, password = reolink_solution
+    sign_in_solution(client, solution, password)
+    first = client.cookies["sessionid"].value
+    sign_in_solution(client, solution, password)
+    second = client.cookies["sessionid"].value
+    assert first != second
+    assert list(Session.objects.values_list("session_key", flat=True)) == [second]
+
+
+def test_customer_pages_read_their_vendor_once_per_process(client, reolink_solution):
+    solution, password = reolink_solution
+    sign_in_solution(client, solution, password)
+    page = url("solution_content", solution.vendor, solution.public_id)
+    client.get(page)
+    with CaptureQueriesContext(connection) as captured:
+        client.get(page)
+    assert not [q for q in captured if 'FROM "tenancy_vendor"' in q["sql"]]
+    # A saved change shows on the next page at once.
+    vendor = solution.vendor
+    vendor.name = "Renamed Vendor"
+    vendor.save()
+    assert "Renamed Vendor" in client.get(page).text

@@ -344,11 +344,28 @@ def test_a_png_over_the_decode_budget_is_refused_before_decoding(confirmed):
 
 
 def test_a_large_jpeg_is_decoded_reduced_and_stored_at_most_4096_pixels_wide(confirmed):
+    # 10000 x 2000 fits the decode budget at 1/2 scale (5000 x 1000), then is scaled to 4096.
     solution, _password = confirmed
     buffer = io.BytesIO()
-    Image.new("RGB", (6000, 3000), (90, 120, 200)).save(buffer, format="JPEG", quality=80)
+    Image.new("RGB", (10000, 2000), (90, 120, 200)).save(buffer, format="JPEG", quality=80)
     evidence = add(solution, "wide.jpg", buffer.getvalue())
-    assert (evidence.width, evidence.height) == (4096, 2048)
+    assert (evidence.width, evidence.height) == (4096, 819)
+
+
+@pytest.mark.parametrize(
+    ("size", "stored"),
+    [
+        pytest.param((3000, 2000), (3000, 2000), id="6MP-fits-the-budget-at-full-size"),
+        pytest.param((4032, 3024), (2016, 1512), id="12MP-phone-photo-at-half-scale"),
+        pytest.param((6000, 3000), (3000, 1500), id="18MP-at-half-scale"),
+    ],
+)
+def test_a_jpeg_is_decoded_at_the_largest_scale_within_its_memory_budget(confirmed, size, stored):
+    solution, _password = confirmed
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (90, 120, 200)).save(buffer, format="JPEG", quality=80)
+    evidence = add(solution, "photo.jpg", buffer.getvalue())
+    assert (evidence.width, evidence.height) == stored
 
 
 @pytest.mark.parametrize(

@@ -207,3 +207,36 @@ def test_brt1_brt3_texts_read_in_german_from_the_shared_catalogue(client, bright
     assert "Vor 3 Tagen zugestellt, innerhalb der 14-tägigen Frist" in page
     assert "Eine pauschale Wiedereinlagerungsgebühr von 7.50" in page
     assert "Delivered" not in page
+
+
+def test_brt1_brt3_agent_works_the_case_in_the_admin(client, bright):
+    """An agent of the fourth vendor approves, receives, inspects and refunds in the admin's
+    generic case actions; the page cites its rules and no other vendor's."""
+    agent = MembershipFactory(vendor=bright, user__username="bright-agent").user
+    with scope(vendor=bright):
+        order_ = order_with_line(bright, delivered_days_ago=3)
+        rr = services.return_create(
+            order=order_,
+            scenario="non_quality",
+            lines=[(order_.lines.get(), 1)],
+            actor=Actor.customer(order_.customer.email),
+        )
+    client.force_login(agent)
+    steps = [
+        ("approve", {}, "approved"),
+        ("mark_shipped", {"carrier": "ups", "tracking_number": "1Z999AA10123456784"}, "shipped"),
+        ("mark_received", {}, "received"),
+        ("inspect", {"ratio": "1", "note": "As new."}, "inspected"),
+        ("refund", {}, "refunded"),
+    ]
+    for action, data, status in steps:
+        response = client.post(
+            reverse("admin:rma_returnrequest_action", args=[rr.pk, action]), data
+        )
+        assert response.status_code == 302, (action, response.status_code)
+        with scopes_disabled():
+            rr.refresh_from_db()
+        assert rr.status == status, (action, rr.status)
+    page = client.get(reverse("admin:rma_returnrequest_change", args=[rr.pk])).text
+    assert "BRT-3" in page  # the flat restocking fee's line, by its rule
+    assert not re.search(r"\b(MKT|REO|AQA)-\d+", page)

@@ -1,0 +1,31 @@
+"""Database sessions that cost one write where Django's own cost four statements.
+
+Django's database store checks that a new key is free (a SELECT) before it inserts it, and
+``cycle_key`` writes a fresh session row at once, which the response then writes again. Here a
+new key is simply random (32 characters of 36: a collision is out of reach, and the insert
+itself refuses a taken key, upon which ``create`` draws another), and cycling a key only drops
+the old row: the session is written once, when the response saves it.
+"""
+
+from __future__ import annotations
+
+from django.contrib.sessions.backends.base import VALID_KEY_CHARS
+from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
+from django.utils.crypto import get_random_string
+
+
+class SessionStore(DatabaseSessionStore):
+    def _get_new_session_key(self) -> str:
+        # save(must_create=True) inserts with force_insert: a taken key raises CreateError and
+        # create() draws again, so the SELECT Django runs first would only repeat that check.
+        return get_random_string(32, VALID_KEY_CHARS)
+
+    def cycle_key(self) -> None:
+        """A new key for the same data, written when the response saves the session."""
+        data = self._session
+        old_key = self.session_key
+        self._session_key = None
+        self._session_cache = data
+        self.modified = True
+        if old_key:
+            self.delete(old_key)
