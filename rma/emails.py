@@ -36,8 +36,8 @@ KINDS: dict[str, Any] = {
     "case_message_customer": _("A message from customer service about your case"),
     "case_message_agent": _("To agents: the customer answered on the portal"),
     "case_closed": _("A case closed: how it ended, and where to see it"),
-    "reshipment_shipped": _("The correct item is on its way, with the tracking number"),
-    "replacement_shipped": _("A replacement, repair or exchange is on its way, with tracking"),
+    "reshipment_shipped": _("The correct item was shipped, with the tracking number"),
+    "replacement_shipped": _("A replacement, repair or exchange was shipped, with tracking"),
     "coupon_issued": _("A coupon or store credit was issued, with its code"),
 }
 # A reminder quotes the subject of the email it reminds of, so the customer can search for it.

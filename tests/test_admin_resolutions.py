@@ -73,3 +73,14 @@ def test_an_outsider_gets_404_and_nothing_changes(client, outsider_b, keep):
     with scopes_disabled():
         assert Resolution.objects.get(pk=reshipment.pk).state == "pending"
         assert Event.objects.filter(resolution=reshipment).count() == 1
+
+
+def test_the_case_page_with_resolutions_is_valid_html_without_nested_forms(client, agent_a, keep):
+    from tests.test_admin_html import nested_forms, parse_strict
+
+    rr, _reshipment = keep
+    client.force_login(agent_a)
+    html = client.get(reverse("admin:rma_returnrequest_change", args=[rr.pk])).content.decode()
+    assert "resolution-steps" in html
+    parse_strict(html)
+    assert nested_forms(html) == []

@@ -203,6 +203,8 @@ def _detail_context(request, vendor: Vendor, rr: ReturnRequest, **extra) -> dict
         "vendor": vendor,
         "rr": rr,
         "lines": rr.lines.select_related("order_line"),
+        # Read here, in the vendor's scope: the template renders after the view returns.
+        "resolutions": list(rr.resolutions.select_related("order_line")),
         "findings": [f for f in rr.decision.get("findings", [])],
         "checklist": checklist_for(vendor.slug, rr),
         "uploads_open": uploads_open,

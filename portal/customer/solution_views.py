@@ -278,6 +278,7 @@ def solution_status(request: HttpRequest, vendor: Vendor, public_id) -> HttpResp
         events=customer_events(solution.events.all()),
         missing=missing,
         checklist=checklist_for(vendor.slug, solution),
+        resolutions=list(solution.resolutions.select_related("order_line")),
     )
 
 

@@ -133,6 +133,31 @@ def seed_marketplace(vendor: Vendor, agent: Actor) -> None:
         carrier="DHL",
         tracking_number="JD014600006281",
     )
+    # B: the same choice made while the shop paid compensation as coupons (the setting in
+    # force when a case is decided stays with it): the coupon's code is issued, and the
+    # correct item waits to be shipped
+    vendor.policy_settings = {**vendor.policy_settings, "compensation_method": "coupon"}
+    vendor.save(update_fields=["policy_settings"])
+    rr = request(
+        "noor@example.com",
+        "Noor Haddad",
+        "wrong_item",
+        delivered=1,
+        at_days_ago=0.5,
+        line_spec=mcu,
+        wrong_item_option="keep",
+        attestations=attest,
+        received_item_price=Decimal("30.00"),
+        reason="Received STM32F030 chips instead.",
+    )
+    vendor.policy_settings = {
+        k: v for k, v in vendor.policy_settings.items() if k != "compensation_method"
+    }
+    vendor.save(update_fields=["policy_settings"])
+    services.return_approve(return_request=rr, actor=agent, at=ago(b, 0.4))
+    services.resolution_issue_coupon(
+        resolution=rr.resolutions.get(kind="compensation"), actor=agent, coupon_code="CM-NOOR-4"
+    )
     # C: quality defect with incomplete evidence, under review (MKT-8, MKT-9)
     rr = request(
         "ana@example.com",

@@ -26,7 +26,7 @@ class ResolutionKind(models.TextChoices):
 
 class ResolutionState(models.TextChoices):
     PENDING = "pending", _("Pending")
-    IN_PROGRESS = "in_progress", _("On its way")
+    IN_PROGRESS = "in_progress", _("In transit")
     DONE = "done", _("Done")
     CANCELLED = "cancelled", _("Cancelled")
 

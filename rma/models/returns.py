@@ -217,8 +217,15 @@ class ReturnRequest(TenantModel, Assignable):
         # Without a return (a wrong item kept) money is paid right after approval; with a
         # return only after inspection.
         if self.status == R.APPROVED:
-            return not self.return_required
+            return not self.return_required and not self.compensation_settled()
         return self.can_transition(R.REFUNDED)
+
+    def compensation_settled(self) -> bool:
+        """Its money was already settled another way (a coupon, store credit): nothing is
+        left to refund."""
+        if self.pk is None:
+            return False
+        return self.resolutions.filter(kind__in=["refund", "compensation"], state="done").exists()
 
     def can_replace(self) -> bool:
         return self.can_transition(R.REPLACED)
