@@ -36,10 +36,6 @@ from .journeys import (
 from .walk import EnglishPages, Walk
 
 LANGUAGES = [code for code, _name in django_settings.LANGUAGES if code != "en"]
-# Email kinds the walk cannot reach yet, each with why; the test fails when one is walked.
-# coupon_issued: no policy plans a coupon or store credit and the demo holds none (issue 12's
-# resolutions); the email is checked in English and German by tests/notifications.
-KNOWN_UNREACHED = {"coupon_issued"}
 DEMO_VENDORS = sorted(key for key, policy in POLICIES.items() if policy.demo_vendor is not None)
 
 
@@ -137,10 +133,4 @@ def test_every_customer_email_kind_is_translated(language, monkeypatch):
             walk_emails(walk)
             walks.append(walk)
     assert not [p for w in walks for p in w.problems], report(walks)
-    unwalked = unwalked_kinds(walks)
-    assert set(unwalked) <= KNOWN_UNREACHED, f"never walked: {unwalked}"
-    assert set(unwalked) == KNOWN_UNREACHED, (
-        f"now walked: {sorted(KNOWN_UNREACHED - set(unwalked))}; take it off KNOWN_UNREACHED"
-    )
-    if unwalked:
-        pytest.xfail(f"known, open: {unwalked} (see KNOWN_UNREACHED)")
+    assert unwalked_kinds(walks) == [], "never walked"
