@@ -222,7 +222,8 @@ def expected_dates(rr: ReturnRequest, *, now: datetime | None = None) -> list[Ex
             return deadline.label, deadline.rule_id
         return Message(fallback), ""
 
-    if rr.ship_by is not None:
+    sending = rr.still_to_send()
+    if rr.ship_by is not None and sending:
         for name in (DeadlineName.SHIP_BY, DeadlineName.RETURN_BY):
             label, rule_id = kept(name, rr.ship_by, msg("Ship by"))
             if rule_id:
@@ -239,6 +240,8 @@ def expected_dates(rr: ReturnRequest, *, now: datetime | None = None) -> list[Ex
         at = parse_datetime(entry.get("at", ""))
         name = entry.get("name")
         if at is None or name in (DeadlineName.REVIEW_DUE, DeadlineName.REPORT_BY):
+            continue
+        if not sending and name in (DeadlineName.SHIP_BY, DeadlineName.RETURN_BY):
             continue
         if name == DeadlineName.REFUND_DUE and (rr.inspected_at is None or rr.refunded_at):
             continue
