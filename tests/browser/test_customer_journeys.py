@@ -425,3 +425,70 @@ def test_aqara_cancellation_within_12_hours(viewer, width):
     shot(page, width, "aqara-cancel-04-requested")
     with scopes_disabled():
         assert OrderChangeRequest.objects.get(order=order).status == "requested"
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_marketplace_wrong_item_kept_with_compensation(viewer, width):
+    page = viewer(width)
+    market, order = market_order(delivered_days_ago=1)  # reported within 48 hours (MKT-7)
+    sign_in_by_email(page, market, order, width, "market-keep")
+    choose_return(page, "Wrong item received")
+    page.get_by_label(re.compile("Price of the item you received instead")).fill("80.00")
+    page.get_by_role("button", name="Show the amounts").click()
+    # The compensation is on the page before anything is sent: 50% of |120 - 80|.
+    keep = page.get_by_label(re.compile("^Keep the item"))
+    keep.wait_for()
+    assert "20.00 EUR" in text(page)
+    keep.check()
+    tick_every_condition(page)
+    page.get_by_label("Describe the problem").fill("A cable came instead of the camera.")
+    shot(page, width, "market-keep-03-confirm")
+    page.get_by_role("button", name="Send the request").click()
+    page.get_by_role("heading", name="Evidence checklist").wait_for()
+    with scopes_disabled():
+        rr = ReturnRequest.objects.get(order=order)
+    assert rr.wrong_item_option == "keep" and rr.return_required is False
+    rr = approve_with_evidence(rr)
+
+    page.reload()
+    page.get_by_role("heading", name="Your claim is approved").wait_for()
+    approved = text(page)
+    assert rr.rma_number in approved and "do not need to send anything back" in approved
+    assert "20.00" in resolution_of(page, "Compensation").inner_text()
+    reshipment = resolution_of(page, "Reshipment of the correct item")
+    assert "We send it soon" in reshipment.inner_text()
+    for sending in ("Print the return slip", "Ship by", "Return address", "Allowed carriers"):
+        assert sending not in approved, sending
+    assert page.get_by_role("link", name="Print the return slip").count() == 0
+    assert page.get_by_role("heading", name="Tracking number of your return parcel").count() == 0
+    shot(page, width, "market-keep-05-approved")
+
+    with scope(vendor=market):
+        shipment = rr.resolutions.get(kind="reshipment")
+        shipment = services.resolution_mark_shipped(
+            resolution=shipment, actor=AGENT, carrier="DHL", tracking_number="JD014600006281"
+        )
+    page.reload()
+    card = resolution_of(page, "Reshipment of the correct item")
+    assert card.locator(".tracking-number").inner_text() == "JD014600006281"
+    assert "DHL" in card.inner_text()
+    shipped_on = vendor_date(shipment.shipped_at, market.time_zone)
+    assert f"Shipped on {shipped_on}" in card.inner_text()
+    email = delivered_email("reshipment_shipped")
+    assert "JD014600006281" in email.body and rr.rma_number in email.subject
+    shot(page, width, "market-keep-06-shipped")
+
+    with scope(vendor=market):
+        shipment = services.resolution_mark_delivered(resolution=shipment, actor=AGENT)
+    page.reload()
+    card = resolution_of(page, "Reshipment of the correct item")
+    delivered_on = vendor_date(shipment.done_at, market.time_zone)
+    assert f"Delivered on {delivered_on}" in card.inner_text()
+    assert "Ship" not in " ".join(
+        page.locator("main section", has_text="Dates to expect").all_inner_texts()
+    )
+    shot(page, width, "market-keep-07-delivered")
+
+
+def resolution_of(page, kind_label: str):
+    return page.locator("li.resolution", has=page.locator(".resolution-kind", has_text=kind_label))
