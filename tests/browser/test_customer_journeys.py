@@ -328,6 +328,13 @@ def test_marketplace_wrong_item_sent_back(viewer, width):
     assert rr.wrong_item_option == "return"
     rr = approve_with_evidence(rr)
     approved_page_matches_email(page, rr, width, "market-wrongitem")
+    # Back from the slip: the card names the carriers, the dates name the return-by day.
+    page.go_back()
+    card = page.locator("section.rma").inner_text()
+    assert "Allowed carriers" in card and "FedEx" in card and "DHL" in card
+    ship_by = vendor_time(rr.ship_by, market.time_zone)
+    dates = page.locator("section", has_text="Dates to expect").inner_text()
+    assert f"within 7 days: {ship_by}" in " ".join(dates.split())
 
 
 @pytest.mark.parametrize("width", WIDTHS)
