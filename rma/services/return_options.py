@@ -28,7 +28,8 @@ from policies.base import Scenario as PolicyScenario
 from rma.models import Order, OrderLine, ReturnRequest
 from rma.models.returns import Scenario
 
-from .facts import case_policy, order_facts, return_facts
+from .facts import case_policy, order_facts, return_facts, unit_facts
+from .units import claimed_units, line_history
 
 
 def _decide(
@@ -40,6 +41,10 @@ def _decide(
     current_country: str,
     evidence: dict[str, int] | None = None,
 ) -> Decision:
+    # The units the customer holds now, and the lines' history, as return_create judges them:
+    # a claim on a replacement unit runs on the replacement's warranty, not the purchase's.
+    units = claimed_units(order=order, lines=lines, serials=()).units
+    covered = {unit.order_line_id for unit in units}
     facts = return_facts(
         scenario=scenario,
         at=at,
@@ -49,6 +54,8 @@ def _decide(
         current_country=current_country or str(order.country_of_purchase),
         evidence=evidence,
         evidence_due_later=True,
+        units=[unit_facts(unit) for unit in units],
+        history=line_history(lines=[line for line, _qty in lines if line.pk not in covered]),
     )
     return order.vendor.get_policy().decide(order_facts(order), facts)
 

@@ -10,6 +10,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
@@ -19,6 +20,7 @@ from rma import services
 from rma.formatting import vendor_date, vendor_time
 from rma.models import OrderChangeRequest, ReturnRequest
 from rma.services import Actor
+from rma.services.units import UnitData, units_for_line, units_replace
 from tests.portal.factories import (
     aqara_vendor,
     marketplace_vendor,
@@ -495,6 +497,74 @@ def test_marketplace_wrong_item_kept_with_compensation(viewer, width):
         page.locator("main section", has_text="Dates to expect").all_inner_texts()
     )
     shot(page, width, "market-keep-07-delivered")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_aqara_claim_on_a_replacement_unit(viewer, width):
+    """AQA-10: the purchase's warranty has ended, the replacement's has not; the claim is
+    judged on the replacement unit, and its own replacement is followed by tracking."""
+    page = viewer(width)
+    aqara, order = aqara_order(delivered_days_ago=380)
+    with scope(vendor=aqara), transaction.atomic():
+        line = order.lines.get()
+        units_for_line(vendor=aqara, line=line, units=[UnitData("AQ-1")])
+        (replacement,) = units_replace(
+            vendor=aqara,
+            order=order,
+            serials={"AQ-1": "AQ-2"},
+            at=timezone.now() - timedelta(days=30),
+        )
+    sign_in_by_email(page, aqara, order, width, "aqara-replacement")
+    choose_return(page, "Warranty claim")
+    assert page.get_by_role("checkbox", name="AQ-2").is_checked()
+    page.get_by_label("Which country is the product in now?").select_option(
+        str(order.country_of_purchase)
+    )
+    page.get_by_label("Describe the problem").fill("The replacement hub stopped pairing.")
+    shot(page, width, "aqara-replacement-03-confirm")
+    page.get_by_role("button", name="Send the request").click()
+    page.get_by_role("heading", name="Evidence checklist").wait_for()
+    with scopes_disabled():
+        rr = ReturnRequest.objects.get(order=order)
+        assert [cu.serial for cu in rr.claim_units.all()] == ["AQ-2"]
+    (aqa10,) = [f for f in rr.decision["findings"] if f["rule_id"] == "AQA-10"]
+    assert aqa10["ok"] and aqa10["figures"]["serial"] == "AQ-2"
+    page.locator("summary", has_text="What the rules said").click()
+    rules = text(page)
+    assert "AQA-10" in rules
+    assert vendor_date(replacement.warranty_end, aqara.time_zone, with_zone=False) in rules
+    shot(page, width, "aqara-replacement-04-requested")
+
+    rr = approve_with_evidence(rr)
+    with scope(vendor=aqara):
+        services.return_mark_shipped(
+            return_request=rr,
+            actor=Actor.customer(order.customer.email),
+            carrier=aqara.get_policy().carriers()[0].code,
+            tracking_number="1Z999AA10123456784",
+        )
+        services.return_mark_received(return_request=rr, actor=AGENT)
+        services.return_record_inspection(return_request=rr, actor=AGENT, note="Dead unit.")
+        rr = services.return_replace(
+            return_request=rr,
+            actor=AGENT,
+            replacement_serials={"AQ-2": "AQ-3"},
+            carrier="SF Express",
+            tracking_number="SF1402384756",
+        )
+    page.reload()
+    card = resolution_of(page, "Replacement")
+    card.wait_for()
+    said = card.inner_text()
+    assert "SF Express" in said and "SF1402384756" in said
+    with scope(vendor=aqara):
+        shipment = rr.resolutions.get(kind="replacement")
+    assert f"Shipped on {vendor_date(shipment.shipped_at, aqara.time_zone)}" in said
+    email = delivered_email("replacement_shipped")
+    assert "SF1402384756" in email.body and rr.rma_number in email.subject
+    page_text = text(page)
+    assert "Print the return slip" not in page_text and "Good to know" not in page_text
+    shot(page, width, "aqara-replacement-05-replaced")
 
 
 def resolution_of(page, kind_label: str):
