@@ -431,6 +431,9 @@ SPECTACULAR_SETTINGS = {
         "SolutionStatusEnum": "rma.models.solutions.SolutionStatus",
         "ReturnStatusEnum": "rma.models.returns.ReturnStatus",
         "SolutionKindEnum": "rma.models.solutions.SolutionKind",
+        "ResolutionKindEnum": "rma.models.resolutions.ResolutionKind",
+        "ResolutionStateEnum": "rma.models.resolutions.ResolutionState",
+        "ResolutionStepEnum": "rma.models.resolutions.ResolutionStep",
     },
 }
 # Vendor API: requests per minute per key, how long Idempotency-Keys are remembered, and how

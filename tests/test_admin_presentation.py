@@ -6,14 +6,22 @@ from datetime import UTC, datetime
 
 import pytest
 
-from policies.vocabulary import EventType
-from rma.admin.presentation import EVENT_VERBS, deadline_line, quantity_line
+from policies.vocabulary import EventSubject, EventType
+from rma.admin.presentation import (
+    EVENT_VERBS,
+    RESOLUTION_VERBS,
+    deadline_line,
+    quantity_line,
+)
 from rma.formatting import vendor_time
 
 
 @pytest.mark.parametrize("event_type", list(EventType), ids=str)
 def test_every_event_type_has_words_on_the_agents_timeline(event_type):
-    assert event_type.action in EVENT_VERBS, f"add a verb for {event_type} to EVENT_VERBS"
+    if event_type.subject is EventSubject.RESOLUTION:
+        assert event_type.action in RESOLUTION_VERBS, f"add {event_type} to RESOLUTION_VERBS"
+    else:
+        assert event_type.action in EVENT_VERBS, f"add a verb for {event_type} to EVENT_VERBS"
 
 
 @pytest.mark.parametrize(

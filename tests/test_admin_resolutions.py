@@ -44,6 +44,8 @@ def test_an_agent_ships_and_delivers_a_reshipment(client, agent_a, keep):
     page = client.get(response["Location"])
     assert any("Mark shipped: done." in str(m) for m in page.context["messages"])
     client.post(step_url(rr, reshipment, "delivered"))
+    page = client.get(reverse("admin:rma_returnrequest_change", args=[rr.pk])).content.decode()
+    assert "Shipped · alice" in page and "Delivered · alice" in page  # its own history
     with scopes_disabled():
         reshipment.refresh_from_db()
         actions = list(Event.objects.filter(resolution=reshipment).values_list("action", flat=True))

@@ -332,7 +332,10 @@ class CaseAdmin(TenantAdmin):
         url_name = f"admin:{self.opts.app_label}_{self.opts.model_name}_resolution"
         tz = obj.vendor.time_zone
         out = []
-        for resolution in obj.resolutions.select_related("order_line").order_by("id"):
+        from .presentation import actor_text
+
+        resolutions = obj.resolutions.select_related("order_line").prefetch_related("events")
+        for resolution in resolutions.order_by("id"):
             steps = [
                 {
                     "name": step,
@@ -352,6 +355,17 @@ class CaseAdmin(TenantAdmin):
                     ],
                     "facts": _resolution_facts(resolution, tz),
                     "steps": steps,
+                    # Its own audit trail: who did each step, when (vendor time).
+                    "history": [
+                        (
+                            vendor_time(event.created_at, tz, with_zone=False),
+                            actor_text(event),
+                            str(Step(event.action).label)
+                            if event.action in Step.values
+                            else "Planned",
+                        )
+                        for event in resolution.events.all()
+                    ],
                 }
             )
         return out

@@ -54,6 +54,25 @@ EVENT_VERBS = {
     "assigned": gettext_lazy("assigned the case"),
     "unassigned": gettext_lazy("put the case back in the queue"),
 }
+# A resolution's steps share some action names with the case's own ("shipped", "cancelled"),
+# so they have their own words.
+RESOLUTION_VERBS = {
+    "created": gettext_lazy("planned a resolution"),
+    "paid": gettext_lazy("recorded the refund as paid"),
+    "coupon_issued": gettext_lazy("issued a coupon"),
+    "credit_issued": gettext_lazy("issued store credit"),
+    "shipped": gettext_lazy("recorded a shipment to the customer"),
+    "delivered": gettext_lazy("recorded the delivery to the customer"),
+    "payment_verified": gettext_lazy("verified the make-up payment"),
+    "cancelled": gettext_lazy("cancelled a resolution"),
+}
+
+
+def event_verb(event) -> str:
+    """What the event's actor did, in words (a resolution's step in its own words)."""
+    verbs = RESOLUTION_VERBS if getattr(event, "resolution_id", None) else EVENT_VERBS
+    verb = verbs.get(event.action)
+    return str(verb) if verb else event.action.replace("_", " ")
 
 
 def relative(moment: datetime, now: datetime) -> str:
@@ -173,8 +192,7 @@ def timeline(events, tz_name: str, status_choices: dict[str, str]) -> list[Timel
     """The audit trail as sentences, oldest first, in vendor time."""
     entries = []
     for event in events:
-        verb = EVENT_VERBS.get(event.action)
-        sentence = str(verb) if verb else event.action.replace("_", " ")
+        sentence = event_verb(event)
         change = ""
         if event.to_status and event.to_status != event.from_status:
             change = _("%(old)s → %(new)s") % {

@@ -121,7 +121,7 @@ def test_customer_exchanges_for_a_dearer_variant_at_1280(viewer, tmp_path):
     page.reload()
     approved = text(page)
     assert re.search(r"You pay the difference 15\.00 EUR", approved)
-    assert "How to pay the difference" in approved and PAY_TEXT in approved
+    assert approved.count(PAY_TEXT) == 1  # the exchange resolution says how to pay, once
     shot(page, width, "exchange-05-approved")
 
 

@@ -27,14 +27,19 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_for(predicate: Callable[[], object], *, timeout: float = 60, what: str = "") -> object:
-    """Poll until ``predicate`` returns something truthy; fail with ``what`` after ``timeout``."""
+def wait_for(
+    predicate: Callable[[], object], *, timeout: float = 60, what: str | Callable[[], str] = ""
+) -> object:
+    """Poll until ``predicate`` returns something truthy; fail with ``what`` (or what it returns
+    at that moment) after ``timeout``."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = predicate()
         if value:
             return value
         time.sleep(0.05)
+    if callable(what):
+        what = what()
     raise AssertionError(f"Timed out after {timeout}s waiting for {what or predicate}")
 
 

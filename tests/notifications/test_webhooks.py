@@ -278,9 +278,18 @@ def test_worker_posts_each_step_as_it_happens(celery_worker, receiver, smtp):
     solution, _ = propose(vendor)
     with scope(vendor=vendor):
         services.solution_agree(solution=solution, actor=Actor.customer("c@x.example"))
-    wait_for(lambda: len(receiver.requests) == 2, what="two signed webhooks")
-    types = sorted(json.loads(r["body"])["type"] for r in receiver.requests)
-    assert types == ["solution.agreed", "solution.proposed"]
+
+    def received():
+        return sorted(json.loads(r["body"])["type"] for r in receiver.requests)
+
+    wait_for(
+        lambda: len(receiver.requests) >= 2,
+        what=lambda: (
+            f"two signed webhooks (received {received()}, deliveries "
+            f"{[(d.event_type, d.state, d.attempts) for d in deliveries()]})"
+        ),
+    )
+    assert received() == ["solution.agreed", "solution.proposed"]
     assert all(r["verified"] for r in receiver.requests)
     wait_for(
         lambda: all(d.state == DeliveryState.DELIVERED for d in deliveries()),
