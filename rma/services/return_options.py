@@ -250,7 +250,9 @@ def expected_dates(rr: ReturnRequest, *, now: datetime | None = None) -> list[Ex
             continue
         if not sending and name in (DeadlineName.SHIP_BY, DeadlineName.RETURN_BY):
             continue
-        if name == DeadlineName.REFUND_DUE and (rr.inspected_at is None or rr.refunded_at):
+        if name == DeadlineName.REFUND_DUE and (
+            rr.inspected_at is None or rr.refunded_at or rr.replaced_at
+        ):
             continue
         deadline = Deadline.from_dict(entry)
         add(name, deadline.label, deadline.rule_id, at)
