@@ -236,7 +236,8 @@ def _detail_context(request, vendor: Vendor, rr: ReturnRequest, **extra) -> dict
         or (TrackingForm(carriers=policy.carriers()) if rr.can_mark_shipped() else None),
         "dates": expected_dates(rr),
         "events": customer_events(events),
-        "notices": policy.return_notice(),
+        # The vendor's sending rules, only while the customer may still send the package.
+        "notices": policy.return_notice() if rr.still_to_send() else (),
         "rejection": rejection,
         "stepper": return_progress(rr),
         **extra,

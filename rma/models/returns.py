@@ -204,6 +204,11 @@ class ReturnRequest(TenantModel, Assignable):
     def can_reject(self) -> bool:
         return self.can_transition(R.REJECTED)
 
+    def still_to_send(self) -> bool:
+        """The customer may still have to send the goods back: a return is required and the
+        package is not on its way yet. Shipping dates and rules apply only while this holds."""
+        return self.return_required and self.status in (R.REQUESTED, R.UNDER_REVIEW, R.APPROVED)
+
     def can_mark_shipped(self) -> bool:
         return self.return_required and self.can_transition(R.SHIPPED)
 

@@ -28,7 +28,8 @@ from policies.base import Scenario as PolicyScenario
 from rma.models import Order, OrderLine, ReturnRequest
 from rma.models.returns import Scenario
 
-from .facts import case_policy, order_facts, return_facts
+from .facts import case_policy, order_facts, return_facts, unit_facts
+from .units import claimed_units, line_history
 
 
 def _decide(
@@ -40,6 +41,10 @@ def _decide(
     current_country: str,
     evidence: dict[str, int] | None = None,
 ) -> Decision:
+    # The units the customer holds now, and the lines' history, as return_create judges them:
+    # a claim on a replacement unit runs on the replacement's warranty, not the purchase's.
+    units = claimed_units(order=order, lines=lines, serials=()).units
+    covered = {unit.order_line_id for unit in units}
     facts = return_facts(
         scenario=scenario,
         at=at,
@@ -49,6 +54,8 @@ def _decide(
         current_country=current_country or str(order.country_of_purchase),
         evidence=evidence,
         evidence_due_later=True,
+        units=[unit_facts(unit) for unit in units],
+        history=line_history(lines=[line for line, _qty in lines if line.pk not in covered]),
     )
     return order.vendor.get_policy().decide(order_facts(order), facts)
 
@@ -222,7 +229,8 @@ def expected_dates(rr: ReturnRequest, *, now: datetime | None = None) -> list[Ex
             return deadline.label, deadline.rule_id
         return Message(fallback), ""
 
-    if rr.ship_by is not None:
+    sending = rr.still_to_send()
+    if rr.ship_by is not None and sending:
         for name in (DeadlineName.SHIP_BY, DeadlineName.RETURN_BY):
             label, rule_id = kept(name, rr.ship_by, msg("Ship by"))
             if rule_id:
@@ -240,7 +248,11 @@ def expected_dates(rr: ReturnRequest, *, now: datetime | None = None) -> list[Ex
         name = entry.get("name")
         if at is None or name in (DeadlineName.REVIEW_DUE, DeadlineName.REPORT_BY):
             continue
-        if name == DeadlineName.REFUND_DUE and (rr.inspected_at is None or rr.refunded_at):
+        if not sending and name in (DeadlineName.SHIP_BY, DeadlineName.RETURN_BY):
+            continue
+        if name == DeadlineName.REFUND_DUE and (
+            rr.inspected_at is None or rr.refunded_at or rr.replaced_at
+        ):
             continue
         deadline = Deadline.from_dict(entry)
         add(name, deadline.label, deadline.rule_id, at)

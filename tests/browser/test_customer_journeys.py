@@ -10,6 +10,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
@@ -19,6 +20,7 @@ from rma import services
 from rma.formatting import vendor_date, vendor_time
 from rma.models import OrderChangeRequest, ReturnRequest
 from rma.services import Actor
+from rma.services.units import UnitData, units_for_line, units_replace
 from tests.portal.factories import (
     aqara_vendor,
     marketplace_vendor,
@@ -328,6 +330,13 @@ def test_marketplace_wrong_item_sent_back(viewer, width):
     assert rr.wrong_item_option == "return"
     rr = approve_with_evidence(rr)
     approved_page_matches_email(page, rr, width, "market-wrongitem")
+    # Back from the slip: the card names the carriers, the dates name the return-by day.
+    page.go_back()
+    card = page.locator("section.rma").inner_text()
+    assert "Allowed carriers" in card and "FedEx" in card and "DHL" in card
+    ship_by = vendor_time(rr.ship_by, market.time_zone)
+    dates = page.locator("section", has_text="Dates to expect").inner_text()
+    assert f"within 7 days: {ship_by}" in " ".join(dates.split())
 
 
 @pytest.mark.parametrize("width", WIDTHS)
@@ -425,3 +434,139 @@ def test_aqara_cancellation_within_12_hours(viewer, width):
     shot(page, width, "aqara-cancel-04-requested")
     with scopes_disabled():
         assert OrderChangeRequest.objects.get(order=order).status == "requested"
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_marketplace_wrong_item_kept_with_compensation(viewer, width):
+    page = viewer(width)
+    market, order = market_order(delivered_days_ago=1)  # reported within 48 hours (MKT-7)
+    sign_in_by_email(page, market, order, width, "market-keep")
+    choose_return(page, "Wrong item received")
+    page.get_by_label(re.compile("Price of the item you received instead")).fill("80.00")
+    page.get_by_role("button", name="Show the amounts").click()
+    # The compensation is on the page before anything is sent: 50% of |120 - 80|.
+    keep = page.get_by_label(re.compile("^Keep the item"))
+    keep.wait_for()
+    assert "20.00 EUR" in text(page)
+    keep.check()
+    tick_every_condition(page)
+    page.get_by_label("Describe the problem").fill("A cable came instead of the camera.")
+    shot(page, width, "market-keep-03-confirm")
+    page.get_by_role("button", name="Send the request").click()
+    page.get_by_role("heading", name="Evidence checklist").wait_for()
+    with scopes_disabled():
+        rr = ReturnRequest.objects.get(order=order)
+    assert rr.wrong_item_option == "keep" and rr.return_required is False
+    rr = approve_with_evidence(rr)
+
+    page.reload()
+    page.get_by_role("heading", name="Your claim is approved").wait_for()
+    approved = text(page)
+    assert rr.rma_number in approved and "do not need to send anything back" in approved
+    assert "20.00" in resolution_of(page, "Compensation").inner_text()
+    reshipment = resolution_of(page, "Reshipment of the correct item")
+    assert "We send it soon" in reshipment.inner_text()
+    for sending in ("Print the return slip", "Ship by", "Return address", "Allowed carriers"):
+        assert sending not in approved, sending
+    assert page.get_by_role("link", name="Print the return slip").count() == 0
+    assert page.get_by_role("heading", name="Tracking number of your return parcel").count() == 0
+    shot(page, width, "market-keep-05-approved")
+
+    with scope(vendor=market):
+        shipment = rr.resolutions.get(kind="reshipment")
+        shipment = services.resolution_mark_shipped(
+            resolution=shipment, actor=AGENT, carrier="DHL", tracking_number="JD014600006281"
+        )
+    page.reload()
+    card = resolution_of(page, "Reshipment of the correct item")
+    assert card.locator(".tracking-number").inner_text() == "JD014600006281"
+    assert "DHL" in card.inner_text()
+    shipped_on = vendor_date(shipment.shipped_at, market.time_zone)
+    assert f"Shipped on {shipped_on}" in card.inner_text()
+    email = delivered_email("reshipment_shipped")
+    assert "JD014600006281" in email.body and rr.rma_number in email.subject
+    shot(page, width, "market-keep-06-shipped")
+
+    with scope(vendor=market):
+        shipment = services.resolution_mark_delivered(resolution=shipment, actor=AGENT)
+    page.reload()
+    card = resolution_of(page, "Reshipment of the correct item")
+    delivered_on = vendor_date(shipment.done_at, market.time_zone)
+    assert f"Delivered on {delivered_on}" in card.inner_text()
+    assert "Ship" not in " ".join(
+        page.locator("main section", has_text="Dates to expect").all_inner_texts()
+    )
+    shot(page, width, "market-keep-07-delivered")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_aqara_claim_on_a_replacement_unit(viewer, width):
+    """AQA-10: the purchase's warranty has ended, the replacement's has not; the claim is
+    judged on the replacement unit, and its own replacement is followed by tracking."""
+    page = viewer(width)
+    aqara, order = aqara_order(delivered_days_ago=380)
+    with scope(vendor=aqara), transaction.atomic():
+        line = order.lines.get()
+        units_for_line(vendor=aqara, line=line, units=[UnitData("AQ-1")])
+        (replacement,) = units_replace(
+            vendor=aqara,
+            order=order,
+            serials={"AQ-1": "AQ-2"},
+            at=timezone.now() - timedelta(days=30),
+        )
+    sign_in_by_email(page, aqara, order, width, "aqara-replacement")
+    choose_return(page, "Warranty claim")
+    assert page.get_by_role("checkbox", name="AQ-2").is_checked()
+    page.get_by_label("Which country is the product in now?").select_option(
+        str(order.country_of_purchase)
+    )
+    page.get_by_label("Describe the problem").fill("The replacement hub stopped pairing.")
+    shot(page, width, "aqara-replacement-03-confirm")
+    page.get_by_role("button", name="Send the request").click()
+    page.get_by_role("heading", name="Evidence checklist").wait_for()
+    with scopes_disabled():
+        rr = ReturnRequest.objects.get(order=order)
+        assert [cu.serial for cu in rr.claim_units.all()] == ["AQ-2"]
+    (aqa10,) = [f for f in rr.decision["findings"] if f["rule_id"] == "AQA-10"]
+    assert aqa10["ok"] and aqa10["figures"]["serial"] == "AQ-2"
+    page.locator("summary", has_text="What the rules said").click()
+    rules = text(page)
+    assert "AQA-10" in rules
+    assert vendor_date(replacement.warranty_end, aqara.time_zone, with_zone=False) in rules
+    shot(page, width, "aqara-replacement-04-requested")
+
+    rr = approve_with_evidence(rr)
+    with scope(vendor=aqara):
+        services.return_mark_shipped(
+            return_request=rr,
+            actor=Actor.customer(order.customer.email),
+            carrier=aqara.get_policy().carriers()[0].code,
+            tracking_number="1Z999AA10123456784",
+        )
+        services.return_mark_received(return_request=rr, actor=AGENT)
+        services.return_record_inspection(return_request=rr, actor=AGENT, note="Dead unit.")
+        rr = services.return_replace(
+            return_request=rr,
+            actor=AGENT,
+            replacement_serials={"AQ-2": "AQ-3"},
+            carrier="SF Express",
+            tracking_number="SF1402384756",
+        )
+    page.reload()
+    card = resolution_of(page, "Replacement")
+    card.wait_for()
+    said = card.inner_text()
+    assert "SF Express" in said and "SF1402384756" in said
+    with scope(vendor=aqara):
+        shipment = rr.resolutions.get(kind="replacement")
+    assert f"Shipped on {vendor_date(shipment.shipped_at, aqara.time_zone)}" in said
+    email = delivered_email("replacement_shipped")
+    assert "SF1402384756" in email.body and rr.rma_number in email.subject
+    page_text = text(page)
+    assert "Print the return slip" not in page_text and "Good to know" not in page_text
+    assert "Refund within" not in page_text  # replaced, not refunded: no refund date to wait for
+    shot(page, width, "aqara-replacement-05-replaced")
+
+
+def resolution_of(page, kind_label: str):
+    return page.locator("li.resolution", has=page.locator(".resolution-kind", has_text=kind_label))

@@ -387,6 +387,73 @@ def test_timeline_and_mkt11_funds_window(client, market, order):
     assert "120.00" in page
 
 
+def _section(page: str, heading: str) -> str:
+    """The text of the card headed ``heading`` on a page, empty when it is not there."""
+    found = re.search(rf"<h2[^>]*>{re.escape(heading)}</h2>(.*?)</section>", page, re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", found.group(1))) if found else ""
+
+
+def test_refunded_return_shows_only_what_still_applies(client, market, order):
+    signed_in(client, market, order)
+    submit(client, market, order, "quality_defect", reason="Dead on arrival")
+    rr = approved(only_request(order))
+    waiting = client.get(url("return_detail", market, rr.public_id)).text
+    assert "within 7 days" in _section(waiting, "Dates to expect")
+    assert "FedEx or DHL only" in _section(waiting, "Good to know")
+    with scope(vendor=market):
+        services.return_mark_shipped(
+            return_request=rr, actor=AGENT, carrier="dhl", tracking_number="1234567890"
+        )
+        services.return_mark_received(return_request=rr, actor=AGENT)
+        services.return_record_inspection(return_request=rr, actor=AGENT, note="Confirmed")
+        services.return_refund(return_request=rr, actor=AGENT)
+    page = client.get(url("return_detail", market, rr.public_id)).text
+    dates = _section(page, "Dates to expect")
+    assert "Funds arrive on your account" in dates
+    assert "Ship" not in dates and "Return by" not in dates
+    assert "Good to know" not in page and "FedEx or DHL only" not in page
+
+
+def test_mkt7_approved_keep_case_asks_nothing_to_be_sent(client, market):
+    with scope(vendor=market):
+        order = order_with_line(market, delivered_days_ago=1)
+    signed_in(client, market, order)
+    every = {
+        f"attest_{v}": "on"
+        for v in ("unused", "untested", "unprogrammed", "packaging_intact", "accessories_complete")
+    }
+    submit(
+        client,
+        market,
+        order,
+        "wrong_item",
+        reason="Got a cable",
+        received_item_price="80.00",
+        wrong_item_option="keep",
+        **every,
+    )
+    rr = only_request(order)
+    with scope(vendor=market):
+        for kind, number in (
+            ("comparison_screenshot", 0),
+            ("packaging_photo", 1),
+            ("packaging_photo", 2),
+        ):
+            services.evidence_add(
+                return_request=rr,
+                kind=kind,
+                upload=upload(f"k{number}.png", png_bytes(colour=(number, 9, 9))),
+                actor=AGENT,
+            )
+        rr = services.return_approve(return_request=rr, actor=AGENT)
+    assert rr.status == "approved" and rr.rma_number
+    page = client.get(url("return_detail", market, rr.public_id)).text
+    assert "Your claim is approved" in page and "do not need to send anything back" in page
+    for sending in ("Print the return slip", "Ship by", "Allowed carriers", "Return address"):
+        assert sending not in page, sending
+    assert "Good to know" not in page and "Dates to expect" not in page
+
+
 def test_aqa12_return_page_says_a_return_can_take_up_to_a_month(client, aqara):
     with scope(vendor=aqara):
         order = order_with_line(aqara, delivered_days_ago=2)
