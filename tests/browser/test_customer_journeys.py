@@ -121,7 +121,9 @@ def upload_files(page, tmp_path, kind: str, count: int) -> None:
         path.write_bytes(png_bytes(size=(64, 48), colour=(20 * number, 90, 160)))
         files.append(str(path))
     upload = page.locator(f'.checklist-item[data-kind="{kind}"]')
-    # With the script on, the picker uploads at once: no Upload button to find.
+    # The page's script sets the pickers up once the document is parsed (the heading can show
+    # a moment earlier); from then on a picker uploads at once: no Upload button to find.
+    page.wait_for_load_state("domcontentloaded")
     assert upload.get_by_role("button", name="Upload").count() == 0 or not (
         upload.get_by_role("button", name="Upload").is_visible()
     )
