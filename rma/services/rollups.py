@@ -26,7 +26,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection
+from django.db import NotSupportedError, connection
 from django.utils import timezone
 
 from rma.models import (
@@ -372,6 +372,11 @@ def rollups_rebuild(*, vendor: Vendor) -> dict[str, int]:
     not for a request. Run it in a transaction (the management command does) so the dashboard
     never sees a half-built set.
     """
+    if connection.vendor != "postgresql":
+        raise NotSupportedError(
+            "Rebuilding the dashboard counters needs PostgreSQL (time-zone days in SQL); "
+            f"this database is {connection.vendor}."
+        )
     written = {}
     params = _params(vendor)
     with connection.cursor() as cursor:

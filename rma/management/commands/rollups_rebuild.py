@@ -4,7 +4,7 @@ services, to back-fill a database that had cases before the rollups existed, or 
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 from django_scopes import scopes_disabled
 
 from rma.services.rollups import rollups_drift, rollups_rebuild
@@ -28,6 +28,11 @@ class Command(BaseCommand):
             vendors = vendors.filter(slug=vendor)
             if not vendors.exists():
                 raise CommandError(f"No vendor with the slug {vendor!r}.")
+        if connection.vendor != "postgresql":
+            raise CommandError(
+                "rollups_rebuild needs PostgreSQL (time-zone days in SQL); "
+                f"this database is {connection.vendor}."
+            )
         drifted = False
         with scopes_disabled():
             for v in vendors:
