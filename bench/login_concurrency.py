@@ -14,13 +14,10 @@ from __future__ import annotations
 import http.client
 import os
 import re
-import subprocess
-import sys
 import threading
 import time
 
 from bench._bench_env import (
-    REPO,
     bench_db,
     drop_database,
     free_port,
@@ -30,6 +27,7 @@ from bench._bench_env import (
     recreate_database,
     setup_django,
 )
+from bench._web import start_gunicorn
 
 DB = bench_db("login")
 CUSTOMERS = 200
@@ -63,26 +61,6 @@ def build_solutions(env: dict[str, str]) -> list[tuple[str, str]]:
             )
             cases.append((f"/v/bench/solutions/{solution.public_id}/", password))
     return cases
-
-
-def start_gunicorn(env: dict[str, str], port: int) -> subprocess.Popen:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", str(REPO / "deploy" / "gunicorn.conf.py")],
-        cwd=REPO,
-        env={**env, "GUNICORN_BIND": f"127.0.0.1:{port}"},
-        stdout=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/healthz")
-            if conn.getresponse().status == 200:
-                return process
-        except OSError:
-            time.sleep(0.2)
-    process.kill()
-    raise SystemExit("gunicorn did not start")
 
 
 def _cookies(response) -> str:
