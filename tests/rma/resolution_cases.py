@@ -70,14 +70,16 @@ def aqara_claim_received(vendor, *, serial: str = "AQ-HUB-1001") -> ReturnReques
     return services.return_record_inspection(return_request=rr, actor=AGENT)
 
 
-def aqara_exchange_approved(vendor, *, for_sku: str) -> ReturnRequest:
-    """An Aqara non-quality return asking for the catalogue variant ``for_sku`` instead of a
-    refund, approved: its exchange resolution waits to ship (call inside its scope; the
-    variant must be in the vendor's catalogue)."""
+def aqara_exchange_approved(vendor, *, for_sku: str, order=None) -> ReturnRequest:
+    """An Aqara non-quality return of ``order``'s first line (a new Camera Hub G3 order by
+    default) asking for the catalogue variant ``for_sku`` instead of a refund, approved: its
+    exchange resolution waits to ship (call inside its scope; the variant must be in the
+    vendor's catalogue)."""
     from rma.models import CatalogVariant
     from rma.services.exchanges import exchange_quote
 
-    order = order_with_line(vendor, delivered_days_ago=2, sku="HUB-G3-W", name="Camera Hub G3")
+    if order is None:
+        order = order_with_line(vendor, delivered_days_ago=2, sku="HUB-G3-W", name="Camera Hub G3")
     line = order.lines.first()
     quote = exchange_quote(
         order=order,
