@@ -446,11 +446,11 @@ def _exchange_of(resolution):
 
 def _resolution_facts(resolution, tz: str) -> list[tuple[str, str]]:
     facts: list[tuple[str, str]] = []
-    if resolution.amount:
+    swap = _exchange_of(resolution)
+    if resolution.amount and swap is None:  # an exchange's amount is its settled difference
         facts.append(("Amount", f"{resolution.amount} {resolution.currency}"))
     if resolution.method:
         facts.append(("Paid as", resolution.get_method_display()))
-    swap = _exchange_of(resolution)
     if swap is not None:
         # An exchange ships the chosen variant; its order line is what comes back.
         new = swap.variant
