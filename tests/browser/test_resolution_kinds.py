@@ -211,8 +211,41 @@ def test_coupon_compensation_issued_by_the_agent_reaches_a_german_customer(desk,
     screenshot(german_phone, "customer-resolution-coupon-de-390")
     email = delivered_email("coupon_issued")
     assert "Ihr Code: SORRY-KEEP-15" in email.body
-    assert "15.00 EUR" in flat(email.body) or "15,00 EUR" in flat(email.body)
+    # The email's amount is stored text ("15.00"); the page prints the reader's "15,00".
+    said_in_email = rf"Für {rr.rma_number} erhalten Sie 15[.,]00 EUR zum Einkaufen bei uns\."
+    assert re.search(said_in_email, flat(email.body))
     assert rr.rma_number in email.subject
+
+
+def test_compensation_paid_as_store_credit_is_issued_with_its_code(desk, page):
+    """The vendor pays compensations as store credit (``compensation_method``); no policy plans
+    a stand-alone store-credit resolution, so this is the store-credit path there is."""
+    market = marketplace_vendor(policy_settings={"compensation_method": "store_credit"})
+    MembershipFactory(vendor=market, user__username="vik")
+    with scope(vendor=market):
+        rr = keep_case(market)
+
+    log_in(desk, "vik")
+    open_case_page(desk, rr)
+    compensation = resolution_card(desk, "Compensation")
+    assert facts_of(compensation)["Paid as"] == "Store credit"
+    assert compensation.get_by_role("button", name="Coupon issued").count() == 0
+    compensation.get_by_label("Credit code").fill("CREDIT-77K")
+    compensation.get_by_role("button", name="Store credit issued").click()
+    assert "Compensation: Store credit issued: done." in said(desk)
+    assert state_of(resolution_card(desk, "Compensation")) == "Done"
+    on_timeline(desk, "issued store credit: Compensation Pending → Done")
+
+    open_customer_return(page, market, rr)
+    card = resolution_card(page, "Compensation")
+    assert state_of(card) == "Done"
+    assert card.locator(".coupon-code").inner_text() == "CREDIT-77K"
+    assert "Done on" in card.inner_text() and "Paid on" not in card.inner_text()
+    fits(page)
+    screenshot(page, "customer-resolution-store-credit-1280")
+    body = flat(delivered_email("coupon_issued").body)
+    assert f"For {rr.rma_number} you get 15.00 EUR to spend with us." in body
+    assert "Your code: CREDIT-77K" in body
 
 
 # -- 3. an AQA-10 replacement -------------------------------------------------------------------
