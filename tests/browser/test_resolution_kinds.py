@@ -479,3 +479,84 @@ def test_exchange_ships_the_new_product_and_the_customer_sees_what_comes(desk, p
     screenshot(phone, "customer-resolution-exchange-shipped-390")
     email = delivered_email("replacement_shipped")
     assert "GLS7766554433" in email.body and "GLS" in email.body
+
+
+def test_reolink_refund_solution_is_marked_paid_from_its_resolution(desk, page):
+    reolink = reolink_vendor()
+    MembershipFactory(vendor=reolink, user__username="uma")
+    with scope(vendor=reolink):
+        solution, password = propose_solution(
+            reolink, return_required=False, kind="refund", refund_amount=Decimal("120.00")
+        )
+        services.solution_agree(solution=solution, actor=AGENT)
+    link, _ = link_and_password(delivered_email("solution_confirmation"))
+
+    log_in(desk, "uma")
+    open_case_page(desk, solution)
+    card = resolution_card(desk, "Refund")
+    assert facts_of(card)["Amount"] == "120.00 EUR"
+    card.get_by_label("Provider reference").fill("re_REO12_0042")
+    card.get_by_role("button", name="Mark refund paid").click()
+    assert "Refund: Mark refund paid: done." in said(desk)
+    card = resolution_card(desk, "Refund")
+    assert state_of(card) == "Done"
+    assert facts_of(card)["Provider reference"] == "re_REO12_0042"
+    on_timeline(desk, "recorded the refund as paid: Refund Pending → Done")
+
+    sign_in_to_solution(page, link, password, then="status")
+    card = resolution_card(page, "Refund")
+    assert state_of(card) == "Done"
+    shown = flat(card.inner_text())
+    assert "Refund agreed in the warranty solution 120.00" in shown
+    assert "Total 120.00 EUR" in shown
+    with scopes_disabled():
+        paid_on = Resolution.objects.get(solution=solution).done_at
+    assert f"Paid on {vendor_day(paid_on, reolink)}." in shown
+    fits(page)
+    screenshot(page, "customer-resolution-solution-refund-1280")
+
+
+def test_exchange_for_a_dearer_variant_ships_once_the_difference_is_verified(desk, phone):
+    aqara = aqara_vendor(
+        time_zone="Europe/Berlin", policy_settings={"makeup_payment_instructions": PAY_TEXT}
+    )
+    MembershipFactory(vendor=aqara, user__username="max")
+    with scope(vendor=aqara):
+        _hub_catalogue(aqara)
+        rr = aqara_exchange_approved(aqara, for_sku="HUB-G3-B")
+
+    open_customer_return(phone, aqara, rr)
+    card = resolution_card(phone, "Exchange")
+    shown = flat(card.inner_text())
+    assert "You get 1 × Camera Hub G3 (black)" in shown
+    assert "You pay the difference 15.00 EUR" in shown
+    assert "Please pay 15.00 EUR first" in shown and PAY_TEXT in shown
+    fits(phone)
+    screenshot(phone, "customer-resolution-exchange-makeup-390")
+
+    log_in(desk, "max")
+    open_case_page(desk, rr)
+    card = resolution_card(desk, "Exchange")
+    assert facts_of(card)["Transaction ID"] == "not given yet"
+    assert card.get_by_role("button", name="Mark shipped").count() == 0  # not before it is paid
+    card.get_by_label("Payment transaction ID").fill("SEPA-2026-991")
+    card.get_by_role("button", name="Payment verified").click()
+    assert "Exchange: Payment verified: done." in said(desk)
+    card = resolution_card(desk, "Exchange")
+    assert facts_of(card)["Transaction ID"] == "SEPA-2026-991"
+    card.get_by_label("Shipment carrier").fill("DHL")
+    card.get_by_label("Shipment tracking number").fill("JJD1122334455")
+    card.get_by_role("button", name="Mark shipped").click()
+    assert "Exchange: Mark shipped: done." in said(desk)
+    on_timeline(
+        desk,
+        "verified the make-up payment: Exchange",
+        "recorded a shipment to the customer: Exchange Pending → In transit",
+    )
+
+    phone.reload()
+    card = resolution_card(phone, "Exchange")
+    assert state_of(card) == "In transit"
+    assert card.locator(".tracking-number").inner_text() == "JJD1122334455"
+    assert "Please pay" not in card.inner_text()
+    assert "JJD1122334455" in delivered_email("replacement_shipped").body
