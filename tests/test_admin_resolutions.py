@@ -86,3 +86,17 @@ def test_the_case_page_with_resolutions_is_valid_html_without_nested_forms(clien
     assert "resolution-steps" in html
     parse_strict(html)
     assert nested_forms(html) == []
+
+
+def test_the_case_timeline_lists_the_resolution_steps_with_their_states(client, agent_a, keep):
+    rr, reshipment = keep
+    client.force_login(agent_a)
+    client.post(step_url(rr, reshipment, "shipped"), {"carrier": "DHL", "tracking_number": "J1"})
+    response = client.get(reverse("admin:rma_returnrequest_change", args=[rr.pk]))
+    sentences = [entry.sentence for entry in response.context["case_timeline"]]
+    changes = [entry.status_change for entry in response.context["case_timeline"]]
+    # The case's own step, then its resolutions planned and the reshipment shipped.
+    assert sentences[:2] == ["opened the request", "approved the request"]
+    assert "planned a resolution: Reshipment of the correct item" in sentences
+    shipped = sentences.index("recorded a shipment to the customer: Reshipment of the correct item")
+    assert changes[shipped] == "Pending → In transit"

@@ -227,7 +227,11 @@ def _detail_context(request, vendor: Vendor, rr: ReturnRequest, **extra) -> dict
         "rr": rr,
         "lines": rr.lines.select_related("order_line"),
         # Read here, in the vendor's scope: the template renders after the view returns.
-        "resolutions": list(rr.resolutions.select_related("order_line")),
+        "resolutions": list(
+            rr.resolutions.select_related(
+                "order_line", "exchange__variant__product", "exchange__order_line"
+            )
+        ),
         "findings": [f for f in rr.decision.get("findings", [])],
         "checklist": checklist_for(vendor.slug, rr),
         "uploads_open": uploads_open,

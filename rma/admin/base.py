@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.contrib import admin, messages
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils import timezone
@@ -18,7 +20,7 @@ from django.utils.html import format_html, format_html_join
 
 from rma.formatting import vendor_time
 from rma.messages import error_text, finding_text, refund_line_label
-from rma.models import ResolutionStep
+from rma.models import ResolutionKind, ResolutionStep
 from rma.services import Actor, DomainError, resolution_report
 from tenancy.models import Vendor
 
@@ -249,7 +251,18 @@ class CaseAdmin(TenantAdmin):
         return []
 
     def case_events(self, request: HttpRequest, obj):
-        return obj.events.all()
+        """The case's own events and its resolutions' steps, oldest first: one timeline, so
+        every step an agent takes on the case page shows there."""
+        if not hasattr(obj, "resolutions"):
+            return obj.events.all()
+        case_field = obj.events.field.name  # "return_request" or "solution"
+        return (
+            obj.events.model.objects.filter(
+                Q(**{case_field: obj}) | Q(**{f"resolution__{case_field}": obj})
+            )
+            .select_related("resolution")
+            .order_by("created_at", "id")
+        )
 
     def action_context(self, request: HttpRequest, obj, action: CaseAction) -> dict:
         """Extra words for one action's form (e.g. the refund it would pay)."""
@@ -334,7 +347,9 @@ class CaseAdmin(TenantAdmin):
         out = []
         from .presentation import actor_text
 
-        resolutions = obj.resolutions.select_related("order_line").prefetch_related("events")
+        resolutions = obj.resolutions.select_related(
+            "order_line", "exchange__variant__product", "exchange__order_line"
+        ).prefetch_related("events")
         for resolution in resolutions.order_by("id"):
             steps = [
                 {
@@ -419,13 +434,31 @@ class CaseAdmin(TenantAdmin):
         return []
 
 
+def _exchange_of(resolution):
+    """The customer's chosen exchange behind an exchange resolution, or None."""
+    if resolution.kind != ResolutionKind.EXCHANGE:
+        return None
+    try:
+        return resolution.exchange
+    except ObjectDoesNotExist:
+        return None
+
+
 def _resolution_facts(resolution, tz: str) -> list[tuple[str, str]]:
     facts: list[tuple[str, str]] = []
-    if resolution.amount:
+    swap = _exchange_of(resolution)
+    if resolution.amount and swap is None:  # an exchange's amount is its settled difference
         facts.append(("Amount", f"{resolution.amount} {resolution.currency}"))
     if resolution.method:
         facts.append(("Paid as", resolution.get_method_display()))
-    if resolution.order_line_id:
+    if swap is not None:
+        # An exchange ships the chosen variant; its order line is what comes back.
+        new = swap.variant
+        facts.append(("Item", f"{swap.quantity} × {new.display_name} ({new.sku})"))
+        line = swap.order_line
+        facts.append(("Goes back", f"{swap.quantity} × {line.name} ({line.sku})"))
+        facts.append((str(swap.get_settlement_display()), f"{swap.difference} {swap.currency}"))
+    elif resolution.order_line_id:
         line = resolution.order_line
         facts.append(("Item", f"{resolution.quantity} × {line.name} ({line.sku})"))
     if resolution.makeup_amount:

@@ -193,11 +193,17 @@ def timeline(events, tz_name: str, status_choices: dict[str, str]) -> list[Timel
     entries = []
     for event in events:
         sentence = event_verb(event)
+        states = status_choices
+        resolution = getattr(event, "resolution", None) if event.resolution_id else None
+        if resolution is not None:
+            # A resolution's step names what it moved, in the resolution's own states.
+            sentence = f"{sentence}: {resolution.get_kind_display()}"
+            states = dict(type(resolution)._meta.get_field("state").choices)
         change = ""
         if event.to_status and event.to_status != event.from_status:
             change = _("%(old)s → %(new)s") % {
-                "old": status_choices.get(event.from_status, event.from_status) or "—",
-                "new": status_choices.get(event.to_status, event.to_status),
+                "old": states.get(event.from_status, event.from_status) or "—",
+                "new": states.get(event.to_status, event.to_status),
             }
         entries.append(
             TimelineEntry(

@@ -101,7 +101,7 @@ def test_agent_completes_a_keep_case_and_the_customer_follows_the_reshipment(des
     assert card.locator(".tracking-number").inner_text() == "JD014600006281"
     assert "DHL" in card.inner_text()
     # The money is itemised once, under the refund; its resolution says it is done.
-    assert "Done on" in resolution_card(page, "Compensation").inner_text()
+    assert "Paid on" in resolution_card(page, "Compensation").inner_text()
     assert "15.00 EUR" in page.locator("section[aria-labelledby=refund-title]").inner_text()
     screenshot(page, "customer-resolutions-shipped-1280")
     shipped = delivered_email("reshipment_shipped")

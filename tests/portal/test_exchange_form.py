@@ -3,6 +3,7 @@ words, a variant of another vendor refused, and nothing sent before the differen
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -122,3 +123,20 @@ def test_a_vendor_without_exchanges_shows_no_choice(client, market):
     assert page.status_code == 200
     assert "Confirm your return" in text_of(page)
     assert "Refund or exchange" not in text_of(page)
+
+
+def test_the_approved_exchange_names_the_new_variant_and_what_goes_back(client, aqara, order):
+    """The exchange resolution's card names what comes (the chosen variant), not only the
+    returned line; German words, the difference once."""
+    from tests.rma.resolution_cases import aqara_exchange_approved
+
+    with scope(vendor=aqara):
+        rr = aqara_exchange_approved(aqara, for_sku="HUB-B", order=order)
+    signed_in(client, aqara, rr.order)
+    page = client.get(url("return_detail", aqara, rr.public_id), HTTP_ACCEPT_LANGUAGE="de")
+    shown = text_of(page)
+    assert "Ihr Umtausch" not in shown  # the approved exchange is told once, as a resolution
+    card = shown.split("Was Sie erhalten", 1)[1]
+    assert re.search(r"Sie erhalten\s*1 × Hub \(black\)", card)
+    assert re.search(r"Sie schicken zurück\s*1 × Hub Sie zahlen", card)
+    assert re.search(r"Sie zahlen den Unterschied\s*15,00 EUR", card)

@@ -49,3 +49,52 @@ def defect_case(vendor) -> ReturnRequest:
     satisfy_evidence(rr)
     services.return_approve(return_request=rr, actor=AGENT)
     return services.return_mark_received(return_request=rr, actor=AGENT)
+
+
+def aqara_claim_received(vendor, *, serial: str = "AQ-HUB-1001") -> ReturnRequest:
+    """An Aqara warranty claim, approved and received back: ready for its AQA-10 replacement
+    (call inside its scope)."""
+    order = order_with_line(vendor, delivered_days_ago=40, sku="HUB-G3-W", name="Camera Hub G3")
+    rr = services.return_create(
+        order=order,
+        scenario="warranty_claim",
+        lines=[(order.lines.first(), 1)],
+        actor=Actor.customer(order.customer.email),
+        reason="The hub no longer pairs with any sensor.",
+        attestations=[a.value for a in Attestation],
+        current_country="DE",
+    )
+    satisfy_evidence(rr)
+    services.return_approve(return_request=rr, actor=AGENT)
+    rr = services.return_mark_received(return_request=rr, actor=AGENT)
+    return services.return_record_inspection(return_request=rr, actor=AGENT)
+
+
+def aqara_exchange_approved(vendor, *, for_sku: str, order=None) -> ReturnRequest:
+    """An Aqara non-quality return of ``order``'s first line (a new Camera Hub G3 order by
+    default) asking for the catalogue variant ``for_sku`` instead of a refund, approved: its
+    exchange resolution waits to ship (call inside its scope; the variant must be in the
+    vendor's catalogue)."""
+    from rma.models import CatalogVariant
+    from rma.services.exchanges import exchange_quote
+
+    if order is None:
+        order = order_with_line(vendor, delivered_days_ago=2, sku="HUB-G3-W", name="Camera Hub G3")
+    line = order.lines.first()
+    quote = exchange_quote(
+        order=order,
+        scenario="non_quality",
+        order_line=line,
+        quantity=1,
+        variant_id=CatalogVariant.objects.get(sku=for_sku).pk,
+    )
+    rr = services.return_create(
+        order=order,
+        scenario="non_quality",
+        lines=[(line, 1)],
+        actor=Actor.customer(order.customer.email),
+        attestations=[a.value for a in Attestation],
+        exchange=quote,
+    )
+    satisfy_evidence(rr)
+    return services.return_approve(return_request=rr, actor=AGENT)
