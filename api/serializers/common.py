@@ -66,7 +66,7 @@ class CountryCodeField(serializers.CharField):
 
     def to_internal_value(self, data) -> str:
         code = super().to_internal_value(data).upper()
-        if code and code not in dict(countries):
+        if code and code not in countries:  # the codes, without building every name
             raise serializers.ValidationError(
                 _("“%(code)s” is not an ISO country code (for example DE or US).") % {"code": code}
             )
@@ -108,10 +108,14 @@ class AddressSerializer(serializers.Serializer):
     phone = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
 
     def to_representation(self, instance: ShippingAddress) -> dict[str, str]:
-        return {
-            name: str(getattr(instance, f"ship_{name}") or "")
-            for name in ("name", "line1", "line2", "city", "postal_code", "region", "country")
-        } | {"phone": instance.ship_phone}
+        return address_json(instance)
+
+
+def address_json(instance: ShippingAddress) -> dict[str, str]:
+    return {
+        name: str(getattr(instance, f"ship_{name}") or "")
+        for name in ("name", "line1", "line2", "city", "postal_code", "region", "country")
+    } | {"phone": instance.ship_phone}
 
 
 class ShippingAddressField(AddressSerializer):
