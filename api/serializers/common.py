@@ -113,9 +113,22 @@ class AddressSerializer(serializers.Serializer):
 
 def address_json(instance: ShippingAddress) -> dict[str, str]:
     return {
-        name: str(getattr(instance, f"ship_{name}") or "")
-        for name in ("name", "line1", "line2", "city", "postal_code", "region", "country")
-    } | {"phone": instance.ship_phone}
+        "name": instance.ship_name or "",
+        "line1": instance.ship_line1 or "",
+        "line2": instance.ship_line2 or "",
+        "city": instance.ship_city or "",
+        "postal_code": instance.ship_postal_code or "",
+        "region": instance.ship_region or "",
+        "country": country_code(instance, "ship_country"),
+        "phone": instance.ship_phone,
+    }
+
+
+def country_code(instance: object, name: str) -> str:
+    """A country column's code as stored: what ``str()`` of django-countries' ``Country`` gives
+    for the alpha-2 codes the API accepts, without building the ``Country`` on every read."""
+    code = instance.__dict__.get(name)
+    return str(getattr(instance, name) or "") if code is None else code
 
 
 class ShippingAddressField(AddressSerializer):
