@@ -15,7 +15,7 @@ from tenancy.models import Vendor
 
 from . import rollups
 from .base import DomainError
-from .units import UnitData, units_for_line
+from .units import UnitData, units_for_lines
 
 LINE_FIELDS = (
     "name",
@@ -156,7 +156,7 @@ def _order_upsert(*, vendor: Vendor, data: OrderData) -> tuple[Order, bool]:
         order = Order(vendor=vendor, number=data.number, customer=customer, **values)
         order.save()
         lines = _create_lines(vendor, order, data.lines)
-        _attach(order, lines, {line.pk: [] for line in lines}, vendor, data.lines)
+        _attach(order, lines, vendor, data.lines, new_order=True)
         rollups.order_units_moved(
             vendor=vendor,
             before_day=None,
@@ -184,17 +184,7 @@ def _order_upsert(*, vendor: Vendor, data: OrderData) -> tuple[Order, bool]:
     lines, lines_changed = _sync_lines(vendor, order, existing, data.lines)
     if lines_changed or changed:
         order.save()
-    # The units of lines sent without serial numbers stay as they are: read those only.
-    kept = [
-        line.pk
-        for line, sent in zip(lines, _by_sku(data.lines, lines), strict=True)
-        if sent.units is None
-    ]
-    units: dict[int, list[Unit]] = {line.pk: [] for line in lines}
-    if kept:
-        for unit in Unit.objects.filter(order_line_id__in=kept):
-            units[unit.order_line_id].append(unit)
-    _attach(order, lines, units, vendor, data.lines)
+    _attach(order, lines, vendor, data.lines, new_order=False)
     after_day = rollups.local_day(order.placed_at, tz)
     returned: dict[str, int] = {}
     if after_day != before_day:  # the units it returned move to the new day with it
@@ -226,16 +216,31 @@ def _by_sku(sent: Sequence[LineData], lines: Sequence[OrderLine]) -> list[LineDa
 def _attach(
     order: Order,
     lines: list[OrderLine],
-    units: dict[int, list[Unit]],
     vendor: Vendor,
     sent: Sequence[LineData],
+    *,
+    new_order: bool,
 ) -> None:
-    """Write the units sent with each line, then hang lines and units on the objects in the
-    order a read gives them (lines by id, units by serial), as ``prefetch_related`` would."""
+    """Write the units sent with the lines, then hang lines and units on the objects in the
+    order a read gives them (lines by id, units by serial), as ``prefetch_related`` would.
+
+    A new order's units are the ones just written; an existing order's lines may hold others
+    (units are only ever added by an upsert), so those are read back, in one query.
+    """
+    with_units = []
     for line, data in zip(lines, _by_sku(sent, lines), strict=True):
         line.order = order
         if data.units is not None:
-            units[line.pk] = units_for_line(vendor=vendor, line=line, units=data.units)
+            with_units.append((line, data.units))
+    written = units_for_lines(vendor=vendor, lines=with_units) if with_units else []
+    units: dict[int, list[Unit]] = {line.pk: [] for line in lines}
+    if new_order:
+        for (line, _sent), line_units in zip(with_units, written, strict=True):
+            units[line.pk] = line_units
+    else:
+        for unit in Unit.objects.filter(order_line_id__in=list(units)):
+            units[unit.order_line_id].append(unit)
+    for line in lines:
         _prefetched(line, "units", sorted(units[line.pk], key=lambda unit: unit.serial))
     _prefetched(order, "lines", lines)
 

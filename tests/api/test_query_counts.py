@@ -130,3 +130,31 @@ def test_new_order_costs_nine_statements(api_a, vendor_a):
     count, response = _queries(api_a, "post", "/api/v1/orders/", **_new_order("SO-N9"))
     assert response.status_code == 201
     assert count == 9
+
+
+def _order_with_units(number: str, count: int, *, batch: str = "B1") -> dict:
+    request = _order_with_lines(number, count)
+    for index, line in enumerate(request["data"]["lines"]):
+        line["quantity"] = 2
+        line["units"] = [
+            {"serial": f"{number}-{index}-{n}", "batch": batch} for n in range(line["quantity"])
+        ]
+    return request
+
+
+def test_order_upsert_statements_do_not_grow_with_its_units(api_a, vendor_a):
+    """Serials sent on every line: one read, one INSERT and one UPDATE for all of them."""
+    url = "/api/v1/orders/"
+    one, _response = _queries(api_a, "post", url, **_order_with_units("SO-U1", 1))
+    six, response = _queries(api_a, "post", url, **_order_with_units("SO-U6", 6))
+    assert sum(len(line["units"]) for line in response.json()["lines"]) == 12
+    assert six == one
+    changed_one, _response = _queries(
+        api_a, "post", url, **_order_with_units("SO-U1", 1, batch="B2")
+    )
+    changed_six, response = _queries(
+        api_a, "post", url, **_order_with_units("SO-U6", 6, batch="B2")
+    )
+    assert response.status_code == 200
+    assert {u["batch"] for line in response.json()["lines"] for u in line["units"]} == {"B2"}
+    assert changed_six == changed_one
