@@ -18,6 +18,7 @@ from .common import (
     CountryCodeField,
     CurrencyField,
     DateTimeInRange,
+    LeanSerializer,
     ShippingAddressField,
     address_fields,
     address_json,
@@ -36,7 +37,7 @@ UPSERT_FIELDS = (
 )
 
 
-class CustomerSerializer(serializers.Serializer):
+class CustomerSerializer(LeanSerializer):
     email = serializers.EmailField(max_length=254)
     name = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
     phone = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
@@ -48,7 +49,7 @@ class CustomerSerializer(serializers.Serializer):
     )
 
 
-class UnitInLineSerializer(serializers.Serializer):
+class UnitInLineSerializer(LeanSerializer):
     serial = serializers.CharField(max_length=64, help_text="Unique per vendor.")
     batch = serializers.CharField(
         max_length=64, required=False, allow_blank=True, default="", help_text="Production batch."
@@ -61,7 +62,7 @@ class UnitInLineSerializer(serializers.Serializer):
     )
 
 
-class OrderLineSerializer(serializers.Serializer):
+class OrderLineSerializer(LeanSerializer):
     sku = serializers.CharField(max_length=64)
     name = serializers.CharField(max_length=200)
     quantity = serializers.IntegerField(min_value=1, max_value=100_000)
@@ -119,7 +120,7 @@ class OrderLineSerializer(serializers.Serializer):
 
 # Plain serializers, not model serializers: every field is declared here anyway, and a model
 # serializer would rebuild its fields from the model on every request.
-class OrderSerializer(serializers.Serializer):
+class OrderSerializer(LeanSerializer):
     """An order; POSTing one with a known number updates it (an upsert)."""
 
     number = serializers.RegexField(

@@ -13,6 +13,7 @@ from django_scopes import scope
 from rest_framework import serializers
 from rest_framework.renderers import JSONRenderer
 
+from api.serializers.common import AddressSerializer
 from api.serializers.orders import OrderLineSerializer, OrderSerializer
 from rma.models import Order, Unit
 from tests.factories import OrderFactory, OrderLineFactory
@@ -105,3 +106,39 @@ def test_order_json_keeps_the_schemas_keys(vendor_a):
     assert list(data["lines"][0]) == list(declared["lines"].child.fields)
     assert list(data["customer"]) == list(declared["customer"].fields)
     assert list(data["shipping_address"]) == list(declared["shipping_address"].fields)
+
+
+@pytest.mark.parametrize(
+    "serializer_class",
+    [OrderSerializer, OrderLineSerializer, AddressSerializer],
+    ids=lambda cls: cls.__name__,
+)
+def test_lean_fields_are_fresh_copies_of_the_declared_ones(serializer_class):
+    """Each instance gets its own fields, declared alike to what DRF's deep copy gives."""
+    first, second = serializer_class(), serializer_class()
+    deep = serializers.Serializer.get_fields(first)
+    assert [repr(f) for f in first.fields.values()] == [repr(f) for f in deep.values()]
+    for name, field in first.fields.items():
+        assert field is not second.fields[name]
+        assert field is not serializer_class._declared_fields[name]
+        assert field.parent is first and second.fields[name].parent is second
+
+
+def test_a_bad_order_gets_the_same_errors_as_with_deep_copied_fields():
+    class DeepCopied(OrderSerializer):
+        def get_fields(self):
+            return serializers.Serializer.get_fields(self)
+
+    bad = {
+        "number": "SO/1",
+        "customer": {"email": "not-an-email", "language": "xx"},
+        "placed_at": "2025-03-01T09:30:00",
+        "country_of_purchase": "ZZ",
+        "currency": "EURO",
+        "shipping_address": {"country": "Q"},
+        "lines": [{"sku": "", "quantity": 0, "unit_price": 1.5, "image_url": "http://x"}],
+    }
+    lean, deep = OrderSerializer(data=bad), DeepCopied(data=bad)
+    assert not lean.is_valid() and not deep.is_valid()
+    assert lean.errors == deep.errors
+    assert set(lean.errors) >= {"number", "customer", "placed_at", "lines", "currency"}
