@@ -144,12 +144,10 @@ def _order_upsert(*, vendor: Vendor, data: OrderData) -> tuple[Order, bool]:
         )
     # The one lock: concurrent upserts of this number, and the sold-units counters they move,
     # take turns here.
-    order = (
-        Order.objects.select_for_update(of=("self",))
-        .filter(vendor=vendor, number=data.number)
-        .order_by()
-        .first()
-    )
+    try:  # the number is unique per vendor: no ordering to compile or plan
+        order = Order.objects.select_for_update(of=("self",)).get(vendor=vendor, number=data.number)
+    except Order.DoesNotExist:
+        order = None
     customer = _customer(vendor, data.customer)
     tz = vendor.time_zone
     if order is None:
