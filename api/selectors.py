@@ -53,10 +53,10 @@ def attach_lines(orders: list[Order]) -> list[Order]:
     """
     if not orders:
         return orders
-    lines = list(OrderLine.objects.filter(order__in=[o.pk for o in orders]))
+    lines = list(OrderLine.objects.filter(order_id__in=[o.pk for o in orders]))
     units: dict[int, list[Unit]] = {line.pk: [] for line in lines}
     if lines:
-        for unit in Unit.objects.filter(order_line__in=list(units)):
+        for unit in Unit.objects.filter(order_line_id__in=list(units)):
             units[unit.order_line_id].append(unit)
     by_order: dict[int, list[OrderLine]] = {order.pk: [] for order in orders}
     for line in lines:

@@ -11,6 +11,9 @@ measures, taking turns with CLIENTS keep-alive clients each:
 - ``GET /api/v1/orders/`` (first page of 50, cursor pagination) vs ``GET /bench/bare-api/``
   (50 plain dicts rendered as JSON, no authentication).
 
+Before the load it counts, in this process, the SQL statements of one new order with 1 line
+and with 20 lines: the upsert's statements must not grow with its lines.
+
 Prints e.g. ``api POST /api/v1/orders/ upsert vs bare DRF POST  ratio 0.35 goal >= 0.3 MET``.
 """
 
@@ -135,6 +138,27 @@ def order_body(_number: int) -> bytes:
     ).encode()
 
 
+def upsert_statements(raw_key: str, lines: int) -> int:
+    """The SQL statements one new order of ``lines`` lines costs, counted in this process
+    through the same view (BEGIN and COMMIT included, the key's once-a-minute write not)."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(HTTP_HOST="127.0.0.1", HTTP_AUTHORIZATION=f"Bearer {raw_key}")
+    client.get("/api/v1/orders/?limit=1")  # the key's last use is written now, not below
+    body = json.loads(order_body(0))
+    body["number"] = f"COUNT-{lines}-{next(_numbers)}"
+    body["lines"] = [
+        {"sku": f"SKU-{n}", "name": f"Part {n}", "quantity": 1, "unit_price": "9.90"}
+        for n in range(lines)
+    ]
+    with CaptureQueriesContext(connection) as captured:
+        response = client.post("/api/v1/orders/", json.dumps(body), content_type="application/json")
+    assert response.status_code == 201, response.content
+    return len(captured)
+
+
 def main() -> None:
     env = portal_env(
         DB,
@@ -146,6 +170,7 @@ def main() -> None:
     try:
         setup_django(env)
         raw_key, seeded = build()
+        statements = {n: upsert_statements(raw_key, n) for n in (1, 20)}
         port = free_port()
         process = start_gunicorn(env, port, DJANGO_SETTINGS_MODULE="bench._settings")
         auth = {"Authorization": f"Bearer {raw_key}"}
@@ -182,6 +207,11 @@ def main() -> None:
                 UPSERT_GOAL,
                 f"{posts['upsert']:.0f} vs {posts['bare']:.0f} req/s, {CLIENTS} clients",
             ),
+            flush=True,
+        )
+        print(
+            f"{'api POST /api/v1/orders/ statements per new order':<44} "
+            f"{statements[1]} with 1 line, {statements[20]} with 20 lines",
             flush=True,
         )
         ratio = gets["list"] / gets["bare"]

@@ -96,9 +96,8 @@ class OrderViewSet(VendorAPIMixin, mixins.ListModelMixin, viewsets.GenericViewSe
     def create(self, request, *args, **kwargs):
         serializer = OrderSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        # The order comes back with the lines and units it was written with: nothing is read back.
         order, created = order_upsert(vendor=self.vendor, data=serializer.to_order_data())
-        # Read its lines and their units back in two queries, however many lines it has.
-        selectors.attach_lines([order])
         return Response(
             OrderSerializer(order, context=self.get_serializer_context()).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,

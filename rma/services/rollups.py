@@ -4,7 +4,7 @@ Two ways in, both inside the state change's transaction:
 
 - ``on_event(event, subject)``, called by the audit writer for every event, so every service
   that changes a case's state (and therefore writes an event) moves the counters with it;
-- ``tracks_sold_units``, around the order upsert, for the units sold per SKU.
+- ``order_units_moved``, from the order upsert, for the units sold per SKU.
 
 Counters are added to with one ``INSERT ... ON CONFLICT DO UPDATE SET n = n + excluded.n`` per
 table and event: atomic under concurrent writers, and rows are written in key order so two
@@ -15,12 +15,11 @@ stored rows differ from that.
 
 from __future__ import annotations
 
-import functools
 import math
 import threading
 import zoneinfo
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -39,7 +38,7 @@ from rma.models import (
     SolutionStatus,
     WarrantySolution,
 )
-from rma.models.orders import Order, OrderLine
+from rma.models.orders import Order
 from rma.models.returns import RETURN_OPEN
 from rma.models.rollups import (
     ROLLUP_MODELS,
@@ -232,58 +231,34 @@ def _claims(rr: ReturnRequest, tz: str) -> None:
     bump(ClaimDay, rr.vendor_id, rows)
 
 
-def _order_units(
-    order_id: int | None, tz: str, *, has_returns: bool = True
-) -> dict[tuple, dict[str, int]]:
-    """What one order adds to ``SkuDay``: its units sold, and of them returned, per SKU."""
+def order_units_moved(
+    *,
+    vendor: Vendor,
+    before_day: date | None,
+    before: Mapping[str, int],
+    after_day: date,
+    after: Mapping[str, int],
+    returned: Mapping[str, int] | None = None,
+) -> None:
+    """What an order upsert changes in ``SkuDay``, from what it read and wrote, in one statement.
+
+    ``before`` and ``after`` are the order's units sold per SKU, counted on the local day it was
+    placed before (None: a new order) and after; ``returned`` its units returned per SKU, which
+    an upsert never changes but moves with the order's day. Nothing is read here: the upsert
+    has the order's lines in hand already.
+    """
+    returned = returned or {}
     rows: dict[tuple, dict[str, int]] = defaultdict(lambda: {"sold_units": 0, "returned_units": 0})
-    if order_id is None:
-        return rows
-    returned: dict[int, int] = defaultdict(int)
-    # An order created a moment ago in this transaction has no returns to look for.
-    if has_returns:
-        for line_id, quantity in ReturnLine.objects.filter(
-            order_line__order_id=order_id
-        ).values_list("order_line_id", "quantity"):
-            returned[line_id] += quantity
-    for line_id, sku, quantity, placed_at in OrderLine.objects.filter(
-        order_id=order_id
-    ).values_list("pk", "sku", "quantity", "order__placed_at"):
-        row = rows[(local_day(placed_at, tz), sku)]
+    if before_day is not None:
+        for sku, quantity in before.items():
+            row = rows[(before_day, sku)]
+            row["sold_units"] -= quantity
+            row["returned_units"] -= returned.get(sku, 0)
+    for sku, quantity in after.items():
+        row = rows[(after_day, sku)]
         row["sold_units"] += quantity
-        row["returned_units"] += returned[line_id]
-    return rows
-
-
-def tracks_sold_units(
-    upsert: Callable[..., tuple[Order, bool]],
-) -> Callable[..., tuple[Order, bool]]:
-    """Around ``_order_upsert(*, vendor, data)`` inside its transaction: the order's units before
-    (its row locked) and after, and the difference added to ``SkuDay`` (a changed quantity,
-    line or order date moves them)."""
-
-    @functools.wraps(upsert)
-    def tracked(*, vendor: Vendor, data: Any) -> tuple[Order, bool]:
-        existing = (
-            Order.objects.select_for_update(of=("self",))
-            .filter(vendor=vendor, number=data.number)
-            .values_list("pk", flat=True)
-            .first()
-        )
-        before = _order_units(existing, vendor.time_zone)
-        order, created = upsert(vendor=vendor, data=data)
-        after = _order_units(order.pk, vendor.time_zone, has_returns=not created)
-        delta = {
-            key: {
-                name: after.get(key, {}).get(name, 0) - before.get(key, {}).get(name, 0)
-                for name in ("sold_units", "returned_units")
-            }
-            for key in {*before, *after}
-        }
-        bump(SkuDay, vendor.pk, delta)
-        return order, created
-
-    return tracked
+        row["returned_units"] += returned.get(sku, 0)
+    bump(SkuDay, vendor.pk, rows)
 
 
 # --- rebuilding and checking -------------------------------------------------------------------

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django_countries import countries
 
 from policies.vocabulary import DeadlineName
@@ -38,9 +39,9 @@ def _clean_serial(serial: str) -> str:
     return serial
 
 
-def _warranty(vendor: Vendor, line: OrderLine) -> tuple[datetime, datetime | None, str]:
+def _warranty(policy, line: OrderLine) -> tuple[datetime, datetime | None, str]:
     start = line.order.placed_at
-    deadline = vendor.get_policy().unit_warranty_end(start, line.warranty_months)
+    deadline = policy.unit_warranty_end(start, line.warranty_months)
     return start, (deadline.at if deadline else None), (deadline.rule_id if deadline else "")
 
 
@@ -52,57 +53,93 @@ def units_for_line(
     A serial already sold on another order of this vendor is refused: the shop must say which
     order it belongs to, not move it silently.
     """
-    if len(units) > line.quantity:
-        raise DomainError(
-            f"SKU {line.sku}: {len(units)} serial numbers for a quantity of {line.quantity}.",
-            code="invalid",
-        )
-    serials = [_clean_serial(u.serial) for u in units]
-    duplicates = sorted({s for s in serials if serials.count(s) > 1})
-    if duplicates:
-        raise DomainError(f"Serial {', '.join(duplicates)} is sent twice.", code="invalid")
+    return units_for_lines(vendor=vendor, lines=[(line, units)], source=source)[0]
+
+
+def units_for_lines(
+    *,
+    vendor: Vendor,
+    lines: Sequence[tuple[OrderLine, Sequence[UnitData]]],
+    source: str = Unit.Source.SHOP,
+) -> list[list[Unit]]:
+    """``units_for_line`` for several lines at once, each line's units in its place.
+
+    The statements do not grow with the lines or the units: one read of the serials (locking
+    the rows that exist), one INSERT of the new units and one UPDATE of the changed ones.
+    """
+    checked = []
+    for line, units in lines:
+        if len(units) > line.quantity:
+            raise DomainError(
+                f"SKU {line.sku}: {len(units)} serial numbers for a quantity of {line.quantity}.",
+                code="invalid",
+            )
+        serials = [_clean_serial(u.serial) for u in units]
+        duplicates = sorted({s for s in serials if serials.count(s) > 1})
+        if duplicates:
+            raise DomainError(f"Serial {', '.join(duplicates)} is sent twice.", code="invalid")
+        checked.append((line, units, serials))
+    wanted = [serial for _line, _units, serials in checked for serial in serials]
+    if not wanted:
+        return [[] for _line in lines]
     existing = {
         u.serial: u
         for u in Unit.objects.select_for_update(of=("self",))
         .select_related("order_line__order")
-        .filter(vendor=vendor, serial__in=serials)
+        .filter(vendor=vendor, serial__in=wanted)
     }
-    start, end, rule = _warranty(vendor, line)
-    saved = []
-    for data, serial in zip(units, serials, strict=True):
-        unit = existing.get(serial)
-        if unit is not None and unit.order_line_id not in (None, line.pk):
-            other = unit.order_line.order.number
-            if unit.order_line.order_id != line.order_id:
-                raise DomainError(
-                    f"Serial {serial} was sold on order {other}; it cannot be on "
-                    f"order {line.order.number} too.",
-                    code="serial_taken",
-                )
-        values = {
-            "order_line": line,
-            "sku": line.sku,
-            "batch": data.batch or (unit.batch if unit else ""),
-            "market": data.market
-            or (unit.market if unit else "")
-            or line.order.country_of_purchase,
-            "warranty_start": start,
-            "warranty_end": end,
-            "warranty_rule_id": rule,
-        }
-        if unit is None:
-            unit = Unit(vendor=vendor, serial=serial, source=source, **values)
-            unit.save()
-        else:
-            changed = [k for k, v in values.items() if getattr(unit, k) != v]
-            if unit.replaces_id is not None:  # a replacement keeps the warranty its policy gave it
-                changed = [k for k in changed if not k.startswith("warranty")]
-            for name in changed:
-                setattr(unit, name, values[name])
-            if changed:
-                unit.save(update_fields=[*changed, "updated_at"])
-        saved.append(unit)
-    return saved
+    policy = vendor.get_policy()
+    created: list[Unit] = []
+    changed: dict[int, Unit] = {}
+    changed_fields: set[str] = set()
+    result = []
+    for line, units, serials in checked:
+        start, end, rule = _warranty(policy, line)
+        saved = []
+        for data, serial in zip(units, serials, strict=True):
+            unit = existing.get(serial)
+            if unit is not None and unit.order_line_id not in (None, line.pk):
+                other = unit.order_line.order.number
+                if unit.order_line.order_id != line.order_id:
+                    raise DomainError(
+                        f"Serial {serial} was sold on order {other}; it cannot be on "
+                        f"order {line.order.number} too.",
+                        code="serial_taken",
+                    )
+            values = {
+                "order_line": line,
+                "sku": line.sku,
+                "batch": data.batch or (unit.batch if unit else ""),
+                "market": data.market
+                or (unit.market if unit else "")
+                or line.order.country_of_purchase,
+                "warranty_start": start,
+                "warranty_end": end,
+                "warranty_rule_id": rule,
+            }
+            if unit is None:
+                unit = Unit(vendor=vendor, serial=serial, source=source, **values)
+                created.append(unit)
+                existing[serial] = unit
+            else:
+                names = [k for k, v in values.items() if getattr(unit, k) != v]
+                if unit.replaces_id is not None:  # a replacement keeps its policy's warranty
+                    names = [k for k in names if not k.startswith("warranty")]
+                for name in names:
+                    setattr(unit, name, values[name])
+                if names and unit.pk is not None:
+                    changed[unit.pk] = unit
+                    changed_fields.update(names)
+            saved.append(unit)
+        result.append(saved)
+    if created:
+        Unit.objects.bulk_create(created)
+    if changed:
+        now = timezone.now()  # what auto_now does on save(), which bulk_update skips
+        for unit in changed.values():
+            unit.updated_at = now
+        Unit.objects.bulk_update(list(changed.values()), [*sorted(changed_fields), "updated_at"])
+    return result
 
 
 @dataclass(frozen=True)

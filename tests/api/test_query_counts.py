@@ -92,3 +92,69 @@ def test_order_upsert_query_count_does_not_grow_with_the_vendors_orders(api_a, v
     update, response = _queries(api_a, "post", "/api/v1/orders/", **_new_order("SO-Q2"))
     assert response.status_code == 200
     assert update <= first
+
+
+def _order_with_lines(number: str, count: int, *, price: str = "10.00") -> dict:
+    request = _new_order(number)
+    request["data"]["lines"] = [
+        {"sku": f"SKU-{index}", "name": f"Part {index}", "quantity": 1, "unit_price": price}
+        for index in range(count)
+    ]
+    return request
+
+
+def test_order_upsert_statements_do_not_grow_with_its_lines(api_a, vendor_a):
+    """Lines are written in bulk: an order of 12 lines costs what an order of one does, to
+    create and to change every line of."""
+    one, response = _queries(api_a, "post", "/api/v1/orders/", **_order_with_lines("SO-L1", 1))
+    assert response.status_code == 201
+    twelve, response = _queries(api_a, "post", "/api/v1/orders/", **_order_with_lines("SO-L12", 12))
+    assert response.status_code == 201
+    assert len(response.json()["lines"]) == 12
+    assert twelve == one
+    changed_one, response = _queries(
+        api_a, "post", "/api/v1/orders/", **_order_with_lines("SO-L1", 1, price="11.00")
+    )
+    assert response.status_code == 200
+    changed_twelve, response = _queries(
+        api_a, "post", "/api/v1/orders/", **_order_with_lines("SO-L12", 12, price="11.00")
+    )
+    assert response.status_code == 200
+    assert {line["unit_price"] for line in response.json()["lines"]} == {"11.00"}
+    assert changed_twelve == changed_one
+
+
+def test_new_order_costs_nine_statements(api_a, vendor_a):
+    """The key, the order's lock, its customer (read, then created), the order, its lines and
+    the sold-units counters, in one transaction (BEGIN and COMMIT count too)."""
+    count, response = _queries(api_a, "post", "/api/v1/orders/", **_new_order("SO-N9"))
+    assert response.status_code == 201
+    assert count == 9
+
+
+def _order_with_units(number: str, count: int, *, batch: str = "B1") -> dict:
+    request = _order_with_lines(number, count)
+    for index, line in enumerate(request["data"]["lines"]):
+        line["quantity"] = 2
+        line["units"] = [
+            {"serial": f"{number}-{index}-{n}", "batch": batch} for n in range(line["quantity"])
+        ]
+    return request
+
+
+def test_order_upsert_statements_do_not_grow_with_its_units(api_a, vendor_a):
+    """Serials sent on every line: one read, one INSERT and one UPDATE for all of them."""
+    url = "/api/v1/orders/"
+    one, _response = _queries(api_a, "post", url, **_order_with_units("SO-U1", 1))
+    six, response = _queries(api_a, "post", url, **_order_with_units("SO-U6", 6))
+    assert sum(len(line["units"]) for line in response.json()["lines"]) == 12
+    assert six == one
+    changed_one, _response = _queries(
+        api_a, "post", url, **_order_with_units("SO-U1", 1, batch="B2")
+    )
+    changed_six, response = _queries(
+        api_a, "post", url, **_order_with_units("SO-U6", 6, batch="B2")
+    )
+    assert response.status_code == 200
+    assert {u["batch"] for line in response.json()["lines"] for u in line["units"]} == {"B2"}
+    assert changed_six == changed_one

@@ -38,6 +38,29 @@ def test_units_are_sent_with_lines_and_replays_change_nothing(api_b, vendor_b):
     assert after == before and len(after) == 2
 
 
+def test_a_resend_with_one_new_serial_answers_every_unit_of_the_line(api_b, vendor_b):
+    """Units are only added by an upsert: the answer lists the line's earlier units too, and a
+    changed batch moves updated_at of that unit only."""
+    assert api_b.post("/api/v1/orders/", _with_units(), format="json").status_code == 201
+    with scopes_disabled():
+        before = {u.serial: u.updated_at for u in Unit.objects.filter(vendor=vendor_b)}
+    payload = _with_units(units=[{"serial": "CAM-0002", "batch": "B8"}])
+    payload["lines"][0]["quantity"] = 3
+    payload["lines"][1]["units"] = [{"serial": "HUB-0001"}]
+    response = api_b.post("/api/v1/orders/", payload, format="json")
+    assert response.status_code == 200, response.content
+    lines = response.json()["lines"]
+    assert lines[0]["units"] == [
+        {"serial": "CAM-0001", "batch": "B7", "market": "DE"},
+        {"serial": "CAM-0002", "batch": "B8", "market": "FR"},
+    ]
+    assert lines[1]["units"] == [{"serial": "HUB-0001", "batch": "", "market": "DE"}]
+    with scopes_disabled():
+        after = {u.serial: u.updated_at for u in Unit.objects.filter(vendor=vendor_b)}
+    assert after["CAM-0001"] == before["CAM-0001"]
+    assert after["CAM-0002"] > before["CAM-0002"]
+
+
 def test_a_serial_of_another_order_is_refused(api_b):
     assert api_b.post("/api/v1/orders/", _with_units(), format="json").status_code == 201
     error = assert_error(
