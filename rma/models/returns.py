@@ -88,6 +88,11 @@ class ReturnRequest(TenantModel, Assignable):
     complex_case = models.BooleanField(
         default=False, editable=False, help_text=_("Takes the policy's longer review.")
     )
+    store_credit = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text=_("The customer chose store credit instead of money back."),
+    )
 
     decision = models.JSONField(default=dict, editable=False)
     policy_version = models.CharField(max_length=40, editable=False)
@@ -232,7 +237,9 @@ class ReturnRequest(TenantModel, Assignable):
         left to refund."""
         if self.pk is None:
             return False
-        return self.resolutions.filter(kind__in=["refund", "compensation"], state="done").exists()
+        return self.resolutions.filter(
+            kind__in=["refund", "compensation", "store_credit"], state="done"
+        ).exists()
 
     def can_replace(self) -> bool:
         return self.can_transition(R.REPLACED)

@@ -270,3 +270,46 @@ def test_aqa4_exchange_shipped_and_delivered(receivers):
         {"label": shown["lines"][0]["label"], "amount": "-40.49", "rule_id": "AQA-6"}
     ]
     ship_and_deliver(api, aqara, receivers, rid, "JD0146000777")
+
+
+def test_brt5_store_credit_asked_for_over_the_api_then_issued(receivers):
+    from tests.api.factories import client_with, key_for, order_payload
+
+    bright = VendorFactory(slug="bright-hooks", name="Brightline Audio", policy_key="brightline")
+    api = client_with(key_for(bright)[1])
+    assert api.post("/api/v1/orders/", order_payload(), format="json").status_code == 201
+    body = {"order": "SO-1", "scenario": "non_quality", "lines": [{"sku": "CAM-4K"}]}
+    created = api.post("/api/v1/returns/", {**body, "store_credit": True}, format="json")
+    assert created.status_code == 201, created.content
+    assert created.json()["store_credit"] is True
+    subscribe(bright, receivers)
+    with scope(vendor=bright):
+        rr = ReturnRequest.objects.get(public_id=created.json()["id"])
+        services.return_approve(return_request=rr, actor=AGENT)
+        services.return_mark_received(return_request=rr, actor=AGENT)
+        services.return_record_inspection(return_request=rr, actor=AGENT)
+    paid = api.post(f"/api/v1/returns/{rr.public_id}/refund/", {}, format="json")
+    assert paid.status_code == 200, paid.content
+    (credit,) = paid.json()["resolutions"]
+    assert (credit["kind"], credit["state"], credit["next_steps"]) == (
+        "store_credit",
+        "pending",
+        ["credit_issued", "cancelled"],
+    )
+    assert "BRT-5" in credit["rule_ids"]
+    step = {"step": "credit_issued", "coupon_code": "SC-2026-0042"}
+    payload = replayed(api, bright, receivers, credit["id"], step, state="done")
+    assert payload["resolution"]["coupon_code"] == "SC-2026-0042"
+    assert payload["resolution"]["amount"] == credit["amount"]
+
+
+def test_store_credit_is_422_where_the_vendor_offers_none(api_a):
+    from tests.api.factories import order_payload
+
+    assert api_a.post("/api/v1/orders/", order_payload(), format="json").status_code == 201
+    body = {"order": "SO-1", "scenario": "non_quality", "lines": [{"sku": "CAM-4K"}]}
+    refused = api_a.post("/api/v1/returns/", {**body, "store_credit": True}, format="json")
+    assert refused.status_code == 422, refused.content
+    assert refused.json()["error"]["code"] == "store_credit_not_offered"
+    with scopes_disabled():
+        assert not ReturnRequest.objects.exists()
