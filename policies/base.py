@@ -119,6 +119,8 @@ class Policy(ABC):
     rma_number_digits: ClassVar[int] = 9
     rma_number_rule: ClassVar[str | None] = None
     wrong_item_rule: ClassVar[str | None] = None  # cited beside the keep-or-return choice
+    # Cited by a refund the customer chose to take as store credit (``store_credit_refunds``).
+    store_credit_rule: ClassVar[str | None] = None
     # The vendor rule each claim-integrity flag cites; a check not listed cites scope_rule.
     integrity_rules: ClassVar[Mapping[IntegrityCheck, str]] = {}
 
@@ -476,12 +478,30 @@ class Policy(ABC):
         ends in its status alone."""
         return ()
 
+    def offers_store_credit(self, scenario: Scenario | None) -> bool:
+        """Whether the customer of a return in ``scenario`` may take store credit instead of
+        money back: where the vendor's settings offer it, for a non-quality return only."""
+        return (
+            self.settings.store_credit_refunds
+            and scenario is Scenario.NON_QUALITY
+            and scenario in self.scenarios
+        )
+
     def refund_plan(
         self, facts: ResolutionFacts, breakdown: RefundBreakdown, kind: str = ResolutionKind.REFUND
     ) -> ResolutionPlan:
-        """A refund (or compensation) resolution carrying a computed breakdown's lines."""
+        """A refund (or compensation) resolution carrying a computed breakdown's lines; a
+        refund the customer chose to take as store credit is planned as that, same amount."""
         rules = tuple(sorted({line.rule_id for line in breakdown.lines if line.rule_id}))
         method = self.settings.compensation_method if kind == ResolutionKind.COMPENSATION else ""
+        scenario = facts.request.scenario if facts.request is not None else None
+        if (
+            kind == ResolutionKind.REFUND
+            and facts.store_credit
+            and self.offers_store_credit(scenario)
+        ):
+            kind = ResolutionKind.STORE_CREDIT
+            rules = tuple(sorted({*rules, self.store_credit_rule or self.scope_rule}))
         return ResolutionPlan(
             kind, breakdown.currency, breakdown.total, breakdown.lines, rules, method=method
         )

@@ -172,3 +172,4 @@ class ResolutionFacts:
     received_on: datetime | None = None
     at: datetime | None = None  # when the stage happens (a replacement's dispatch)
     lines: tuple[tuple[str, int], ...] = ()  # (sku, quantity) a solution covers
+    store_credit: bool = False  # the customer chose store credit instead of money back

@@ -35,6 +35,9 @@ class BaseSettings:
     integrity_refuses: str = ""
     # How a compensation is paid: "refund", "coupon" or "store_credit".
     compensation_method: str = "refund"
+    # The customer of a non-quality return may choose store credit instead of money back; the
+    # refund is then planned as a store credit resolution of the same amount.
+    store_credit_refunds: bool = False
     # How a customer pays a make-up payment: a payment link and/or bank transfer text, shown
     # on the case page while the payment is owed.
     makeup_payment_link: str = ""

@@ -279,8 +279,12 @@ def return_inspected(rr, *, event) -> OutboxMessage:
     return _customer_email(rr, "return_inspected", event, extra)
 
 
-def refund_issued(rr, *, event) -> OutboxMessage:
-    """The amount itemised by rule id, and when the funds arrive."""
+def refund_issued(rr, *, event) -> OutboxMessage | None:
+    """The amount itemised by rule id, and when the funds arrive. A return settled by the
+    store credit its customer chose sends no refund email: the credit's email, with its code,
+    tells the outcome."""
+    if rr.resolutions.filter(kind="store_credit").exclude(state="cancelled").exists():
+        return None
     policy = rr.vendor.get_policy()
     window = policy.funds_window(rr.refunded_at)
     timing = policy.refund_due(rr.inspected_at or rr.refunded_at)

@@ -100,3 +100,34 @@ def test_the_case_timeline_lists_the_resolution_steps_with_their_states(client, 
     assert "planned a resolution: Reshipment of the correct item" in sentences
     shipped = sentences.index("recorded a shipment to the customer: Reshipment of the correct item")
     assert changes[shipped] == "Pending → In transit"
+
+
+def test_close_is_offered_on_a_settled_keep_case_and_refused_while_a_resolution_is_open(
+    client, agent_a, vendor_a
+):
+    from rma import services
+    from tests.rma.resolution_cases import AGENT
+
+    vendor_a.policy_settings = {"compensation_method": "coupon"}
+    vendor_a.save()
+    with scope(vendor=vendor_a):
+        rr = keep_case(vendor_a)
+        compensation = rr.resolutions.get(kind="compensation")
+        reshipment = rr.resolutions.get(kind="reshipment")
+        services.resolution_issue_coupon(resolution=compensation, actor=AGENT, coupon_code="C1")
+    client.force_login(agent_a)
+    page_url = reverse("admin:rma_returnrequest_change", args=[rr.pk])
+    close_url = reverse("admin:rma_returnrequest_action", args=[rr.pk, "close"])
+    assert close_url in client.get(page_url).content.decode()  # Close is offered on approved
+    response = client.post(close_url, {"note": ""})
+    assert response.status_code == 302
+    messages = [str(m) for m in client.get(response["Location"]).context["messages"]]
+    assert any("open: Reshipment of the correct item (Pending)" in m for m in messages)
+    with scopes_disabled():
+        assert type(rr).objects.get(pk=rr.pk).status == "approved"
+    client.post(step_url(rr, reshipment, "shipped"), {"carrier": "DHL", "tracking_number": "J1"})
+    client.post(step_url(rr, reshipment, "delivered"))
+    client.post(close_url, {"note": ""})
+    with scopes_disabled():
+        assert type(rr).objects.get(pk=rr.pk).status == "closed"
+        assert Event.objects.filter(return_request=rr, action="closed").count() == 1

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
@@ -12,6 +14,7 @@ from rma.models import (
     CatalogVariant,
     Event,
     Order,
+    Resolution,
     ReturnRequest,
     StatusCount,
     WarrantySolution,
@@ -56,6 +59,14 @@ def test_seed_demo_covers_each_vendor_and_is_rerunnable():
         # A catalogue for the vendor whose policy offers exchanges, none for the others.
         catalogues = set(CatalogVariant.objects.values_list("vendor__slug", flat=True))
         assert catalogues == {"aqara"}
+        # An exchange for another variant, its difference paid and the new item on its way.
+        (exchange,) = Resolution.objects.filter(vendor__slug="aqara", kind="exchange")
+        assert (exchange.state, exchange.makeup_amount) == ("in_progress", Decimal("10.00"))
+        assert exchange.makeup_verified_at is not None and exchange.tracking_number
+        assert exchange.return_request.exchange.variant.sku == f"{exchange.order_line.sku}-BLACK"
+        # Every resolution kind a policy plans shows in the demo.
+        kinds = set(Resolution.objects.values_list("kind", flat=True))
+        assert {"compensation", "reshipment", "replacement", "repair", "exchange"} <= kinds
         counts = (Order.objects.count(), ReturnRequest.objects.count(), Event.objects.count())
         # the dashboard's rollups count every seeded case
         for vendor in Vendor.objects.all():

@@ -65,6 +65,14 @@ class ReturnCreateSerializer(serializers.Serializer):
     received_item_price = money(
         required=False, allow_null=True, default=None, help_text="The wrong item's price."
     )
+    store_credit = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text=(
+            "Store credit instead of money back, where the vendor offers it for the scenario "
+            "(refused with 422 store_credit_not_offered otherwise)."
+        ),
+    )
     follows = serializers.UUIDField(
         required=False,
         allow_null=True,
@@ -197,6 +205,7 @@ class ReturnSerializer(serializers.ModelSerializer):
             "received_item_price",
             "complex_case",
             "return_required",
+            "store_credit",
             "lines",
             "decision",
             "requested_at",

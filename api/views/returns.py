@@ -130,6 +130,7 @@ class ReturnViewSet(VendorAPIMixin, mixins.ListModelMixin, viewsets.GenericViewS
             received_item_price=data["received_item_price"],
             follows=follows,
             serials=data["units"],
+            store_credit=data["store_credit"],
         )
         return self._detail(return_request, status.HTTP_201_CREATED)
 

@@ -155,6 +155,9 @@ class ReturnChooseForm(forms.Form):
         return cleaned
 
 
+REFUND_AS_MONEY, REFUND_AS_STORE_CREDIT = "money", "store_credit"
+
+
 class ReturnConfirmForm(forms.Form):
     """Step 2: the condition statements the policy asks for, options, and a description."""
 
@@ -167,6 +170,7 @@ class ReturnConfirmForm(forms.Form):
         reason_required: bool = True,
         keep_label: str = "",
         lines=(),
+        store_credit_offered: bool = False,
         **kwargs,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -210,8 +214,25 @@ class ReturnConfirmForm(forms.Form):
                 widget=forms.RadioSelect,
                 required=False,
             )
+        if store_credit_offered:
+            self.fields["refund_as"] = forms.ChoiceField(
+                label=_("How would you like your money?"),
+                choices=[
+                    (REFUND_AS_MONEY, _("Money back to my original payment method")),
+                    (
+                        REFUND_AS_STORE_CREDIT,
+                        _("Store credit of the same amount, to spend with us"),
+                    ),
+                ],
+                initial=REFUND_AS_MONEY,
+                widget=forms.RadioSelect,
+                required=False,
+            )
         # The units claimed, ticked from the order's or typed (their own history is judged).
         self.picker = SerialPicker(self, list(lines))
+
+    def wants_store_credit(self) -> bool:
+        return self.cleaned_data.get("refund_as") == REFUND_AS_STORE_CREDIT
 
     def attestation_fields(self):
         return [self[f"attest_{item.value}"] for item in self.asked]

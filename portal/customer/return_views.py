@@ -143,6 +143,7 @@ def return_new(request: HttpRequest, vendor: Vendor) -> HttpResponse:
         reason_required=policy.reason_required(PolicyScenario(scenario)),
         keep_label=render_message(keep) if (keep := policy.keep_option_label()) else "",
         lines=lines,
+        store_credit_offered=policy.offers_store_credit(PolicyScenario(scenario)),
     )
     context.update(
         scenario=scenario,
@@ -187,6 +188,8 @@ def return_new(request: HttpRequest, vendor: Vendor) -> HttpResponse:
                 received_item_price=data.get("received_item_price"),
                 serials=confirm.picker.serials(data),
                 exchange=exchange.quote if exchange and exchange.wants_exchange else None,
+                store_credit=confirm.wants_store_credit()
+                and not (exchange and exchange.wants_exchange),
             )
         except DomainError as exc:
             context["refusals_dicts"] = exc.findings or [{"message": exc.message, "rule_id": ""}]

@@ -6,13 +6,15 @@ from __future__ import annotations
 from decimal import Decimal
 
 from rma import services
-from rma.models import ReturnRequest
+from rma.models import CatalogVariant, ReturnRequest
 from rma.services import Actor
+from rma.services.exchanges import exchange_quote
 from rma.services.return_options import required_attestations
 from rma.services.solutions import ProposedLine
 from tenancy.models import Vendor
 
 from .builder import Builder, ago
+from .catalogue import seed_catalogue
 
 
 def seed_reolink(vendor: Vendor, agent: Actor) -> None:
@@ -264,6 +266,50 @@ def seed_aqara(vendor: Vendor, agent: Actor) -> None:
         reason="Does not fit my setup.",
     )
     b.evidence(rr)
+    # An exchange for the black variant (AQA-4): the 10.00 difference paid and verified, the
+    # original sent back, and the black hub shipped with its tracking number
+    customer = b.customer("sky@example.com", "Sky Patel")
+    order = b.order(customer, placed_days_ago=10, delivered_days_ago=7, lines=[hub])
+    seed_catalogue(vendor)  # the variants to pick from (seed() upserts it again afterwards)
+    line = order.lines.get()
+    quote = exchange_quote(
+        order=order,
+        scenario="non_quality",
+        order_line=line,
+        quantity=1,
+        variant_id=CatalogVariant.objects.get(sku=f"{line.sku}-BLACK").pk,
+        at=ago(b, 5),
+    )
+    rr = services.return_create(
+        order=order,
+        scenario="non_quality",
+        lines=[(line, 1)],
+        actor=Actor.customer(customer.email),
+        attestations=attest,
+        reason="I would rather have it in black.",
+        exchange=quote,
+        at=ago(b, 5),
+    )
+    b.evidence(rr)
+    services.return_approve(return_request=rr, actor=agent, at=ago(b, 4))
+    services.return_mark_shipped(
+        return_request=rr,
+        actor=Actor.customer(customer.email),
+        carrier="",
+        tracking_number="1Z999AA10123456784",
+        at=ago(b, 3),
+    )
+    exchange = rr.resolutions.get(kind="exchange")
+    services.resolution_verify_payment(
+        resolution=exchange, actor=agent, transaction_id="PAY-SKY-1010", at=ago(b, 3)
+    )
+    services.resolution_mark_shipped(
+        resolution=exchange,
+        actor=agent,
+        carrier="UPS",
+        tracking_number="1Z999AA10123456785",
+        at=ago(b, 2),
+    )
     # Warranty claim six months in (AQA-7), approved
     customer = b.customer("chris@example.com", "Chris Green")
     order = b.order(customer, placed_days_ago=185, delivered_days_ago=180, lines=[hub])

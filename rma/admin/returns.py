@@ -420,6 +420,7 @@ class ReturnRequestAdmin(
                     ("Price of the item received", obj.received_item_price or "—"),
                     ("Follows claim", str(obj.follows) if obj.follows_id else "—"),
                     ("Return required", "yes" if obj.return_required else "no"),
+                    ("Money back as", "store credit" if obj.store_credit else "refund"),
                     ("Policy version", obj.policy_version),
                 ],
             ),

@@ -37,7 +37,9 @@ RETURN_TRANSITIONS: dict[str, frozenset[str]] = {
     R.REQUESTED: frozenset({R.UNDER_REVIEW, R.APPROVED, R.REJECTED, R.CANCELLED}),
     R.UNDER_REVIEW: frozenset({R.APPROVED, R.REJECTED, R.CANCELLED}),
     # REFUNDED straight from APPROVED: compensation without a return (a wrong item kept).
-    R.APPROVED: frozenset({R.SHIPPED, R.RECEIVED, R.WAIVED, R.CANCELLED, R.REFUNDED}),
+    # CLOSED straight from APPROVED: a case with nothing to send back whose compensation was
+    # settled another way (a coupon, store credit), once every resolution is done.
+    R.APPROVED: frozenset({R.SHIPPED, R.RECEIVED, R.WAIVED, R.CANCELLED, R.REFUNDED, R.CLOSED}),
     R.SHIPPED: frozenset({R.RECEIVED}),
     R.RECEIVED: frozenset({R.INSPECTED}),
     R.INSPECTED: frozenset({R.REFUNDED, R.REPLACED, R.CLOSED}),
@@ -85,6 +87,11 @@ class ReturnRequest(TenantModel, Assignable):
     )
     complex_case = models.BooleanField(
         default=False, editable=False, help_text=_("Takes the policy's longer review.")
+    )
+    store_credit = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text=_("The customer chose store credit instead of money back."),
     )
 
     decision = models.JSONField(default=dict, editable=False)
@@ -230,12 +237,19 @@ class ReturnRequest(TenantModel, Assignable):
         left to refund."""
         if self.pk is None:
             return False
-        return self.resolutions.filter(kind__in=["refund", "compensation"], state="done").exists()
+        return self.resolutions.filter(
+            kind__in=["refund", "compensation", "store_credit"], state="done"
+        ).exists()
 
     def can_replace(self) -> bool:
         return self.can_transition(R.REPLACED)
 
     def can_close(self) -> bool:
+        # An approved case closes only when nothing comes back from the customer (a wrong item
+        # kept); a return still to be sent closes by its own steps. Open resolutions are
+        # checked by the service (they need a query and explain themselves).
+        if self.status == R.APPROVED:
+            return not self.return_required and self.can_transition(R.CLOSED)
         return self.can_transition(R.CLOSED)
 
     def can_waive(self) -> bool:

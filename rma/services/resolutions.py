@@ -28,6 +28,8 @@ from .facts import _warranty_end_of, case_policy, order_facts, request_facts_for
 
 K, St, Step = ResolutionKind, ResolutionState, ResolutionStep
 MONEY_KINDS = frozenset({K.REFUND, K.COMPENSATION})
+# What a return's refund step settles: money, or the store credit the customer chose instead.
+SETTLING_KINDS = MONEY_KINDS | {K.STORE_CREDIT}
 
 
 # -- planning ---------------------------------------------------------------------------------
@@ -48,13 +50,14 @@ def return_plan(
         original_warranty_end=_warranty_end_of(rr),
         received_on=rr.received_at,
         at=at,
+        store_credit=rr.store_credit,
     )
     return case_policy(rr).plan_resolutions(facts)
 
 
 def refund_plan_of(rr: ReturnRequest, *, at: datetime | None = None) -> ResolutionPlan | None:
-    """The money resolution the policy plans for a return's refund step, if any."""
-    plans = [p for p in return_plan(rr, ResolutionStage.REFUND, at=at) if p.kind in MONEY_KINDS]
+    """The money (or store credit) resolution the policy plans for a return's refund step."""
+    plans = [p for p in return_plan(rr, ResolutionStage.REFUND, at=at) if p.kind in SETTLING_KINDS]
     return plans[0] if plans else None
 
 
@@ -141,9 +144,9 @@ def on_return_refunded(
     rr: ReturnRequest, *, actor: Actor, at: datetime, provider_reference: str = ""
 ) -> ResolutionPlan | None:
     """The agent pays the return's money: the planned refund or compensation is recorded as
-    paid in the same step (a compensation the vendor pays otherwise waits for its step).
-    Returns the plan that was paid, or None where the policy plans none."""
-    plans = [p for p in return_plan(rr, ResolutionStage.REFUND, at=at) if p.kind in MONEY_KINDS]
+    paid in the same step (a compensation the vendor pays otherwise, and store credit, wait for
+    their own step). Returns the plan that was paid, or None where the policy plans none."""
+    plans = [p for p in return_plan(rr, ResolutionStage.REFUND, at=at) if p.kind in SETTLING_KINDS]
     paid = None
     for plan in plans:
         resolution = (

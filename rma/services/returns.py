@@ -59,11 +59,13 @@ def return_create(
     at: datetime | None = None,
     serials: Sequence[str] = (),
     exchange: ExchangeQuote | None = None,
+    store_credit: bool = False,
 ) -> ReturnRequest:
     """Open a request if the policy allows it now; a refusal raises and saves nothing.
 
     ``serials`` name the units claimed; each must be a unit sold on one of the claimed lines.
-    ``exchange`` (from ``exchange_quote``) asks for that variant instead of a refund.
+    ``exchange`` (from ``exchange_quote``) asks for that variant instead of a refund;
+    ``store_credit`` asks for store credit instead of money back, where the policy offers it.
     """
     at = at or timezone.now()
     if scenario not in Scenario.values:
@@ -83,6 +85,18 @@ def return_create(
         (ol.pk, qty) for ol, qty in lines
     }:
         raise DomainError("An exchange replaces one of the items returned, in the same quantity.")
+    if store_credit and exchange is not None:
+        raise DomainError(
+            "An exchange is not refunded, so it cannot be taken as store credit; choose one.",
+            code="store_credit_not_offered",
+        )
+    if store_credit and not order.vendor.get_policy().offers_store_credit(PolicyScenario(scenario)):
+        policy = order.vendor.get_policy()
+        raise DomainError(
+            f"{policy.name} offers no store credit instead of a refund for this return "
+            f"({policy.store_credit_rule or policy.scope_rule}).",
+            code="store_credit_not_offered",
+        )
     attestations = sorted(set(attestations))
     # Two requests sent at once for the same order queue here, so the second one counts the
     # units the first one holds (the policy refuses more units than the order has left).
@@ -138,6 +152,7 @@ def return_create(
         current_country=current_country,
         wrong_item_option=wrong_item_option,
         received_item_price=received_item_price,
+        store_credit=store_credit,
         decision=stored,
         policy_version=decision.policy_version,
         requested_at=at,

@@ -12,7 +12,7 @@ from django_scopes import scope, scopes_disabled
 
 from notifications.models import OutboxMessage
 from notifications.webhooks import endpoint_create
-from rma.models import Event, Resolution
+from rma.models import Event, Resolution, ReturnRequest
 from tests.portal.factories import propose_solution
 from tests.rma.resolution_cases import AGENT, keep_case
 
@@ -196,3 +196,27 @@ def test_mkt8_refund_over_the_api_pays_the_freight_line_with_the_reference(api_a
         "rule_id": "MKT-12",
     }
     assert paid["refund"]["total"] == "132.50"
+
+
+def test_close_is_409_while_a_resolution_is_open_and_closes_a_settled_keep_case(api_a, vendor_a):
+    vendor_a.policy_settings = {"compensation_method": "coupon"}
+    vendor_a.save()
+    with scope(vendor=vendor_a):
+        rr = keep_case(vendor_a)
+    found = resolutions_of(api_a, rr)
+    coupon = {"step": "coupon_issued", "coupon_code": "SORRY-15"}
+    assert report(api_a, found["compensation"]["id"], coupon).status_code == 200
+    close = f"/api/v1/returns/{rr.public_id}/close/"
+    refused = assert_error(api_a.post(close, {}, format="json"), 409, "resolutions_open")
+    assert "Reshipment of the correct item (Pending)" in refused["message"]
+    with scopes_disabled():
+        assert ReturnRequest.objects.get(pk=rr.pk).status == "approved"
+        assert not Event.objects.filter(return_request=rr, action="closed").exists()
+    rid = found["reshipment"]["id"]
+    report(api_a, rid, {"step": "shipped", "carrier": "DHL", "tracking_number": "JD1"})
+    report(api_a, rid, {"step": "delivered"})
+    closed = api_a.post(close, {"note": "Settled."}, format="json")
+    assert closed.status_code == 200, closed.content
+    assert closed.json()["status"] == "closed"
+    with scopes_disabled():
+        assert Event.objects.filter(return_request=rr, action="closed").count() == 1

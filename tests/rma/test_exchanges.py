@@ -18,6 +18,7 @@ from rma.models import (
     CatalogVariant,
     Event,
     Evidence,
+    OrderLine,
     Resolution,
     ReturnExchange,
     ReturnRequest,
@@ -40,6 +41,11 @@ def aqara(db):
 
 @pytest.fixture
 def line(aqara):
+    return exchange_line(aqara)
+
+
+def exchange_line(aqara) -> OrderLine:
+    """Two Hub M3 white on a delivered USD order, and a catalogue to exchange them within."""
     placed = timezone.now() - timedelta(days=5)
     line = OrderLineFactory(
         order__vendor=aqara,

@@ -116,6 +116,49 @@ def test_coupon_compensation_waits_for_its_code():
         assert OutboxMessage.objects.get(kind="coupon_issued").context["coupon_code"] == "SORRY-15"
 
 
+def test_mkt7_coupon_keep_case_closes_from_approved_once_every_resolution_is_done():
+    market = marketplace_vendor(policy_settings={"compensation_method": "coupon"})
+    with scope(vendor=market):
+        rr = keep_case(market)
+        compensation = rr.resolutions.get(kind="compensation")
+        reshipment = rr.resolutions.get(kind="reshipment")
+        services.resolution_issue_coupon(resolution=compensation, actor=AGENT, coupon_code="C-15")
+        rr.refresh_from_db()
+        assert rr.status == "approved" and not rr.can_refund()  # settled by the coupon
+        assert rr.can_close()
+        # The correct item is still on its way: Close is refused and changes nothing.
+        services.resolution_mark_shipped(
+            resolution=reshipment, actor=AGENT, carrier="DHL", tracking_number="JD0146000012"
+        )
+        events_before = rr.events.count()
+        with pytest.raises(IllegalTransition, match="Reshipment") as refused:
+            services.return_close(return_request=rr, actor=AGENT)
+        assert refused.value.code == "resolutions_open"
+        rr.refresh_from_db()
+        assert (rr.status, rr.events.count()) == ("approved", events_before)
+        assert not OutboxMessage.objects.filter(kind="case_closed").exists()
+        services.resolution_mark_delivered(resolution=reshipment, actor=AGENT)
+        services.return_close(return_request=rr, actor=AGENT, note="All settled.")
+        rr.refresh_from_db()
+        assert rr.status == "closed" and rr.closed_at is not None
+        closed = rr.events.filter(action="closed")
+        assert [(e.from_status, e.to_status) for e in closed] == [("approved", "closed")]
+        # The customer hears the case closed, once.
+        (email,) = OutboxMessage.objects.filter(kind="case_closed")
+        assert email.to == rr.customer.email and email.context["status"] == "closed"
+
+
+def test_mkt7_keep_case_with_money_owed_cannot_close_before_it_is_paid():
+    market = marketplace_vendor()
+    with scope(vendor=market):
+        rr = keep_case(market)
+        with pytest.raises(IllegalTransition, match="Compensation"):
+            services.return_close(return_request=rr, actor=AGENT)
+        rr.refresh_from_db()
+        assert rr.status == "approved"
+        assert set(rr.resolutions.values_list("state", flat=True)) == {"pending"}
+
+
 def test_mkt8_confirmed_defect_refund_carries_the_freight_line_and_is_paid_in_one_step():
     market = marketplace_vendor()
     with scope(vendor=market):

@@ -74,7 +74,7 @@ LEGAL = {
     (R.REPLACED, "close"),
 }
 # Steps with a precondition beyond the status machine, tested on their own below.
-SPECIAL = {(R.APPROVED, "refund"), (R.APPROVED, "mark_received")}
+SPECIAL = {(R.APPROVED, "refund"), (R.APPROVED, "mark_received"), (R.APPROVED, "close")}
 
 
 def satisfy_evidence(rr: ReturnRequest) -> None:
@@ -162,6 +162,22 @@ def test_refund_straight_after_approval_only_without_a_return(case):
     assert not rr.can_mark_received()
     with pytest.raises(IllegalTransition):
         services.return_mark_received(return_request=rr, actor=actor)
+
+
+def test_close_straight_after_approval_only_without_a_return(case):
+    rr, actor = case
+    rr = put_in(rr, R.APPROVED)
+    events_before = rr.events.count()
+    with pytest.raises(IllegalTransition):
+        services.return_close(return_request=rr, actor=actor)  # the goods are still to come
+    rr.refresh_from_db()
+    assert (rr.status, rr.events.count()) == (R.APPROVED, events_before)
+    ReturnRequest.objects.filter(pk=rr.pk).update(return_required=False)
+    rr.refresh_from_db()
+    closed = services.return_close(return_request=rr, actor=actor)
+    assert closed.status == R.CLOSED and closed.closed_at is not None
+    event = rr.events.last()
+    assert (event.from_status, event.to_status) == (R.APPROVED, R.CLOSED)
 
 
 def test_approve_issues_unique_rma_number_and_ship_by_mkt10(case):

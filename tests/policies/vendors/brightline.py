@@ -25,6 +25,9 @@ from policies.base import (
     RefundLine,
     RequestFacts,
     RequestKind,
+    ResolutionFacts,
+    ResolutionPlan,
+    ResolutionStage,
     Scenario,
     build_refund,
     counted,
@@ -43,6 +46,7 @@ UPS = Carrier("ups", "UPS", r"1Z[0-9A-Z]{16}", "1Z999AA10123456784")
 class BrightlineSettings(BaseSettings):
     change_of_mind_days: int = 14
     restocking_fee: Decimal = Decimal("7.50")
+    store_credit_refunds: bool = True  # BRT-5
 
 
 class BrightlinePolicy(Policy):
@@ -53,6 +57,7 @@ class BrightlinePolicy(Policy):
     scenarios = (Scenario.NON_QUALITY,)
     Settings = BrightlineSettings
     scope_rule = "BRT-4"
+    store_credit_rule = "BRT-5"
     rule_prefix = "BRT"
     rule_doc = "tests/policies/vendors/brightline.md"
     demo_vendor = {
@@ -170,6 +175,16 @@ class BrightlinePolicy(Policy):
         ]
         raw.append((Message(msg("Restocking fee")), -self.settings.restocking_fee, "BRT-3"))
         return build_refund(order.currency, paid, raw, deductions, "BRT-3")
+
+    def plan_resolutions(self, facts: ResolutionFacts) -> tuple[ResolutionPlan, ...]:
+        """BRT-3: the refund when the inspected return is paid; BRT-5: as store credit where
+        the customer chose it."""
+        request = facts.request
+        if facts.stage != ResolutionStage.REFUND or request is None:
+            return ()
+        if request.scenario not in self.scenarios:
+            return ()
+        return (self.refund_plan(facts, self.refund(facts.order, request)),)
 
 
 def register_for_tests() -> None:

@@ -15,6 +15,7 @@ from django_scopes import scope, scopes_disabled
 
 from notifications.models import OutboxMessage
 from policies import RequestKind, Scenario, get_policy
+from policies.base import ResolutionFacts, ResolutionStage
 from rma import services
 from rma.models import ReturnRequest
 from rma.services import Actor
@@ -77,6 +78,38 @@ def test_brt4_other_requests_are_out_of_scope() -> None:
     assert not decision.allowed and decision.refusals[0].rule_id == "BRT-4"
     claim = request(delivered, scenario=Scenario.WARRANTY_CLAIM)
     assert BRIGHT.decide(facts, claim).refusals[0].rule_id == "BRT-4"
+
+
+def _refund_stage(policy, *, store_credit: bool, scenario=Scenario.NON_QUALITY):
+    facts, delivered = delivered_order(2)
+    req = request(delivered + timedelta(days=2), scenario=scenario)
+    stage = ResolutionFacts(
+        stage=ResolutionStage.REFUND, order=facts, request=req, store_credit=store_credit
+    )
+    return policy.refund(facts, req), policy.plan_resolutions(stage)
+
+
+def test_brt5_a_chosen_store_credit_is_planned_instead_of_the_refund_same_amount():
+    bright = get_policy("brightline")
+    breakdown, (plan,) = _refund_stage(bright, store_credit=True)
+    assert (plan.kind, plan.amount) == ("store_credit", breakdown.total)
+    assert plan.lines == breakdown.lines and "BRT-5" in plan.rule_ids and "BRT-3" in plan.rule_ids
+    _breakdown, (money,) = _refund_stage(bright, store_credit=False)
+    assert (money.kind, money.amount) == ("refund", breakdown.total)
+    assert "BRT-5" not in money.rule_ids
+
+
+def test_brt5_store_credit_is_a_setting_and_never_for_a_quality_return():
+    assert get_policy("brightline").offers_store_credit(Scenario.NON_QUALITY)
+    off = get_policy("brightline", {"store_credit_refunds": False})
+    assert not off.offers_store_credit(Scenario.NON_QUALITY)
+    (plan,) = _refund_stage(off, store_credit=True)[1]
+    assert plan.kind == "refund"  # a choice made where it was not offered pays money
+    for key in ("marketplace", "aqara", "reolink"):  # none of the vendors' texts offer it
+        assert not get_policy(key).offers_store_credit(Scenario.NON_QUALITY), key
+    market = get_policy("marketplace", {"store_credit_refunds": True})
+    assert market.offers_store_credit(Scenario.NON_QUALITY)
+    assert not market.offers_store_credit(Scenario.QUALITY_DEFECT)
 
 
 # -- through the generic portal, services, emails, API, simulator and demo -----------------
