@@ -296,11 +296,19 @@ def _slip_return(request: HttpRequest, vendor: Vendor, public_id) -> ReturnReque
     return rr
 
 
+def _nothing_to_send(request: HttpRequest, vendor: Vendor, rr: ReturnRequest) -> HttpResponse:
+    """A return whose item the customer keeps has no parcel, so no slip: its page says so."""
+    messages.info(request, _("This return has no slip: you keep the item and send nothing back."))
+    return redirect("portal:return_detail", vendor.slug, rr.public_id)
+
+
 @vendor_view
 @case_view
 def return_slip(request: HttpRequest, vendor: Vendor, public_id) -> HttpResponse:
     """The RMA number, large, for the parcel's recipient block, and the return address."""
     rr = _slip_return(request, vendor, public_id)
+    if not rr.return_required:
+        return _nothing_to_send(request, vendor, rr)
     context = slip_context(rr)
     context["pdf_url"] = reverse("portal:return_slip_pdf", args=[vendor.slug, rr.public_id])
     if request.GET.get("key"):
@@ -315,6 +323,8 @@ def return_slip(request: HttpRequest, vendor: Vendor, public_id) -> HttpResponse
 def return_slip_pdf(request: HttpRequest, vendor: Vendor, public_id) -> HttpResponse:
     """The same slip as a PDF to print: barcode and QR code of the RMA number."""
     rr = _slip_return(request, vendor, public_id)
+    if not rr.return_required:
+        return _nothing_to_send(request, vendor, rr)
     response = HttpResponse(slip_pdf(rr), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="return-slip-{rr.rma_number}.pdf"'
     response["Cache-Control"] = "private, no-store"
