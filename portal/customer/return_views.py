@@ -221,20 +221,21 @@ def _detail_context(request, vendor: Vendor, rr: ReturnRequest, **extra) -> dict
     policy = vendor.get_policy()
     uploads_open = rr.status in (ReturnStatus.REQUESTED, ReturnStatus.UNDER_REVIEW)
     events = list(rr.events.all())
+    resolutions = list(rr.resolutions.select_related("order_line"))
     rejection = next((e for e in reversed(events) if e.action == "rejected"), None)
     return {
         "vendor": vendor,
         "rr": rr,
         "lines": rr.lines.select_related("order_line"),
         # Read here, in the vendor's scope: the template renders after the view returns.
-        "resolutions": list(rr.resolutions.select_related("order_line")),
+        "resolutions": resolutions,
         "findings": [f for f in rr.decision.get("findings", [])],
         "checklist": checklist_for(vendor.slug, rr),
         "uploads_open": uploads_open,
         "carriers": list(policy.named_carriers()),
         "tracking_form": extra.pop("tracking_form", None)
         or (TrackingForm(carriers=policy.carriers()) if rr.can_mark_shipped() else None),
-        "dates": expected_dates(rr),
+        "dates": expected_dates(rr, resolutions=resolutions),
         "events": customer_events(events),
         # The vendor's sending rules, only while the customer may still send the package.
         "notices": policy.return_notice() if rr.still_to_send() else (),
