@@ -29,12 +29,6 @@ REPLACEMENT = {
 PURCHASE = {"en": "months from purchase", "de": "Monate ab Kauf"}
 
 
-@pytest.fixture(autouse=True)
-def _english_afterwards():
-    yield
-    translation.activate("en")
-
-
 @pytest.fixture
 def aqara():
     return aqara_vendor(time_zone="Asia/Shanghai")

@@ -6,24 +6,18 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-from decimal import Decimal
 
 import pytest
 from django.core import mail
-from django.utils import translation
 from django_scopes import scope, scopes_disabled
 
 from notifications.models import OutboxMessage
 from notifications.outbox import send_message
-from policies import Attestation
-from rma import services
-from rma.services import Actor
 from rma.services.access import slip_key
 from tests.notifications.factories import approved_return
-from tests.portal.factories import marketplace_vendor, order_with_line
+from tests.portal.factories import approved_kept_item, marketplace_vendor
 from tests.portal.helpers import url
 from tests.portal.test_returns import signed_in
-from tests.rma.test_return_transitions import satisfy_evidence
 
 pytestmark = pytest.mark.django_db
 
@@ -103,29 +97,8 @@ def test_slip_pdf_barcode_and_qr_code_scan_to_the_rma_number(client, market, tmp
 
 
 @pytest.fixture
-def _english_afterwards():
-    """A German page request leaves German active in this thread; later tests expect English."""
-    yield
-    translation.activate("en")
-
-
-@pytest.fixture
-def kept(market, _english_afterwards):
-    """MKT-7: a wrong item the customer keeps for the compensation, approved; nothing to send."""
-    with scope(vendor=market):
-        order = order_with_line(market, delivered_days_ago=1)
-        rr = services.return_create(
-            order=order,
-            scenario="wrong_item",
-            lines=[(order.lines.get(), 1)],
-            actor=Actor.customer(order.customer.email),
-            reason="A different sensor came in the box.",
-            attestations=[a.value for a in Attestation],
-            wrong_item_option="keep",
-            received_item_price=Decimal("80.00"),
-        )
-        satisfy_evidence(rr)
-        rr = services.return_approve(return_request=rr, actor=Actor.system("agent"))
+def kept(market):
+    rr = approved_kept_item(market)
     assert rr.rma_number and not rr.return_required
     return rr
 

@@ -8,7 +8,6 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
 from django_scopes import scope, scopes_disabled
 
 from notifications.emails import build_email
@@ -21,16 +20,9 @@ from rma.services import Actor
 from tests.factories import MembershipFactory
 from tests.rma.test_return_transitions import satisfy_evidence
 
-from .factories import order_with_line
+from .factories import approved_kept_item, order_with_line
 from .helpers import url
 from .test_returns import signed_in, text_of
-
-
-@pytest.fixture(autouse=True)
-def _english_afterwards():
-    """A German page request leaves German active in this thread; later tests expect English."""
-    yield
-    translation.activate("en")
 
 
 @pytest.fixture
@@ -97,23 +89,10 @@ def test_mkt3_plural_forms_follow_the_count():
 def kept_wrong_item(market):
     """A wrong item kept for the MKT-7 compensation (50% by default), refunded, and the
     refund email queued, all before the vendor changes its settings."""
+    rr = approved_kept_item(market)
     with scope(vendor=market):
-        order = order_with_line(market, delivered_days_ago=1)
-        line = order.lines.get()
-        rr = services.return_create(
-            order=order,
-            scenario="wrong_item",
-            lines=[(line, 1)],
-            actor=Actor.customer(order.customer.email),
-            reason="A different sensor came in the box.",
-            attestations=[a.value for a in Attestation],
-            wrong_item_option="keep",
-            received_item_price=Decimal("80.00"),
-        )
-        satisfy_evidence(rr)
-        services.return_approve(return_request=rr, actor=Actor.system("agent"))
         rr = services.return_refund(return_request=rr, actor=Actor.system("agent"))
-    return order, rr
+    return rr.order, rr
 
 
 KEEP_EN = "Keep the item, get 50% of the price difference"

@@ -27,12 +27,6 @@ SHIP_BY = datetime(2026, 11, 29, 20, 0, tzinfo=UTC)
 VENDOR_DAY = date(2026, 11, 30)
 
 
-@pytest.fixture(autouse=True)
-def _english_afterwards():
-    yield
-    translation.activate("en")
-
-
 @pytest.fixture
 def vendor():
     return marketplace(time_zone="Asia/Shanghai")
