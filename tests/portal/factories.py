@@ -140,9 +140,9 @@ def webm_bytes() -> bytes:
     return b"\x1a\x45\xdf\xa3" + bytes([0x80 | len(header)]) + header + segment
 
 
-def approved_kept_item(vendor):
-    """MKT-7: a wrong item (price 80.00 against 120.00 paid) the customer keeps for the
-    compensation, approved: nothing to send back."""
+def kept_item_request(vendor, *, reason: str = "A different sensor came in the box."):
+    """MKT-7: a wrong item (price 80.00 against 120.00 paid) the customer asks to keep for the
+    compensation, with the evidence the policy asks for; not decided yet."""
     with scope(vendor=vendor):
         order = order_with_line(vendor, delivered_days_ago=1)
         rr = services.return_create(
@@ -150,10 +150,17 @@ def approved_kept_item(vendor):
             scenario="wrong_item",
             lines=[(order.lines.get(), 1)],
             actor=Actor.customer(order.customer.email),
-            reason="A different sensor came in the box.",
+            reason=reason,
             attestations=[a.value for a in Attestation],
             wrong_item_option="keep",
             received_item_price=Decimal("80.00"),
         )
         satisfy_evidence(rr)
+    return rr
+
+
+def approved_kept_item(vendor):
+    """``kept_item_request``, approved: nothing to send back."""
+    rr = kept_item_request(vendor)
+    with scope(vendor=vendor):
         return services.return_approve(return_request=rr, actor=Actor.system("agent"))
