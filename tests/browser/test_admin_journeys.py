@@ -167,6 +167,8 @@ def test_a_german_agent_works_a_case_in_german(german_desk):
     screenshot(page, "admin-case-de-requested-1440")
     assert "Fall übernehmen: erledigt." in click_step(page, "Übernehmen")
     assert "Zugewiesen an lena (Sie)" in page.locator("#case-assignment").inner_text()
+    assert "Zugewiesen an lena" in page.locator(".case-timeline").inner_text()
+    assert "Assigned to" not in page.locator(".case-timeline").inner_text()
     page.get_by_role("textbox", name="Interne Notiz").fill("Kunde anrufen.")
     assert "Interne Notiz: erledigt." in click_step(page, "Notiz hinzufügen")
 
