@@ -14,6 +14,9 @@ from policies.vocabulary import Message, ParamKind, fill
 
 from .formatting import vendor_date, vendor_time
 
+# The key of an event's ``data`` that keeps its note as a message (its ``note`` is the English).
+NOTE_MESSAGE = "note_message"
+
 
 def render(message: Message | Mapping[str, Any], language: str | None = None) -> str:
     """The message in ``language`` (or the active one); its parameters fill the template."""
@@ -45,6 +48,15 @@ def show_typed(value: Mapping[str, str]) -> str:
     if kind == ParamKind.COUNTRY:
         return str(countries.name(raw.upper())) or raw
     return raw
+
+
+def event_note(event: Any, language: str | None = None) -> str:
+    """An event's note in the reader's language: the message stored with it, else the text it
+    was written with (notes typed by a person, and events stored before notes were data)."""
+    stored = (event.data or {}).get(NOTE_MESSAGE)
+    if stored:
+        return render(stored, language)
+    return event.note
 
 
 def render_all(messages: Iterable[Message | Mapping[str, Any]], language: str | None = None):

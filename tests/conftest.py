@@ -6,6 +6,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.db import connection
 from django.test import override_settings
+from django.utils import translation
 from django_scopes import scope, scopes_disabled
 
 from tenancy.models import Membership
@@ -107,3 +108,11 @@ def _private_media(tmp_path):
     }
     with override_settings(STORAGES=storages):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _english_afterwards():
+    """A German or French page request leaves its language active in the test's thread; the
+    next test starts in English again."""
+    yield
+    translation.activate("en")

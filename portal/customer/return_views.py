@@ -224,24 +224,25 @@ def _detail_context(request, vendor: Vendor, rr: ReturnRequest, **extra) -> dict
     policy = vendor.get_policy()
     uploads_open = rr.status in (ReturnStatus.REQUESTED, ReturnStatus.UNDER_REVIEW)
     events = list(rr.events.all())
+    resolutions = list(
+        rr.resolutions.select_related(
+            "order_line", "exchange__variant__product", "exchange__order_line"
+        )
+    )
     rejection = next((e for e in reversed(events) if e.action == "rejected"), None)
     return {
         "vendor": vendor,
         "rr": rr,
         "lines": rr.lines.select_related("order_line"),
         # Read here, in the vendor's scope: the template renders after the view returns.
-        "resolutions": list(
-            rr.resolutions.select_related(
-                "order_line", "exchange__variant__product", "exchange__order_line"
-            )
-        ),
+        "resolutions": resolutions,
         "findings": [f for f in rr.decision.get("findings", [])],
         "checklist": checklist_for(vendor.slug, rr),
         "uploads_open": uploads_open,
         "carriers": list(policy.named_carriers()),
         "tracking_form": extra.pop("tracking_form", None)
         or (TrackingForm(carriers=policy.carriers()) if rr.can_mark_shipped() else None),
-        "dates": expected_dates(rr),
+        "dates": expected_dates(rr, resolutions=resolutions),
         "events": customer_events(events),
         # The vendor's sending rules, only while the customer may still send the package.
         "notices": policy.return_notice() if rr.still_to_send() else (),
@@ -303,11 +304,19 @@ def _slip_return(request: HttpRequest, vendor: Vendor, public_id) -> ReturnReque
     return rr
 
 
+def _nothing_to_send(request: HttpRequest, vendor: Vendor, rr: ReturnRequest) -> HttpResponse:
+    """A return whose item the customer keeps has no parcel, so no slip: its page says so."""
+    messages.info(request, _("This return has no slip: you keep the item and send nothing back."))
+    return redirect("portal:return_detail", vendor.slug, rr.public_id)
+
+
 @vendor_view
 @case_view
 def return_slip(request: HttpRequest, vendor: Vendor, public_id) -> HttpResponse:
     """The RMA number, large, for the parcel's recipient block, and the return address."""
     rr = _slip_return(request, vendor, public_id)
+    if not rr.return_required:
+        return _nothing_to_send(request, vendor, rr)
     context = slip_context(rr)
     context["pdf_url"] = reverse("portal:return_slip_pdf", args=[vendor.slug, rr.public_id])
     if request.GET.get("key"):
@@ -322,6 +331,8 @@ def return_slip(request: HttpRequest, vendor: Vendor, public_id) -> HttpResponse
 def return_slip_pdf(request: HttpRequest, vendor: Vendor, public_id) -> HttpResponse:
     """The same slip as a PDF to print: barcode and QR code of the RMA number."""
     rr = _slip_return(request, vendor, public_id)
+    if not rr.return_required:
+        return _nothing_to_send(request, vendor, rr)
     response = HttpResponse(slip_pdf(rr), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="return-slip-{rr.rma_number}.pdf"'
     response["Cache-Control"] = "private, no-store"

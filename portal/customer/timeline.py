@@ -9,6 +9,7 @@ from datetime import datetime
 from django.utils.translation import ngettext
 
 from rma.effects import effects_of
+from rma.messages import event_note
 from rma.models import Event
 
 
@@ -49,7 +50,7 @@ def customer_events(events: Iterable[Event]) -> list[TimelineEntry]:
                 TimelineEntry(
                     at=event.created_at,
                     label=str(effects.label),
-                    note=event.note if effects.note_shown else "",
+                    note=event_note(event) if effects.note_shown else "",
                     rule_ids=tuple(event.rule_ids),
                 )
             )

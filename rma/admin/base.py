@@ -17,6 +17,8 @@ from django.http import Http404, HttpRequest, HttpResponseNotAllowed, HttpRespon
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from rma.formatting import vendor_time
 from rma.messages import error_text, finding_text, refund_line_label
@@ -67,47 +69,61 @@ class CaseAction:
     confirm: str = ""
 
 
-NOTE = ActionInput("note", "Note", placeholder="Optional; goes into the audit trail")
+NOTE = ActionInput(
+    "note", gettext_lazy("Note"), placeholder=gettext_lazy("Optional; goes into the audit trail")
+)
 SERIALS = ActionInput(
     "replacement_serials",
-    "Replacement serials",
+    gettext_lazy("Replacement serials"),
     kind="textarea",
-    help="One per line: the replaced unit's serial = the new unit's serial.",
-    placeholder="OLD-SERIAL = NEW-SERIAL",
+    help=gettext_lazy("One per line: the replaced unit's serial = the new unit's serial."),
+    placeholder=gettext_lazy("OLD-SERIAL = NEW-SERIAL"),
 )
+OPTIONAL = gettext_lazy("Optional")
 
 
 Step = ResolutionStep
 # Each resolution step's button on the case page, and the fields its form asks.
 RESOLUTION_BUTTONS = {
-    Step.PAID: "Mark refund paid",
-    Step.COUPON_ISSUED: "Coupon issued",
-    Step.CREDIT_ISSUED: "Store credit issued",
-    Step.SHIPPED: "Mark shipped",
-    Step.DELIVERED: "Mark delivered",
-    Step.PAYMENT_VERIFIED: "Payment verified",
-    Step.CANCELLED: "Cancel resolution",
+    Step.PAID: gettext_lazy("Mark refund paid"),
+    Step.COUPON_ISSUED: gettext_lazy("Coupon issued"),
+    Step.CREDIT_ISSUED: gettext_lazy("Store credit issued"),
+    Step.SHIPPED: gettext_lazy("Mark shipped"),
+    Step.DELIVERED: gettext_lazy("Mark delivered"),
+    Step.PAYMENT_VERIFIED: gettext_lazy("Payment verified"),
+    Step.CANCELLED: gettext_lazy("Cancel resolution"),
 }
 RESOLUTION_INPUTS: dict[str, tuple[ActionInput, ...]] = {
     Step.PAID: (
         ActionInput(
-            "provider_reference", "Provider reference", placeholder="Optional; e.g. re_3PqX…"
+            "provider_reference",
+            gettext_lazy("Provider reference"),
+            placeholder=gettext_lazy("Optional; e.g. re_3PqX…"),
         ),
     ),
-    Step.COUPON_ISSUED: (ActionInput("coupon_code", "Coupon code", required=True),),
-    Step.CREDIT_ISSUED: (ActionInput("coupon_code", "Credit code", placeholder="Optional"),),
+    Step.COUPON_ISSUED: (ActionInput("coupon_code", gettext_lazy("Coupon code"), required=True),),
+    Step.CREDIT_ISSUED: (
+        ActionInput("coupon_code", gettext_lazy("Credit code"), placeholder=OPTIONAL),
+    ),
     Step.SHIPPED: (
-        ActionInput("carrier", "Shipment carrier", required=True, placeholder="e.g. DHL"),
-        ActionInput("tracking_number", "Shipment tracking number", required=True),
+        ActionInput(
+            "carrier",
+            gettext_lazy("Shipment carrier"),
+            required=True,
+            placeholder=gettext_lazy("e.g. DHL"),
+        ),
+        ActionInput("tracking_number", gettext_lazy("Shipment tracking number"), required=True),
     ),
     Step.PAYMENT_VERIFIED: (
         ActionInput(
             "transaction_id",
-            "Payment transaction ID",
-            help="Check it against the payment received; empty: the ID the customer gave.",
+            gettext_lazy("Payment transaction ID"),
+            help=gettext_lazy(
+                "Check it against the payment received; empty: the ID the customer gave."
+            ),
         ),
     ),
-    Step.CANCELLED: (ActionInput("note", "Why cancelled", placeholder="Optional"),),
+    Step.CANCELLED: (ActionInput("note", gettext_lazy("Why cancelled"), placeholder=OPTIONAL),),
 }
 
 
@@ -121,13 +137,19 @@ def parse_serials(raw: str) -> dict[str, str]:
             continue
         old, sep, new = line.partition("=")
         if not sep or not old.strip() or not new.strip():
-            raise DomainError(f"Line {number} of the serials is not OLD = NEW: {line.strip()!r}.")
+            raise DomainError(
+                _("Line %(number)s of the serials is not OLD = NEW: “%(line)s”.")
+                % {"number": number, "line": line.strip()}
+            )
         pairs[old.strip()] = new.strip()
     return pairs
 
 
 def parse_amount(raw: str | None, what: str) -> Decimal | None:
-    """An optional money amount typed by an agent; a malformed one is a clear error."""
+    """An optional money amount typed by an agent; a malformed one is a clear error.
+
+    ``what`` names the amount in the reader's words ("return freight"), already translated.
+    """
     raw = (raw or "").strip().replace(",", ".")
     if not raw:
         return None
@@ -136,7 +158,10 @@ def parse_amount(raw: str | None, what: str) -> Decimal | None:
     except InvalidOperation:
         amount = None
     if amount is None or not amount.is_finite():
-        raise DomainError(f"“{raw}” is not an amount; enter the {what} such as 12.50.")
+        raise DomainError(
+            _("“%(raw)s” is not an amount; enter the %(what)s such as 12.50.")
+            % {"raw": raw, "what": what}
+        )
     return amount
 
 
@@ -198,7 +223,7 @@ class TenantAdmin(admin.ModelAdmin):
             suffix = f" ({', '.join(rules)})" if rules and not all(r in text for r in rules) else ""
             self.message_user(request, f"{label}: {text}{suffix}", messages.ERROR)
             return False
-        self.message_user(request, f"{label}: done.", messages.SUCCESS)
+        self.message_user(request, _("%(action)s: done.") % {"action": label}, messages.SUCCESS)
         return True
 
 
@@ -270,7 +295,7 @@ class CaseAdmin(TenantAdmin):
 
     def perform_case_action(self, request: HttpRequest, obj, name: str, data) -> str:
         """Run the service behind ``name``; returns an optional line to show the agent."""
-        raise DomainError(f"Unknown action {name!r}.")
+        raise DomainError(_("Unknown action “%(name)s”.") % {"name": name})
 
     # -- machinery ------------------------------------------------------------------------------
     def _action_url_name(self) -> str:
@@ -377,7 +402,7 @@ class CaseAdmin(TenantAdmin):
                             actor_text(event),
                             str(Step(event.action).label)
                             if event.action in Step.values
-                            else "Planned",
+                            else _("Planned"),
                         )
                         for event in resolution.events.all()
                     ],
@@ -448,42 +473,45 @@ def _resolution_facts(resolution, tz: str) -> list[tuple[str, str]]:
     facts: list[tuple[str, str]] = []
     swap = _exchange_of(resolution)
     if resolution.amount and swap is None:  # an exchange's amount is its settled difference
-        facts.append(("Amount", f"{resolution.amount} {resolution.currency}"))
+        facts.append((_("Amount"), f"{resolution.amount} {resolution.currency}"))
     if resolution.method:
-        facts.append(("Paid as", resolution.get_method_display()))
+        facts.append((_("Paid as"), resolution.get_method_display()))
     if swap is not None:
         # An exchange ships the chosen variant; its order line is what comes back.
         new = swap.variant
-        facts.append(("Item", f"{swap.quantity} × {new.display_name} ({new.sku})"))
+        facts.append((_("Item"), f"{swap.quantity} × {new.display_name} ({new.sku})"))
         line = swap.order_line
-        facts.append(("Goes back", f"{swap.quantity} × {line.name} ({line.sku})"))
+        facts.append((_("Goes back"), f"{swap.quantity} × {line.name} ({line.sku})"))
         facts.append((str(swap.get_settlement_display()), f"{swap.difference} {swap.currency}"))
     elif resolution.order_line_id:
         line = resolution.order_line
-        facts.append(("Item", f"{resolution.quantity} × {line.name} ({line.sku})"))
+        facts.append((_("Item"), f"{resolution.quantity} × {line.name} ({line.sku})"))
     if resolution.makeup_amount:
         owed = f"{resolution.makeup_amount} {resolution.currency}"
         typed = resolution.makeup_transaction_id or (
             resolution.solution.makeup_transaction_id if resolution.solution_id else ""
         )
         if resolution.makeup_verified_at:
-            owed += f", verified {vendor_time(resolution.makeup_verified_at, tz)}"
-        facts.append(("Make-up payment", owed))
-        facts.append(("Transaction ID", typed or "not given yet"))
+            owed = _("%(amount)s, verified %(when)s") % {
+                "amount": owed,
+                "when": vendor_time(resolution.makeup_verified_at, tz),
+            }
+        facts.append((_("Make-up payment"), owed))
+        facts.append((_("Transaction ID"), typed or _("not given yet")))
     if resolution.carrier or resolution.tracking_number:
-        facts.append(("Tracking", f"{resolution.carrier} {resolution.tracking_number}".strip()))
+        facts.append((_("Tracking"), f"{resolution.carrier} {resolution.tracking_number}".strip()))
     for label, value in (
-        ("Coupon code", resolution.coupon_code),
-        ("Provider reference", resolution.provider_reference),
+        (_("Coupon code"), resolution.coupon_code),
+        (_("Provider reference"), resolution.provider_reference),
     ):
         if value:
             facts.append((label, value))
     if resolution.warranty_end:
-        facts.append(("Warranty until", vendor_time(resolution.warranty_end, tz)))
+        facts.append((_("Warranty until"), vendor_time(resolution.warranty_end, tz)))
     if resolution.done_at:
-        facts.append(("Done", vendor_time(resolution.done_at, tz)))
+        facts.append((_("Done"), vendor_time(resolution.done_at, tz)))
     if resolution.rule_ids:
-        facts.append(("Rules", ", ".join(resolution.rule_ids)))
+        facts.append((_("Rules"), ", ".join(resolution.rule_ids)))
     return facts
 
 
@@ -533,9 +561,10 @@ def breakdown_html(breakdown: dict) -> str:
         ),
     )
     return format_html(
-        "<table class='breakdown'>{}<tr><th>Total</th><th style='text-align:right'>{} {}</th>"
+        "<table class='breakdown'>{}<tr><th>{}</th><th style='text-align:right'>{} {}</th>"
         "<th></th></tr></table>",
         rows,
+        _("Total"),
         breakdown.get("total", ""),
         breakdown.get("currency", ""),
     )

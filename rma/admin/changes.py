@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from rma.models import ChangeStatus, OrderChangeRequest, ReturnAccess
 from rma.services import Actor
@@ -34,18 +36,22 @@ class ReturnAccessAdmin(TenantAdmin):
 CHANGE_ACTIONS = (
     CaseAction(
         "done",
-        "Done",
+        gettext_lazy("Done"),
         "can_resolve",
         inputs=(NOTE,),
         style="default",
-        help="The order was cancelled, or its address changed.",
+        help=gettext_lazy("The order was cancelled, or its address changed."),
     ),
     CaseAction(
         "failed",
-        "Could not be done",
+        gettext_lazy("Could not be done"),
         "can_resolve",
-        inputs=(ActionInput("note", "Why (the customer reads it)", "textarea", required=True),),
-        help="Say why, e.g. the parcel had left: refuse it with the courier.",
+        inputs=(
+            ActionInput(
+                "note", gettext_lazy("Why (the customer reads it)"), "textarea", required=True
+            ),
+        ),
+        help=gettext_lazy("Say why, e.g. the parcel had left: refuse it with the courier."),
         style="danger",
     ),
 )
@@ -75,24 +81,30 @@ class OrderChangeRequestAdmin(WorkspaceAdminMixin, QueueAdminMixin, ExportAdminM
         return super().get_queryset(request).select_related("order", "customer", "vendor")
 
     def case_title(self, obj: OrderChangeRequest) -> str:
-        return f"{obj.get_kind_display()}: order {obj.order.number}"
+        return _("%(kind)s: order %(number)s") % {
+            "kind": obj.get_kind_display(),
+            "number": obj.order.number,
+        }
 
     def case_header(self, request, obj: OrderChangeRequest, now) -> CaseHeader:
         tz = obj.vendor.time_zone
         facts = [
-            ("Request", obj.get_kind_display()),
+            (_("Request"), obj.get_kind_display()),
             *customer_and_order_facts(obj.customer, obj.order),
             (
-                "Order placed",
+                _("Order placed"),
                 vendor_time(obj.order.placed_at, tz) if obj.order.placed_at else "—",
             ),
-            ("Requested", vendor_time(obj.requested_at, tz)),
-            ("Handling", "best effort (after the free window)" if obj.best_effort else "in time"),
+            (_("Requested"), vendor_time(obj.requested_at, tz)),
+            (
+                _("Handling"),
+                _("best effort (after the free window)") if obj.best_effort else _("in time"),
+            ),
         ]
         if obj.address_lines:
-            facts.append(("New address", ", ".join(obj.address_lines)))
+            facts.append((_("New address"), ", ".join(obj.address_lines)))
         if obj.reason:
-            facts.append(("Customer's reason", obj.reason))
+            facts.append((_("Customer's reason"), obj.reason))
         return CaseHeader(
             title=self.case_title(obj),
             status=status_label("orderchangerequest", obj.status, dict(ChangeStatus.choices)),
@@ -110,12 +122,12 @@ class OrderChangeRequestAdmin(WorkspaceAdminMixin, QueueAdminMixin, ExportAdminM
         tz = obj.vendor.time_zone
         return [
             (
-                "Resolution",
+                _("Resolution"),
                 [
-                    ("Resolved", vendor_time(obj.resolved_at, tz)),
-                    ("By", obj.resolved_by or "—"),
-                    ("Note", obj.resolution_note or "—"),
-                    ("Policy version", obj.policy_version),
+                    (_("Resolved"), vendor_time(obj.resolved_at, tz)),
+                    (_("By"), obj.resolved_by or "—"),
+                    (_("Note"), obj.resolution_note or "—"),
+                    (_("Policy version"), obj.policy_version),
                 ],
             )
         ]

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.http import Http404, HttpRequest
+from django.template.defaultfilters import filesizeformat
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
 from rma.models import Evidence
 from rma.storage import evidence_response
@@ -28,16 +30,10 @@ def evidence_preview(evidence: Evidence) -> str:
             evidence.get_kind_display(),
         )
     return format_html(
-        "<a href='{}' target='_blank' rel='noopener'>Open {}</a>", url, evidence.content_type
+        "<a href='{}' target='_blank' rel='noopener'>{}</a>",
+        url,
+        _("Open %(type)s") % {"type": evidence.content_type},
     )
-
-
-def _size(n: int) -> str:
-    for unit in ("bytes", "KB", "MB"):
-        if n < 1024 or unit == "MB":
-            return f"{n:.0f} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
-        n /= 1024
-    return f"{n:.1f} MB"
 
 
 def evidence_items(evidence, tz_name: str) -> list[dict]:
@@ -48,9 +44,9 @@ def evidence_items(evidence, tz_name: str) -> list[dict]:
             "is_image": e.is_image,
             "kind": e.get_kind_display(),
             "type_label": e.content_type.split("/")[-1].upper(),
-            "by": "Agent" if e.uploaded_by_agent else "Customer",
+            "by": _("Agent") if e.uploaded_by_agent else _("Customer"),
             "when": vendor_time(e.uploaded_at, tz_name, with_zone=False),
-            "size": _size(e.size),
+            "size": filesizeformat(e.size),  # in the reader's language
             "name": e.original_name,
         }
         for e in evidence

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from rma.formatting import vendor_time, zone_label
+from rma.messages import event_note
 
 __all__ = ["vendor_time", "zone_label"]
 
@@ -211,7 +212,7 @@ def timeline(events, tz_name: str, status_choices: dict[str, str]) -> list[Timel
                 actor=actor_text(event),
                 sentence=sentence,
                 status_change=change,
-                note=event.note,
+                note=event_note(event),
                 rule_ids=list(event.rule_ids or []),
             )
         )

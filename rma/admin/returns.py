@@ -11,6 +11,8 @@ from django.http import HttpRequest
 from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from policies.vocabulary import DeadlineName
 from rma import services
@@ -50,86 +52,101 @@ from .simulator import simulator_view
 from .workspace import WorkspaceAdminMixin
 
 RETURN_ACTIONS: tuple[CaseAction, ...] = (
-    CaseAction("start_review", "Start review", "can_start_review", style="default"),
-    CaseAction("approve", "Approve and issue RMA number", "can_approve", style="default"),
-    CaseAction("flag_complex", "Flag as complex case", "can_flag_complex"),
+    CaseAction("start_review", gettext_lazy("Start review"), "can_start_review", style="default"),
+    CaseAction(
+        "approve", gettext_lazy("Approve and issue RMA number"), "can_approve", style="default"
+    ),
+    CaseAction("flag_complex", gettext_lazy("Flag as complex case"), "can_flag_complex"),
     CaseAction(
         "reject",
-        "Reject",
+        gettext_lazy("Reject"),
         "can_reject",
         inputs=(
-            ActionInput("reason", "Reason (the customer reads it)", "textarea", required=True),
             ActionInput(
-                "rule_ids", "Rule ids", placeholder="PREFIX-N", help="Comma-separated, optional."
+                "reason", gettext_lazy("Reason (the customer reads it)"), "textarea", required=True
+            ),
+            ActionInput(
+                "rule_ids",
+                gettext_lazy("Rule ids"),
+                placeholder="PREFIX-N",
+                help=gettext_lazy("Comma-separated, optional."),
             ),
         ),
         style="danger",
     ),
     CaseAction(
         "mark_shipped",
-        "Record return tracking",
+        gettext_lazy("Record return tracking"),
         "can_mark_shipped",
         inputs=(
-            ActionInput("carrier", "Carrier", "select", required=True),
-            ActionInput("tracking_number", "Tracking number", required=True),
+            ActionInput("carrier", gettext_lazy("Carrier"), "select", required=True),
+            ActionInput("tracking_number", gettext_lazy("Tracking number"), required=True),
         ),
     ),
     CaseAction(
         "mark_received",
-        "Mark parcel received",
+        gettext_lazy("Mark parcel received"),
         "can_mark_received",
         inputs=(NOTE,),
         style="default",
     ),
     CaseAction(
         "inspect",
-        "Record inspection",
+        gettext_lazy("Record inspection"),
         "can_inspect",
         inputs=(
             ActionInput(
                 "ratio",
-                "Refund ratio",
+                gettext_lazy("Refund ratio"),
                 "number",
                 placeholder="1",
-                help="Leave empty for a full refund; 0.8 pays 80%.",
+                help=gettext_lazy("Leave empty for a full refund; 0.8 pays 80%."),
             ),
-            ActionInput("note", "Inspection note", "textarea"),
+            ActionInput("note", gettext_lazy("Inspection note"), "textarea"),
             ActionInput(
                 "return_freight",
-                "Return freight paid",
+                gettext_lazy("Return freight paid"),
                 placeholder="12.50",
-                help="From the customer's postage receipt; reimbursed where the policy covers it.",
+                help=gettext_lazy(
+                    "From the customer's postage receipt; reimbursed where the policy covers it."
+                ),
             ),
         ),
         style="default",
     ),
     CaseAction(
         "refund",
-        "Issue refund",
+        gettext_lazy("Issue refund"),
         "can_refund",
         inputs=(
             ActionInput(
                 "provider_reference",
-                "Provider reference",
-                placeholder="Optional; the payment provider's id",
+                gettext_lazy("Provider reference"),
+                placeholder=gettext_lazy("Optional; the payment provider's id"),
             ),
         ),
         style="default",
     ),
     CaseAction(
         "replace",
-        "Replacement sent",
+        gettext_lazy("Replacement sent"),
         "can_replace",
         inputs=(
             NOTE,
             SERIALS,
-            ActionInput("carrier", "Replacement carrier", placeholder="Optional, e.g. DHL"),
-            ActionInput("tracking_number", "Replacement tracking number"),
+            ActionInput(
+                "carrier",
+                gettext_lazy("Replacement carrier"),
+                placeholder=gettext_lazy("Optional, e.g. DHL"),
+            ),
+            ActionInput("tracking_number", gettext_lazy("Replacement tracking number")),
         ),
         style="default",
     ),
-    CaseAction("close", "Close", "can_close", inputs=(NOTE,)),
-    CaseAction("cancel", "Cancel request", "can_cancel", inputs=(NOTE,), style="danger"),
+    CaseAction("close", gettext_lazy("Close"), "can_close", inputs=(NOTE,)),
+    CaseAction(
+        "cancel", gettext_lazy("Cancel request"), "can_cancel", inputs=(NOTE,), style="danger"
+    ),
 )
 
 
@@ -161,13 +178,15 @@ def run_return_action(rr: ReturnRequest, name: str, actor: Actor, data) -> None:
         try:
             ratio = Decimal(raw) if raw else None
         except InvalidOperation as exc:
-            raise DomainError(f"“{raw}” is not a number; enter a ratio such as 0.8.") from exc
+            raise DomainError(
+                _("“%(raw)s” is not a number; enter a ratio such as 0.8.") % {"raw": raw}
+            ) from exc
         services.return_record_inspection(
             return_request=rr,
             actor=actor,
             ratio=ratio,
             note=note,
-            return_freight=parse_amount(data.get("return_freight"), "return freight"),
+            return_freight=parse_amount(data.get("return_freight"), _("return freight")),
         )
     elif name == "refund":
         services.return_refund(
@@ -189,15 +208,18 @@ def run_return_action(rr: ReturnRequest, name: str, actor: Actor, data) -> None:
     elif name == "cancel":
         services.return_cancel(return_request=rr, actor=actor, note=note)
     else:
-        raise DomainError(f"Unknown action {name!r}.")
+        raise DomainError(_("Unknown action “%(name)s”.") % {"name": name})
 
 
 class OverdueFilter(admin.SimpleListFilter):
-    title = "overdue"
+    title = gettext_lazy("overdue")
     parameter_name = "overdue"
 
     def lookups(self, request, model_admin):
-        return [("review", "Review overdue"), ("shipping", "Not shipped by ship-by date")]
+        return [
+            ("review", _("Review overdue")),
+            ("shipping", _("Not shipped by ship-by date")),
+        ]
 
     def queryset(self, request, queryset):
         now = timezone.now()
@@ -212,10 +234,9 @@ class OverdueFilter(admin.SimpleListFilter):
 
 
 def _inspection_text(rr: ReturnRequest) -> str:
-    note = rr.inspection_note
-    if rr.inspection_ratio is None:
-        return note or "—"
-    return f"{rr.inspection_ratio:.0%} refunded" + (f": {note}" if note else "")
+    """The inspection's refund share and note, e.g. ``80% refund: scratched``."""
+    share = _("%(share)s refund") % {"share": f"{rr.inspection_ratio:.0%}"}
+    return f"{share}: {rr.inspection_note}" if rr.inspection_note else share
 
 
 def _parse_instant(value):
@@ -227,7 +248,7 @@ def _parse_instant(value):
         return None
 
 
-def _bulk(service_name: str, label: str, guard: str):
+def _bulk(service_name: str, label, guard: str):
     def action(modeladmin, request, queryset):
         actor = Actor.agent(request.user)
         done = skipped = 0
@@ -242,7 +263,9 @@ def _bulk(service_name: str, label: str, guard: str):
                 skipped += 1
                 modeladmin.message_user(request, f"{rr}: {error_text(exc)}", messages.WARNING)
         modeladmin.message_user(
-            request, f"{label}: {done} done, {skipped} skipped (not allowed in their status)."
+            request,
+            _("%(action)s: %(done)d done, %(skipped)d skipped (not allowed in their status).")
+            % {"action": label, "done": done, "skipped": skipped},
         )
 
     action.short_description = label
@@ -273,10 +296,18 @@ class ReturnRequestAdmin(
     search_fields = ("rma_number", "order__number", "customer__email", "tracking_number")
     list_select_related = ("order", "customer", "assignee")
     actions = (
-        _bulk("start_review", "Start review of selected requests", "can_start_review"),
-        _bulk("approve", "Approve selected requests", "can_approve"),
-        _bulk("mark_received", "Mark selected parcels received", "can_mark_received"),
-        _bulk("close", "Close selected cases", "can_close"),
+        _bulk(
+            "start_review",
+            gettext_lazy("Start review of selected requests"),
+            "can_start_review",
+        ),
+        _bulk("approve", gettext_lazy("Approve selected requests"), "can_approve"),
+        _bulk(
+            "mark_received",
+            gettext_lazy("Mark selected parcels received"),
+            "can_mark_received",
+        ),
+        _bulk("close", gettext_lazy("Close selected cases"), "can_close"),
     )
     case_actions = RETURN_ACTIONS
     change_list_template = "admin/rma/returnrequest_change_list.html"
@@ -304,8 +335,8 @@ class ReturnRequestAdmin(
     # -- the case page ----------------------------------------------------------------------
     def case_title(self, obj: ReturnRequest) -> str:
         if obj.rma_number:
-            return f"Return {obj.rma_number}"
-        return f"Return request {obj.public_id.hex[:8]}"
+            return _("Return %(number)s") % {"number": obj.rma_number}
+        return _("Return request %(id)s") % {"id": obj.public_id.hex[:8]}
 
     def case_header(self, request, obj: ReturnRequest, now) -> CaseHeader:
         tz = obj.vendor.time_zone
@@ -313,21 +344,21 @@ class ReturnRequestAdmin(
             quantity_line(line.quantity, line.order_line.name) for line in obj.lines.all()
         )
         facts = [
-            ("Scenario", obj.get_scenario_display()),
+            (_("Scenario"), obj.get_scenario_display()),
             *customer_and_order_facts(obj.customer, obj.order),
-            ("RMA number", obj.rma_number or "not issued yet"),
-            ("Items", lines or "—"),
-            ("Requested", vendor_time(obj.requested_at, tz, with_zone=False)),
+            (_("RMA number"), obj.rma_number or _("not issued yet")),
+            (_("Items"), lines or "—"),
+            (_("Requested"), vendor_time(obj.requested_at, tz, with_zone=False)),
             *unit_facts(obj),
         ]
         if obj.wrong_item_option:
-            facts.append(("Customer's choice", wrong_item_choice(obj)))
+            facts.append((_("Customer's choice"), wrong_item_choice(obj)))
         if (exchange := exchange_fact(obj)) is not None:
-            facts.append(("Exchange asked for", exchange))
+            facts.append((_("Exchange asked for"), exchange))
         if obj.tracking_number:
-            facts.append(("Return tracking", f"{obj.carrier.upper()} {obj.tracking_number}"))
+            facts.append((_("Return tracking"), f"{obj.carrier.upper()} {obj.tracking_number}"))
         if obj.refund_amount is not None:
-            facts.append(("Refunded", f"{obj.refund_amount} {obj.order.currency}"))
+            facts.append((_("Refunded"), f"{obj.refund_amount} {obj.order.currency}"))
         reviewing = obj.status in (ReturnStatus.REQUESTED, ReturnStatus.UNDER_REVIEW)
         deadlines = []
         if obj.review_due:
@@ -336,7 +367,7 @@ class ReturnRequestAdmin(
                 left = obj.vendor.get_policy().calendar.working_days_between(now, obj.review_due)
             deadlines.append(
                 deadline_line(
-                    "Review due",
+                    _("Review due"),
                     obj.review_due,
                     tz,
                     now=now,
@@ -349,7 +380,7 @@ class ReturnRequestAdmin(
         if obj.ship_by:
             deadlines.append(
                 deadline_line(
-                    "Customer ships by",
+                    _("Customer ships by"),
                     obj.ship_by,
                     tz,
                     now=now,
@@ -376,30 +407,33 @@ class ReturnRequestAdmin(
             status_key=obj.status,
             facts=facts,
             deadlines=deadlines,
-            zone_note=f"in {obj.vendor.name}'s time",
+            zone_note=_("in %(vendor)s's time") % {"vendor": obj.vendor.name},
         )
 
     def case_decision(self, request, obj: ReturnRequest) -> str:
         allowed = obj.decision.get("allowed")
         verdict = (
-            "The policy allows this request."
+            _("The policy allows this request.")
             if allowed
-            else "The policy refuses this request."
+            else _("The policy refuses this request.")
             if allowed is False
             else ""
         )
         refund = ""
         if obj.refund_breakdown:
-            refund = format_html("<h3>Refund paid</h3>{}", breakdown_html(obj.refund_breakdown))
+            refund = format_html(
+                "<h3>{}</h3>{}", _("Refund paid"), breakdown_html(obj.refund_breakdown)
+            )
         elif obj.can_refund():
             refund = format_html(
-                "<h3>Refund the policy would pay now</h3>{}",
+                "<h3>{}</h3>{}",
+                _("Refund the policy would pay now"),
                 breakdown_html(payable_refund(obj)),
             )
         return format_html(
             "<p><strong>{}</strong>{}</p>{}{}",
             verdict,
-            format_html(" <span class='quiet'>Marked complex: longer review.</span>")
+            format_html(" <span class='quiet'>{}</span>", _("Marked complex: longer review."))
             if obj.complex_case
             else "",
             findings_html(obj.decision.get("findings", [])),
@@ -413,33 +447,35 @@ class ReturnRequestAdmin(
         tz = obj.vendor.time_zone
         sections = [
             (
-                "Request",
+                _("Request"),
                 [
-                    ("Reason given", obj.reason or "—"),
-                    ("Customer is now in", obj.current_country or "—"),
-                    ("Price of the item received", obj.received_item_price or "—"),
-                    ("Follows claim", str(obj.follows) if obj.follows_id else "—"),
-                    ("Return required", "yes" if obj.return_required else "no"),
-                    ("Money back as", "store credit" if obj.store_credit else "refund"),
-                    ("Policy version", obj.policy_version),
+                    (_("Reason given"), obj.reason or "—"),
+                    (_("Customer is now in"), obj.current_country or "—"),
+                    (_("Price of the item received"), obj.received_item_price or "—"),
+                    (_("Follows claim"), str(obj.follows) if obj.follows_id else "—"),
+                    (_("Return required"), _("yes") if obj.return_required else _("no")),
+                    (
+                        _("Money back as"),
+                        _("store credit") if obj.store_credit else _("refund"),
+                    ),
+                    (_("Policy version"), obj.policy_version),
                 ],
             ),
             (
-                "Handling",
+                _("Handling"),
                 [
-                    ("Approved", vendor_time(obj.approved_at, tz)),
-                    ("Shipped", vendor_time(obj.shipped_at, tz)),
-                    ("Received", vendor_time(obj.received_at, tz)),
-                    ("Inspected", vendor_time(obj.inspected_at, tz)),
+                    (_("Approved"), vendor_time(obj.approved_at, tz)),
+                    (_("Shipped"), vendor_time(obj.shipped_at, tz)),
+                    (_("Received"), vendor_time(obj.received_at, tz)),
+                    (_("Inspected"), vendor_time(obj.inspected_at, tz)),
                     (
-                        "Inspection",
-                        f"{obj.inspection_ratio:.0%} refund"
-                        + (f": {obj.inspection_note}" if obj.inspection_note else "")
+                        _("Inspection"),
+                        _inspection_text(obj)
                         if obj.inspection_ratio is not None
                         else obj.inspection_note or "—",
                     ),
-                    ("Refunded", vendor_time(obj.refunded_at, tz)),
-                    ("Closed", vendor_time(obj.closed_at, tz)),
+                    (_("Refunded"), vendor_time(obj.refunded_at, tz)),
+                    (_("Closed"), vendor_time(obj.closed_at, tz)),
                 ],
             ),
         ]
@@ -453,7 +489,10 @@ class ReturnRequestAdmin(
             return {"choices": [(c.code, c.name) for c in carriers]}
         if action.name == "refund":
             total, currency = refund_to_pay(obj)
-            return {"button_label": f"Issue refund of {total} {currency}"}
+            return {
+                "button_label": _("Issue refund of %(amount)s %(currency)s")
+                % {"amount": total, "currency": currency}
+            }
         return {}
 
     def get_urls(self):

@@ -6,6 +6,8 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from rma import services
 from rma.models import SolutionStatus, WarrantySolution
@@ -29,19 +31,21 @@ from .workspace import WorkspaceAdminMixin
 SOLUTION_ACTIONS = (
     CaseAction(
         "complete",
-        "Mark completed",
+        gettext_lazy("Mark completed"),
         "can_complete",
         inputs=(NOTE, SERIALS),
         style="default",
-        help="The replacement, repair or refund has been sent.",
+        help=gettext_lazy("The replacement, repair or refund has been sent."),
     ),
     CaseAction(
         "reissue_password",
-        "Re-issue password",
+        gettext_lazy("Re-issue password"),
         "can_reissue_password",
-        help="Emails the customer a new password; the old one stops working at once.",
+        help=gettext_lazy("Emails the customer a new password; the old one stops working at once."),
     ),
-    CaseAction("cancel", "Cancel solution", "can_cancel", inputs=(NOTE,), style="danger"),
+    CaseAction(
+        "cancel", gettext_lazy("Cancel solution"), "can_cancel", inputs=(NOTE,), style="danger"
+    ),
 )
 
 
@@ -84,27 +88,33 @@ class WarrantySolutionAdmin(WorkspaceAdminMixin, QueueAdminMixin, ExportAdminMix
 
     # -- the case page ----------------------------------------------------------------------
     def case_title(self, obj: WarrantySolution) -> str:
-        return f"Warranty solution {obj.reference}"
+        return _("Warranty solution %(reference)s") % {"reference": obj.reference}
 
     def case_header(self, request, obj: WarrantySolution, now) -> CaseHeader:
         tz = obj.vendor.time_zone
         customer = obj.order.customer
         money = []
         if obj.refund_amount:
-            money.append(f"refund {obj.refund_amount} {obj.currency}")
+            money.append(
+                _("refund %(amount)s %(currency)s")
+                % {"amount": obj.refund_amount, "currency": obj.currency}
+            )
         if obj.makeup_amount:
-            money.append(f"customer pays {obj.makeup_amount} {obj.currency}")
+            money.append(
+                _("customer pays %(amount)s %(currency)s")
+                % {"amount": obj.makeup_amount, "currency": obj.currency}
+            )
         facts = [
-            ("Solution", obj.get_kind_display()),
+            (_("Solution"), obj.get_kind_display()),
             *customer_and_order_facts(customer, obj.order),
-            ("Amounts", ", ".join(money) or "none"),
-            ("Return of the item", "required" if obj.return_required else "not needed"),
-            ("Sent", vendor_time(obj.sent_at, tz, with_zone=False)),
+            (_("Amounts"), ", ".join(money) or _("none")),
+            (_("Return of the item"), _("required") if obj.return_required else _("not needed")),
+            (_("Sent"), vendor_time(obj.sent_at, tz, with_zone=False)),
         ]
         pending = obj.status == SolutionStatus.PENDING_CONFIRM
         deadlines = [
             deadline_line(
-                "Customer confirms by",
+                _("Customer confirms by"),
                 obj.expires_at,
                 tz,
                 now=now,
@@ -115,7 +125,7 @@ class WarrantySolutionAdmin(WorkspaceAdminMixin, QueueAdminMixin, ExportAdminMix
         if obj.remind_at:
             deadlines.append(
                 deadline_line(
-                    "Reminder",
+                    _("Reminder"),
                     obj.remind_at,
                     tz,
                     now=now,
@@ -129,7 +139,7 @@ class WarrantySolutionAdmin(WorkspaceAdminMixin, QueueAdminMixin, ExportAdminMix
             status_key=obj.status,
             facts=facts,
             deadlines=deadlines if obj.expires_at else [],
-            zone_note=f"in {obj.vendor.name}'s time",
+            zone_note=_("in %(vendor)s's time") % {"vendor": obj.vendor.name},
         )
 
     def case_decision(self, request, obj: WarrantySolution) -> str:
@@ -143,10 +153,13 @@ class WarrantySolutionAdmin(WorkspaceAdminMixin, QueueAdminMixin, ExportAdminMix
         )
         message = format_html("<p>{}</p>", obj.message) if obj.message else ""
         return format_html(
-            "<p><strong>Proposed: {}</strong></p>{}<table class='breakdown'>"
-            "<tr><th>Item</th><th>SKU</th><th>Refund share</th></tr>{}</table>",
-            obj.get_kind_display(),
+            "<p><strong>{}</strong></p>{}<table class='breakdown'>"
+            "<tr><th>{}</th><th>{}</th><th>{}</th></tr>{}</table>",
+            _("Proposed: %(kind)s") % {"kind": obj.get_kind_display()},
             message,
+            _("Item"),
+            _("SKU"),
+            _("Refund share"),
             rows,
         )
 
@@ -161,24 +174,24 @@ class WarrantySolutionAdmin(WorkspaceAdminMixin, QueueAdminMixin, ExportAdminMix
         )
         return [
             (
-                "Customer's answer and details",
+                _("Customer's answer and details"),
                 [
-                    ("Agreed", vendor_time(obj.confirmed_at, tz)),
-                    ("Disagreed", vendor_time(obj.rejected_at, tz)),
-                    ("Customer's comment", obj.rejection_comment or "—"),
-                    ("Shipping address", address),
-                    ("Return tracking number", obj.return_tracking_number or "—"),
-                    ("Make-up payment transaction", obj.makeup_transaction_id or "—"),
-                    ("Submitted", vendor_time(obj.submitted_at, tz)),
-                    ("Completed", vendor_time(obj.completed_at, tz)),
+                    (_("Agreed"), vendor_time(obj.confirmed_at, tz)),
+                    (_("Disagreed"), vendor_time(obj.rejected_at, tz)),
+                    (_("Customer's comment"), obj.rejection_comment or "—"),
+                    (_("Shipping address"), address),
+                    (_("Return tracking number"), obj.return_tracking_number or "—"),
+                    (_("Make-up payment transaction"), obj.makeup_transaction_id or "—"),
+                    (_("Submitted"), vendor_time(obj.submitted_at, tz)),
+                    (_("Completed"), vendor_time(obj.completed_at, tz)),
                 ],
             ),
             (
-                "Portal link and Warranty Service button",
+                _("Portal link and Warranty Service button"),
                 [
-                    ("Password last issued", vendor_time(obj.password_issued_at, tz)),
-                    ("For the vendor's own email", self.portal_link(obj)),
-                    ("Policy version", obj.policy_version or "—"),
+                    (_("Password last issued"), vendor_time(obj.password_issued_at, tz)),
+                    (_("For the vendor's own email"), self.portal_link(obj)),
+                    (_("Policy version"), obj.policy_version or "—"),
                 ],
             ),
         ]
@@ -195,7 +208,9 @@ class WarrantySolutionAdmin(WorkspaceAdminMixin, QueueAdminMixin, ExportAdminMix
         if name == "reissue_password":
             # The new password is emailed to the customer; the old one stops working at once.
             services.solution_issue_password(solution=obj, actor=actor)
-            return f"A new password was emailed to {obj.order.customer.email}."
+            return _("A new password was emailed to %(email)s.") % {
+                "email": obj.order.customer.email
+            }
         if name == "complete":
             services.solution_complete(
                 solution=obj,

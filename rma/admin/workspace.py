@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import path, reverse
+from django.utils.translation import gettext as _
 
 from rma.messages import error_text
 from rma.models import CaseMessage, CaseNote, MessageAttachment, OrderChangeRequest
@@ -64,11 +65,12 @@ def case_workspace_context(request: HttpRequest, obj) -> dict[str, Any]:
         "thread": thread,
         "message_url": _url(obj, "message") if takes_messages else "",
         "attachment_accept": ",".join(f".{f}" for f in ATTACHMENT_REQUIREMENT.formats),
-        "attachment_help": (
-            f"Up to {MAX_ATTACHMENTS} files: "
-            f"{', '.join(f.upper() for f in ATTACHMENT_REQUIREMENT.formats)}, "
-            f"{ATTACHMENT_REQUIREMENT.max_bytes // (1024 * 1024)} MB each."
-        ),
+        "attachment_help": _("Up to %(count)s files: %(formats)s, %(mb)s MB each.")
+        % {
+            "count": MAX_ATTACHMENTS,
+            "formats": ", ".join(f.upper() for f in ATTACHMENT_REQUIREMENT.formats),
+            "mb": ATTACHMENT_REQUIREMENT.max_bytes // (1024 * 1024),
+        },
         "customer_email": (
             obj.customer.email if hasattr(obj, "customer") else obj.order.customer.email
         ),
@@ -125,7 +127,7 @@ class WorkspaceAdminMixin:
         except DomainError as exc:
             self.message_user(request, f"{label}: {error_text(exc)}", messages.ERROR)
         else:
-            self.message_user(request, f"{label}: done.", messages.SUCCESS)
+            self.message_user(request, _("%(action)s: done.") % {"action": label}, messages.SUCCESS)
 
     def workspace_assign_view(self, request: HttpRequest, object_id: str):
         if request.method != "POST":
@@ -133,7 +135,7 @@ class WorkspaceAdminMixin:
         obj = self._workspace_case(request, object_id)
         actor = Actor.agent(request.user)
         if request.POST.get("take"):
-            self._run(request, "Take the case", lambda: case_take(case=obj, actor=actor))
+            self._run(request, _("Take the case"), lambda: case_take(case=obj, actor=actor))
             return self._back(obj, "case-assignment")
         raw = (request.POST.get("assignee") or "").strip()
         assignee = None
@@ -143,10 +145,12 @@ class WorkspaceAdminMixin:
             assignee = assignee.first()
             if assignee is None:
                 self.message_user(
-                    request, "Assign: choose an agent of this vendor.", messages.ERROR
+                    request, _("Assign: choose an agent of this vendor."), messages.ERROR
                 )
                 return self._back(obj, "case-assignment")
-        self._run(request, "Assign", lambda: case_assign(case=obj, assignee=assignee, actor=actor))
+        self._run(
+            request, _("Assign"), lambda: case_assign(case=obj, assignee=assignee, actor=actor)
+        )
         return self._back(obj, "case-assignment")
 
     def workspace_note_view(self, request: HttpRequest, object_id: str):
@@ -155,7 +159,7 @@ class WorkspaceAdminMixin:
         obj = self._workspace_case(request, object_id)
         actor = Actor.agent(request.user)
         body = request.POST.get("body", "")
-        self._run(request, "Internal note", lambda: note_add(case=obj, actor=actor, body=body))
+        self._run(request, _("Internal note"), lambda: note_add(case=obj, actor=actor, body=body))
         return self._back(obj, "case-thread")
 
     def workspace_message_view(self, request: HttpRequest, object_id: str):
@@ -170,7 +174,7 @@ class WorkspaceAdminMixin:
         body = request.POST.get("body", "")
         self._run(
             request,
-            "Message to the customer",
+            _("Message to the customer"),
             lambda: message_to_customer(case=obj, actor=actor, body=body, uploads=uploads),
         )
         return self._back(obj, "case-thread")

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.db import models, transaction
 
+from policies.vocabulary import Message, msg
+from rma.messages import NOTE_MESSAGE
 from rma.models import OrderChangeRequest, ReturnRequest, WarrantySolution
 from tenancy.models import Vendor
 
@@ -44,15 +46,21 @@ def case_assign(*, case: Case, assignee, actor: Actor) -> Case:
     previous = locked.assignee
     locked.assignee = assignee
     locked.save(update_fields=["assignee", "updated_at"])
-    note = f"Assigned to {_name(assignee)}" if assignee else "Unassigned"
+    # The note as a message, read in the agent's language; ``note`` keeps its English.
+    note = (
+        Message(msg("Assigned to %(name)s"), {"name": _name(assignee)})
+        if assignee
+        else Message(msg("Unassigned"))
+    )
     record_event(
         subject=locked,
         action="assigned" if assignee else "unassigned",
         actor=actor,
-        note=note,
+        note=note.english(),
         data={
             "from": previous.get_username() if previous else "",
             "to": assignee.get_username() if assignee else "",
+            NOTE_MESSAGE: note.to_dict(),
         },
     )
     case.assignee = assignee

@@ -6,11 +6,14 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils import timezone
 
 from policies.base import Deadline, DeadlineName
+from policies.vocabulary import Message, ParamKind, msg, typed
+from rma.messages import NOTE_MESSAGE
 from rma.models import ReturnRequest, ReturnStatus
 
 from .base import (
@@ -256,10 +259,21 @@ def return_waive(
         action="waived",
         actor=actor,
         fields={"closed_at": at},
-        note=f"Not shipped by {rr.ship_by.isoformat()}.",
         rule_ids=[ship_by.rule_id] if ship_by else [],
+        **not_shipped_note(rr),
     )
     return rr
+
+
+def not_shipped_note(rr: ReturnRequest) -> dict[str, Any]:
+    """A waiver's audit note as data: the ship-by day on the vendor's calendar, rendered in
+    the reader's language where it is shown (``rma.messages.event_note``); ``note`` keeps its
+    English for the API, webhooks and logs."""
+    day = timezone.localtime(rr.ship_by, ZoneInfo(rr.vendor.time_zone)).date()
+    message = Message(
+        msg("Not shipped by %(day)s."), {"day": typed(ParamKind.DAY, day.isoformat())}
+    )
+    return {"note": message.english(), "data": {NOTE_MESSAGE: message.to_dict()}}
 
 
 def ship_deadline(policy, rr: ReturnRequest, *, approved_at: datetime):
@@ -333,8 +347,8 @@ def return_waive_many(
             action="waived",
             from_status=rr.status,
             to_status=R.WAIVED,
-            note=f"Not shipped by {rr.ship_by.isoformat()}.",
             rule_ids=[ship_by.rule_id] if ship_by else [],
+            **not_shipped_note(rr),
         )
 
     return move_many(

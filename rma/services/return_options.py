@@ -26,6 +26,7 @@ from policies.base import (
 )
 from policies.base import Scenario as PolicyScenario
 from rma.models import Order, OrderLine, ReturnRequest
+from rma.models.resolutions import ResolutionKind, ResolutionState
 from rma.models.returns import Scenario
 
 from .facts import case_policy, order_facts, return_facts, unit_facts
@@ -205,10 +206,19 @@ class ExpectedDate:
     precise: bool = False
 
 
-def expected_dates(rr: ReturnRequest, *, now: datetime | None = None) -> list[ExpectedDate]:
+def expected_dates(
+    rr: ReturnRequest, *, now: datetime | None = None, resolutions: Sequence | None = None
+) -> list[ExpectedDate]:
     """The dates a customer waits for or must meet, labelled as the policy worded them when
-    each was set (stored with the case), never re-worded from today's settings."""
+    each was set (stored with the case), never re-worded from today's settings.
+
+    A replaced item's warranty is the replacement's (its resolution's ``warranty_end``), so the
+    purchase's warranty end of that item no longer applies. ``resolutions``: the case's, when
+    the caller has read them already.
+    """
     now = now or timezone.now()
+    replacements = replacement_warranties(rr, resolutions)
+    replaced_skus = {r.order_line.sku if r.order_line_id else None for r in replacements}
     policy = case_policy(rr)
     stored = {d.get("name"): d for d in rr.decision.get("deadlines", [])}
     found: list[ExpectedDate] = []
@@ -250,6 +260,10 @@ def expected_dates(rr: ReturnRequest, *, now: datetime | None = None) -> list[Ex
             continue
         if not sending and name in (DeadlineName.SHIP_BY, DeadlineName.RETURN_BY):
             continue
+        if name == DeadlineName.WARRANTY_END and (
+            entry.get("sku") in replaced_skus or None in replaced_skus
+        ):
+            continue
         if name == DeadlineName.REFUND_DUE and (
             rr.inspected_at is None or rr.refunded_at or rr.replaced_at
         ):
@@ -263,4 +277,28 @@ def expected_dates(rr: ReturnRequest, *, now: datetime | None = None) -> list[Ex
             due = stored.get(DeadlineName.REFUND_DUE) or {}
             label = Message(msg("Funds arrive on your account"))
             add("funds", label, due.get("rule_id", ""), window[0], window[1])
+    for replacement in replacements:
+        label = Message(msg("Warranty on the replacement"))
+        if replacement.order_line_id:
+            label = Message(
+                msg("Warranty on the replacement %(product)s"),
+                {"product": replacement.order_line.name},
+            )
+        rule_id = next(iter(replacement.rule_ids or ()), "")
+        add(f"replacement_{replacement.pk}", label, rule_id, replacement.warranty_end)
     return sorted(found, key=lambda d: d.at)
+
+
+def replacement_warranties(rr: ReturnRequest, resolutions: Sequence | None = None) -> list:
+    """The case's replacement units that carry their own warranty end (not cancelled)."""
+    if resolutions is None:
+        if rr.replaced_at is None:
+            return []
+        resolutions = rr.resolutions.select_related("order_line")
+    return [
+        r
+        for r in resolutions
+        if r.kind == ResolutionKind.REPLACEMENT
+        and r.warranty_end is not None
+        and r.state != ResolutionState.CANCELLED
+    ]

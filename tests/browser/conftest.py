@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -76,31 +77,36 @@ def portal_url(live_server, settings):
     return live_server.url
 
 
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "device_scale_factor": 2,
+    "is_mobile": True,
+    "has_touch": True,
+}
+DESKTOP = {"viewport": {"width": 1280, "height": 900}}
+
+
+@contextmanager
+def browser_page(browser, base_url: str, *, device: dict = DESKTOP, locale: str = "en-US"):
+    """A page in a context of its own (a desktop or ``PHONE``, in ``locale``), closed after."""
+    context = browser.new_context(locale=locale, base_url=base_url, **device)
+    context.set_default_timeout(15_000)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
 @pytest.fixture
 def page(browser, portal_url):
-    context = browser.new_context(
-        viewport={"width": 1280, "height": 900}, locale="en-US", base_url=portal_url
-    )
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    yield page
-    context.close()
+    with browser_page(browser, portal_url) as page:
+        yield page
 
 
 @pytest.fixture
 def phone(browser, portal_url):
-    context = browser.new_context(
-        viewport={"width": 390, "height": 844},
-        device_scale_factor=2,
-        is_mobile=True,
-        has_touch=True,
-        locale="en-US",
-        base_url=portal_url,
-    )
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    yield page
-    context.close()
+    with browser_page(browser, portal_url, device=PHONE) as page:
+        yield page
 
 
 def screenshot(page, name: str) -> Path:

@@ -28,20 +28,26 @@ from tests.portal.factories import (
 )
 from tests.rma.test_return_transitions import satisfy_evidence
 
-from .conftest import delivered_email, link_and_password, screenshot
+from .conftest import browser_page, delivered_email, link_and_password, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+DESK = {"viewport": {"width": 1440, "height": 900}}
 
 
 @pytest.fixture
 def page(browser, portal_url):
     """An agent's desk: a 1440 px wide window."""
-    context = browser.new_context(
-        viewport={"width": 1440, "height": 900}, locale="en-US", base_url=portal_url
-    )
-    context.set_default_timeout(15_000)
-    yield context.new_page()
-    context.close()
+    with browser_page(browser, portal_url, device=DESK) as page:
+        yield page
+
+
+@pytest.fixture
+def german_desk(browser, portal_url):
+    """The same desk, its browser asking for German."""
+    with browser_page(browser, portal_url, device=DESK, locale="de-DE") as page:
+        yield page
 
 
 def agent_of(vendor, username: str):
@@ -140,6 +146,50 @@ def test_marketplace_standard_case_from_review_to_refund(page):
     for said in ("approved the request", "recorded the inspection", "issued the refund"):
         assert said in timeline
     screenshot(page, "admin-case-marketplace-refunded-1440")
+
+
+def test_a_german_agent_works_a_case_in_german(german_desk):
+    """The next steps, their fields and what the page says after each read in German."""
+    page = german_desk
+    market = marketplace_vendor()
+    agent_of(market, "lena")
+    rr = new_return(market, "quality_defect", reason="Die Kamera startet nicht.")
+    page.goto("/admin/login/")
+    page.get_by_label("Benutzername").fill("lena")
+    page.get_by_label("Passwort").fill("pw-for-tests-only")
+    page.get_by_role("button", name="Anmelden").click()
+    page.locator("#user-tools").wait_for()
+    page.goto(f"/admin/rma/returnrequest/{rr.pk}/change/")
+    page.get_by_role("heading", name="Nächste Schritte").wait_for()
+    steps = page.locator(".case-next-steps").inner_text()
+    for english in ("Start review", "Approve and issue RMA number", "Reject", "Reason"):
+        assert english not in steps, steps
+    screenshot(page, "admin-case-de-requested-1440")
+    assert "Fall übernehmen: erledigt." in click_step(page, "Übernehmen")
+    assert "Zugewiesen an lena (Sie)" in page.locator("#case-assignment").inner_text()
+    assert "Zugewiesen an lena" in page.locator(".case-timeline").inner_text()
+    assert "Assigned to" not in page.locator(".case-timeline").inner_text()
+    page.get_by_role("textbox", name="Interne Notiz").fill("Kunde anrufen.")
+    assert "Interne Notiz: erledigt." in click_step(page, "Notiz hinzufügen")
+
+    assert "Prüfung beginnen: erledigt." in click_step(page, "Prüfung beginnen")
+    text = click_step(page, "Genehmigen und RMA-Nummer vergeben")
+    assert "Genehmigen und RMA-Nummer vergeben: erledigt." in text
+    assert "Kunde versendet bis" in page.locator(".case-deadlines").inner_text()
+    assert "Paket als eingegangen markieren: erledigt." in click_step(
+        page, "Paket als eingegangen markieren"
+    )
+    page.get_by_label("Erstattungsanteil").fill("0.8")
+    page.get_by_label("Prüfnotiz").fill("Kratzer auf der Linse.")
+    assert "Prüfung des Artikels erfassen: erledigt." in click_step(
+        page, "Prüfung des Artikels erfassen"
+    )
+    refund = page.get_by_role("button", name=re.compile(r"^Erstattung von .* auszahlen$"))
+    assert refund.is_visible()
+    screenshot(page, "admin-case-de-inspected-1440")
+    with scopes_disabled():
+        rr.refresh_from_db()
+    assert rr.status == "inspected" and rr.inspection_ratio == Decimal("0.8")
 
 
 def test_marketplace_rejection_needs_a_reason_and_says_so(page):

@@ -16,25 +16,15 @@ from tests.portal.factories import (
     reolink_vendor,
 )
 
-from .conftest import delivered_email, link_and_password, screenshot
+from .conftest import PHONE, browser_page, delivered_email, link_and_password, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
 def french_phone(browser, portal_url):
-    context = browser.new_context(
-        viewport={"width": 390, "height": 844},
-        device_scale_factor=2,
-        is_mobile=True,
-        has_touch=True,
-        locale="fr-FR",
-        base_url=portal_url,
-    )
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    yield page
-    context.close()
+    with browser_page(browser, portal_url, device=PHONE, locale="fr-FR") as page:
+        yield page
 
 
 def reads_french_and_fits(page, name: str) -> None:

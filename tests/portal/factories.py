@@ -9,13 +9,16 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.utils import timezone
+from django_scopes import scope
 from PIL import Image
 
+from policies import Attestation
 from rma import services
 from rma.services import Actor
 from rma.services.solutions import ProposedLine
 
 from ..factories import OrderLineFactory, VendorFactory
+from ..rma.test_return_transitions import satisfy_evidence
 
 
 def reolink_vendor(**kwargs):
@@ -135,3 +138,29 @@ def webm_bytes() -> bytes:
     header = b"\x42\x86\x81\x01\x42\xf7\x81\x01\x42\x82\x84webm"
     segment = b"\x18\x53\x80\x67\x01\x00\x00\x00\x00\x00\x02\x00" + b"\x00" * 512
     return b"\x1a\x45\xdf\xa3" + bytes([0x80 | len(header)]) + header + segment
+
+
+def kept_item_request(vendor, *, reason: str = "A different sensor came in the box."):
+    """MKT-7: a wrong item (price 80.00 against 120.00 paid) the customer asks to keep for the
+    compensation, with the evidence the policy asks for; not decided yet."""
+    with scope(vendor=vendor):
+        order = order_with_line(vendor, delivered_days_ago=1)
+        rr = services.return_create(
+            order=order,
+            scenario="wrong_item",
+            lines=[(order.lines.get(), 1)],
+            actor=Actor.customer(order.customer.email),
+            reason=reason,
+            attestations=[a.value for a in Attestation],
+            wrong_item_option="keep",
+            received_item_price=Decimal("80.00"),
+        )
+        satisfy_evidence(rr)
+    return rr
+
+
+def approved_kept_item(vendor):
+    """``kept_item_request``, approved: nothing to send back."""
+    rr = kept_item_request(vendor)
+    with scope(vendor=vendor):
+        return services.return_approve(return_request=rr, actor=Actor.system("agent"))

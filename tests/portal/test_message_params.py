@@ -8,8 +8,6 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
-import pytest
-from django.utils import translation
 from django_scopes import scope
 
 from policies.vocabulary import Message, ParamKind, typed
@@ -22,12 +20,6 @@ from .helpers import url
 from .test_returns import signed_in, text_of
 
 ISO_DAY = re.compile(r"\b20\d\d-\d\d-\d\d\b")
-
-
-@pytest.fixture(autouse=True)
-def _english_afterwards():
-    yield
-    translation.activate("en")
 
 
 def test_a_day_an_instant_and_a_country_read_in_each_language():

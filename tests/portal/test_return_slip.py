@@ -9,12 +9,15 @@ import subprocess
 
 import pytest
 from django.core import mail
-from django_scopes import scopes_disabled
+from django_scopes import scope, scopes_disabled
 
 from notifications.models import OutboxMessage
 from notifications.outbox import send_message
+from rma.services.access import slip_key
 from tests.notifications.factories import approved_return
-from tests.portal.factories import marketplace_vendor
+from tests.portal.factories import approved_kept_item, marketplace_vendor
+from tests.portal.helpers import url
+from tests.portal.test_returns import signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -91,3 +94,45 @@ def test_slip_pdf_barcode_and_qr_code_scan_to_the_rma_number(client, market, tmp
         ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
     ).stdout
     assert "Recipient" in text and "Sender" in text and "Dock 4" in text
+
+
+@pytest.fixture
+def kept(market):
+    rr = approved_kept_item(market)
+    assert rr.rma_number and not rr.return_required
+    return rr
+
+
+NOTHING_TO_SEND = {
+    "en": "This return has no slip: you keep the item and send nothing back.",
+    "de": "Diese Rücksendung hat keinen Rücksendeschein: Sie behalten den Artikel und schicken "
+    "nichts zurück.",
+}
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+@pytest.mark.parametrize("name", ["return_slip", "return_slip_pdf"])
+def test_mkt7_kept_item_has_no_slip_its_link_says_so_on_the_case_page(
+    client, market, kept, name, language
+):
+    signed_in(client, market, kept.order)
+    response = client.get(url(name, market, kept.public_id), HTTP_ACCEPT_LANGUAGE=language)
+    case_page = url("return_detail", market, kept.public_id)
+    assert response.status_code == 302 and response["Location"] == case_page
+    page = client.get(case_page, HTTP_ACCEPT_LANGUAGE=language)
+    text = page.content.decode()
+    assert NOTHING_TO_SEND[language] in text
+    # No sending rules and no slip to print: only the kept item's approval.
+    with scope(vendor=market):
+        carriers = [c.name for c in market.get_policy().named_carriers()]
+    assert "Dock 4" not in text and not any(c in text for c in carriers)
+    assert url("return_slip", market, kept.public_id) not in text
+
+
+def test_mkt7_kept_items_signed_slip_link_makes_no_pdf_either(client, market, kept):
+    key = slip_key(kept)
+    for name in ("return_slip", "return_slip_pdf"):
+        response = client.get(url(name, market, kept.public_id) + f"?key={key}")
+        assert response.status_code == 302, name
+        assert response["Location"] == url("return_detail", market, kept.public_id)
+        assert response.get("Content-Type", "").startswith("text/html")

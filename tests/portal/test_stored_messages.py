@@ -8,29 +8,19 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
 from django_scopes import scope, scopes_disabled
 
 from notifications.emails import build_email
 from notifications.models import OutboxMessage
-from policies import Attestation
 from rma import services
 from rma.messages import render
 from rma.models import ReturnRequest
 from rma.services import Actor
 from tests.factories import MembershipFactory
-from tests.rma.test_return_transitions import satisfy_evidence
 
-from .factories import order_with_line
+from .factories import approved_kept_item, kept_item_request, order_with_line
 from .helpers import url
 from .test_returns import signed_in, text_of
-
-
-@pytest.fixture(autouse=True)
-def _english_afterwards():
-    """A German page request leaves German active in this thread; later tests expect English."""
-    yield
-    translation.activate("en")
 
 
 @pytest.fixture
@@ -97,23 +87,10 @@ def test_mkt3_plural_forms_follow_the_count():
 def kept_wrong_item(market):
     """A wrong item kept for the MKT-7 compensation (50% by default), refunded, and the
     refund email queued, all before the vendor changes its settings."""
+    rr = approved_kept_item(market)
     with scope(vendor=market):
-        order = order_with_line(market, delivered_days_ago=1)
-        line = order.lines.get()
-        rr = services.return_create(
-            order=order,
-            scenario="wrong_item",
-            lines=[(line, 1)],
-            actor=Actor.customer(order.customer.email),
-            reason="A different sensor came in the box.",
-            attestations=[a.value for a in Attestation],
-            wrong_item_option="keep",
-            received_item_price=Decimal("80.00"),
-        )
-        satisfy_evidence(rr)
-        services.return_approve(return_request=rr, actor=Actor.system("agent"))
         rr = services.return_refund(return_request=rr, actor=Actor.system("agent"))
-    return order, rr
+    return rr.order, rr
 
 
 KEEP_EN = "Keep the item, get 50% of the price difference"
@@ -204,20 +181,7 @@ def test_stored_rows_from_before_texts_were_data_still_render(client, market, de
 def test_mkt7_keep_share_promised_at_the_decision_is_what_the_refund_pays(market):
     """The keep option told the customer 50%; a later change to 30% does not cut their
     refund, and the refund line says 50% (the case keeps the readings it was decided under)."""
-    with scope(vendor=market):
-        order = order_with_line(market, delivered_days_ago=1)
-        line = order.lines.get()
-        rr = services.return_create(
-            order=order,
-            scenario="wrong_item",
-            lines=[(line, 1)],
-            actor=Actor.customer(order.customer.email),
-            reason="A different sensor came in the box.",
-            attestations=[a.value for a in Attestation],
-            wrong_item_option="keep",
-            received_item_price=Decimal("80.00"),
-        )
-        satisfy_evidence(rr)
+    rr = kept_item_request(market)
     market.policy_settings = {**market.policy_settings, "wrong_item_compensation": "0.3"}
     market.save()
     with scope(vendor=market):
@@ -227,20 +191,8 @@ def test_mkt7_keep_share_promised_at_the_decision_is_what_the_refund_pays(market
     assert rr.refund_amount == Decimal("20.00")  # 50% of the 40.00 difference, not 30%
     assert render(rr.refund_breakdown["lines"][0]["text"], "en") == LINE_EN
     # A request decided after the change is told, and paid, the new share.
+    later = kept_item_request(market, reason="Wrong colour.")
     with scope(vendor=market):
-        order = order_with_line(market, delivered_days_ago=1)
-        line = order.lines.get()
-        later = services.return_create(
-            order=order,
-            scenario="wrong_item",
-            lines=[(line, 1)],
-            actor=Actor.customer(order.customer.email),
-            reason="Wrong colour.",
-            attestations=[a.value for a in Attestation],
-            wrong_item_option="keep",
-            received_item_price=Decimal("80.00"),
-        )
-        satisfy_evidence(later)
         services.return_approve(return_request=later, actor=Actor.system("agent"))
         later = services.return_refund(return_request=later, actor=Actor.system("agent"))
     assert later.refund_amount == Decimal("12.00")

@@ -45,7 +45,9 @@ def test_assignment_writes_an_event_and_refuses_another_vendors_agent(
         rr.refresh_from_db()
         assert rr.assignee == agent_a
         events = list(rr.events.filter(action="assigned").values_list("data", flat=True))
-    assert events == [{"from": "", "to": "bob"}, {"from": "bob", "to": "alice"}]
+    assert [(e["from"], e["to"]) for e in events] == [("", "bob"), ("bob", "alice")]
+    # The note is a message, read in the agent's language where the timeline shows it.
+    assert [e["note_message"]["params"] for e in events] == [{"name": "bob"}, {"name": "alice"}]
 
 
 def test_agent_takes_and_assigns_through_the_case_page(client, agent_a, colleague_a, graphs):
