@@ -137,6 +137,15 @@ def signed_in_case(request: HttpRequest, kind: str, vendor: Vendor) -> int | Non
     return int(case["id"])
 
 
+def of_vendor(row, vendor: Vendor):
+    """Give a row read in ``vendor``'s scope the request's vendor (read at most once per
+    process, portal.customer.branding) instead of joining the vendor's row into every query."""
+    if row.vendor_id != vendor.pk:  # the scope makes this impossible; never trust a wrong one
+        raise Http404("No such case.")
+    row.vendor = vendor
+    return row
+
+
 class SignInRequired(Exception):
     def __init__(self, response: HttpResponse) -> None:
         self.response = response
@@ -145,8 +154,9 @@ class SignInRequired(Exception):
 def solution_for(request: HttpRequest, vendor: Vendor, public_id) -> WarrantySolution:
     """The solution of this URL, if this session opened it; otherwise the login page."""
     solution = get_object_or_404(
-        WarrantySolution.objects.select_related("order", "vendor"), public_id=public_id
+        WarrantySolution.objects.select_related("order"), public_id=public_id
     )
+    of_vendor(solution, vendor)
     signed_in = signed_in_case(request, "solution", vendor) == solution.pk
     if signed_in and _signed_in_before_reissue(request, solution):
         request.session.pop(SESSION_KEY, None)
@@ -169,12 +179,12 @@ def access_for(request: HttpRequest, vendor: Vendor) -> ReturnAccess:
     """The access link this session opened (and so its order), or a sign-in page."""
     access_id = signed_in_case(request, "access", vendor)
     access = (
-        ReturnAccess.objects.select_related("order", "order__customer", "vendor")
-        .filter(pk=access_id)
-        .first()
+        ReturnAccess.objects.select_related("order", "order__customer").filter(pk=access_id).first()
         if access_id
         else None
     )
+    if access is not None:
+        of_vendor(access, vendor)
     if access is None or access.is_expired():
         raise SignInRequired(
             TemplateResponse(request, "portal/signed_out.html", {"vendor": vendor}, status=403)

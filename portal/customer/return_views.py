@@ -32,7 +32,7 @@ from rma.services.return_options import (
 )
 from tenancy.models import Vendor
 
-from .access import access_for, case_view, within_limit
+from .access import access_for, case_view, of_vendor, within_limit
 from .branding import vendor_view
 from .evidence_views import checklist_for, evidence_file_response, upload_response
 from .exchange_forms import exchange_form_for
@@ -211,12 +211,21 @@ def _makeup_payment(policy) -> dict[str, str]:
 
 
 def _own_return(request: HttpRequest, vendor: Vendor, public_id) -> tuple:
+    """The signed-in order's return of this URL, in one query: its order and customer are the
+    access link's (already read), its vendor the request's, its exchange (if any) joined."""
     access = access_for(request, vendor)
+    order = access.order
     rr = get_object_or_404(
-        ReturnRequest.objects.select_related("order", "customer", "vendor"),
+        ReturnRequest.objects.select_related(
+            "exchange", "exchange__order_line", "exchange__variant"
+        ),
         public_id=public_id,
-        order=access.order,
+        order=order,
     )
+    of_vendor(rr, vendor)
+    rr.order = order
+    if rr.customer_id == order.customer_id:
+        rr.customer = order.customer
     return access, rr
 
 
