@@ -560,3 +560,40 @@ def test_exchange_for_a_dearer_variant_ships_once_the_difference_is_verified(des
     assert card.locator(".tracking-number").inner_text() == "JJD1122334455"
     assert "Please pay" not in card.inner_text()
     assert "JJD1122334455" in delivered_email("replacement_shipped").body
+
+
+# -- store credit instead of money back (BRT-5, the test vendor's ``store_credit_refunds``) ----
+
+
+def test_store_credit_chosen_instead_of_money_back_is_issued_and_followed(desk, phone):
+    from tests.factories import VendorFactory
+    from tests.rma.test_store_credit import credit_return
+
+    bright = VendorFactory(slug="bright-journey", name="Brightline Audio", policy_key="brightline")
+    MembershipFactory(vendor=bright, user__username="bo")
+    with scope(vendor=bright):
+        rr = credit_return(bright)  # the customer chose store credit; inspected
+        services.return_refund(return_request=rr, actor=AGENT)  # plans the credit (BRT-5)
+
+    log_in(desk, "bo")
+    open_case_page(desk, rr)
+    credit = resolution_card(desk, "Store credit")
+    assert state_of(credit) == "Pending"
+    credit.get_by_label("Credit code").fill("SC-4410")
+    credit.get_by_role("button", name="Store credit issued").click()
+    assert "Store credit: Store credit issued: done." in said(desk)
+    assert state_of(resolution_card(desk, "Store credit")) == "Done"
+    on_timeline(desk, "issued store credit: Store credit Pending → Done")
+
+    open_customer_return(phone, bright, rr)
+    card = resolution_card(phone, "Store credit")
+    assert state_of(card) == "Done"
+    assert card.locator(".coupon-code").inner_text() == "SC-4410"
+    assert "112.50" in card.inner_text()  # 120.00 less the 7.50 restocking fee (BRT-3)
+    assert "You chose store credit instead of money back" in flat(phone.content())
+    fits(phone)
+    screenshot(phone, "customer-resolution-store-credit-refund-390")
+    email = delivered_email("coupon_issued")
+    assert email.subject.startswith("Your store credit for ")
+    body = flat(email.body)
+    assert "112.50 EUR" in body and "SC-4410" in body
