@@ -164,14 +164,27 @@ def exchange_resolution_create(*, return_request: ReturnRequest, actor: Actor) -
     plan = ResolutionPlan(
         ResolutionKind.EXCHANGE,
         exchange.currency,
-        amount=exchange.difference if refunded else ZERO,
         lines=(line,),
         rule_ids=(diff["rule_id"],),
         sku=exchange.order_line.sku,
         quantity=exchange.quantity,
         makeup_amount=exchange.difference if owed else ZERO,
     )
-    (resolution,) = resolutions_create(case=return_request, plans=[plan], actor=actor)
+    plans = [plan]
+    if refunded:
+        # The money is its own resolution, paid (and reported) like any refund; the exchange
+        # ships the new item and carries the difference's line for the record.
+        text = Message.from_dict(diff["text"])
+        plans.append(
+            ResolutionPlan(
+                ResolutionKind.REFUND,
+                exchange.currency,
+                amount=exchange.difference,
+                lines=(RefundLine(text, exchange.difference, diff["rule_id"]),),
+                rule_ids=(diff["rule_id"],),
+            )
+        )
+    resolution, *_money = resolutions_create(case=return_request, plans=plans, actor=actor)
     exchange.resolution = resolution
     exchange.save(update_fields=["resolution"])
     return resolution

@@ -389,9 +389,18 @@ def resolution_cancel(
 ) -> Resolution:
     at = at or timezone.now()
     res = _locked(resolution)
-    return _advance(
+    res = _advance(
         res, Step.CANCELLED, actor=actor, at=at, fields={"cancelled_at": at}, note=note.strip()
     )
+    if res.kind == K.EXCHANGE and res.return_request_id:
+        # No exchange, no difference to refund: its pending refund goes with it (a return that
+        # asked for an exchange has no other refund while the exchange is open).
+        difference = Resolution.objects.select_for_update().filter(
+            return_request_id=res.return_request_id, kind=K.REFUND, state=St.PENDING
+        )
+        for refund in difference:
+            _advance(refund, Step.CANCELLED, actor=actor, at=at, fields={"cancelled_at": at})
+    return res
 
 
 # The steps by name, for the admin's and the API's one door each.

@@ -265,11 +265,17 @@ def test_aqa4_exchange_shipped_and_delivered(receivers):
         rr = _approve(_exchange(line, "HUB-M2-W", quantity=1))
     rid = resolution_of(rr, "exchange")
     shown = api.get(f"/api/v1/resolutions/{rid}/").json()
-    assert (shown["kind"], shown["amount"], shown["makeup_amount"]) == ("exchange", "40.49", "0.00")
+    assert (shown["kind"], shown["amount"], shown["makeup_amount"]) == ("exchange", "0.00", "0.00")
     assert shown["lines"] == [
         {"label": shown["lines"][0]["label"], "amount": "-40.49", "rule_id": "AQA-6"}
     ]
     ship_and_deliver(api, aqara, receivers, rid, "JD0146000777")
+    # The cheaper variant's difference is its own refund, reported paid once.
+    refund = resolution_of(rr, "refund")
+    body = {"step": "paid", "provider_reference": "re_diff_4049"}
+    payload = replayed(api, aqara, receivers, refund, body, state="done")
+    assert (payload["resolution"]["kind"], payload["resolution"]["amount"]) == ("refund", "40.49")
+    assert payload["resolution"]["provider_reference"] == "re_diff_4049"
 
 
 def test_brt5_store_credit_asked_for_over_the_api_then_issued(receivers):

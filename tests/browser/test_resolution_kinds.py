@@ -480,6 +480,21 @@ def test_exchange_ships_the_new_product_and_the_customer_sees_what_comes(desk, p
     email = delivered_email("replacement_shipped")
     assert "GLS7766554433" in email.body and "GLS" in email.body
 
+    # The difference is its own refund: the agent pays it, the customer reads it paid.
+    refund = resolution_card(desk, "Refund")
+    assert facts_of(refund)["Amount"] == "25.00 EUR"
+    refund.get_by_label("Provider reference").fill("re_DIFF_2500")
+    refund.get_by_role("button", name="Mark refund paid").click()
+    assert "Refund: Mark refund paid: done." in said(desk)
+    assert state_of(resolution_card(desk, "Refund")) == "Done"
+    on_timeline(desk, "recorded the refund as paid: Refund Pending → Done")
+    phone.reload()
+    card = resolution_card(phone, "Refund")
+    assert state_of(card) == "Done"
+    shown = flat(card.inner_text())
+    assert "Total 25.00 EUR" in shown and "Paid on" in shown
+    screenshot(phone, "customer-resolution-exchange-difference-paid-390")
+
 
 def test_reolink_refund_solution_is_marked_paid_from_its_resolution(desk, page):
     reolink = reolink_vendor()

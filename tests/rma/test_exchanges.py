@@ -144,12 +144,32 @@ def test_an_exchange_with_a_higher_priced_variant_asks_for_the_difference(aqara,
 def test_an_exchange_with_a_lower_priced_variant_refunds_the_difference(aqara, line):
     with scope(vendor=aqara):
         rr = _approve(_exchange(line, "HUB-M2-W", quantity=1))
-        resolution = Resolution.objects.get(return_request=rr)
-        assert resolution.kind == "exchange"
-        assert (resolution.amount, resolution.makeup_amount) == (Decimal("40.49"), Decimal("0"))
+        resolution = Resolution.objects.get(return_request=rr, kind="exchange")
+        assert (resolution.amount, resolution.makeup_amount) == (Decimal("0"), Decimal("0"))
         assert not resolution.awaits_payment
         assert [(ln["amount"], ln["rule_id"]) for ln in resolution.lines] == [("-40.49", "AQA-6")]
         assert "refunded" in resolution.lines[0]["label"]
+        # The difference is a refund of its own, paid like any refund.
+        refund = Resolution.objects.get(return_request=rr, kind="refund")
+        assert (refund.state, refund.amount, refund.rule_ids) == (
+            "pending",
+            Decimal("40.49"),
+            ["AQA-6"],
+        )
+        assert [ln["amount"] for ln in refund.lines] == ["40.49"]
+        services.resolution_mark_paid(resolution=refund, actor=AGENT, provider_reference="re_77")
+        refund.refresh_from_db()
+        assert (refund.state, refund.provider_reference) == ("done", "re_77")
+
+
+def test_cancelling_a_cheaper_exchange_cancels_its_difference_refund(aqara, line):
+    with scope(vendor=aqara):
+        rr = _approve(_exchange(line, "HUB-M2-W", quantity=1))
+        exchange = Resolution.objects.get(return_request=rr, kind="exchange")
+        services.resolution_cancel(resolution=exchange, actor=AGENT, note="Out of stock")
+        refund = Resolution.objects.get(return_request=rr, kind="refund")
+        assert refund.state == "cancelled"
+        assert Event.objects.filter(resolution=refund, action="cancelled").count() == 1
 
 
 def test_a_second_approval_call_creates_no_second_exchange_resolution(aqara, line):
