@@ -18,7 +18,6 @@ from portal.templatetags.moments import day as vendor_day
 from rma import services
 from rma.models import Resolution
 from rma.services.access import return_access_request
-from rma.services.catalogue import ProductData, VariantData, product_upsert
 from tests.factories import MembershipFactory
 from tests.portal.factories import (
     aqara_vendor,
@@ -35,6 +34,7 @@ from tests.rma.resolution_cases import (
 )
 
 from .conftest import delivered_email, link_and_password, screenshot
+from .test_exchange_journey import _catalogue as exchange_catalogue
 from .test_resolution_journeys import log_in, resolution_card, said
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -417,33 +417,11 @@ def test_reolink_repair_is_shipped_back_and_followed_to_delivered(desk, phone):
 # -- 5. an Aqara exchange for another variant ---------------------------------------------------
 
 
-def _hub_catalogue(vendor) -> None:
-    product_upsert(
-        vendor=vendor,
-        data=ProductData(
-            "hub-g3",
-            "Camera Hub G3",
-            [
-                VariantData("HUB-G3-W", Decimal("120.00"), "EUR", {"colour": "white"}),
-                VariantData("HUB-G3-B", Decimal("135.00"), "EUR", {"colour": "black"}),
-            ],
-        ),
-    )
-    product_upsert(
-        vendor=vendor,
-        data=ProductData(
-            "cam-e1",
-            "Camera E1",
-            [VariantData("CAM-E1", Decimal("95.00"), "EUR", {"colour": "grey"})],
-        ),
-    )
-
-
 def test_exchange_ships_the_new_product_and_the_customer_sees_what_comes(desk, phone):
     aqara = aqara_vendor(time_zone="Europe/Berlin")
     MembershipFactory(vendor=aqara, user__username="lea")
     with scope(vendor=aqara):
-        _hub_catalogue(aqara)
+        exchange_catalogue(aqara)
         rr = aqara_exchange_approved(aqara, for_sku="CAM-E1")
 
     # The customer sees the new product coming, what goes back, and the difference refunded.
@@ -537,7 +515,7 @@ def test_exchange_for_a_dearer_variant_ships_once_the_difference_is_verified(des
     )
     MembershipFactory(vendor=aqara, user__username="max")
     with scope(vendor=aqara):
-        _hub_catalogue(aqara)
+        exchange_catalogue(aqara)
         rr = aqara_exchange_approved(aqara, for_sku="HUB-G3-B")
 
     open_customer_return(phone, aqara, rr)
