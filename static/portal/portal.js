@@ -98,6 +98,20 @@
     row.appendChild(bar);
     progressList.appendChild(row);
 
+    queue.push(function () { sendOne(form, url, kind, file, row, bar, root); });
+    if (queue.length === 1) { queue[0](); }
+  }
+
+  // One upload at a time: each answer carries the checklist as the server counted it, and two
+  // uploads counted side by side would each miss the other's file (9 of 10 shown, for good).
+  var queue = [];
+
+  function nextUpload() {
+    queue.shift();
+    if (queue.length) { queue[0](); }
+  }
+
+  function sendOne(form, url, kind, file, row, bar, root) {
     var data = new FormData();
     data.append("csrfmiddlewaretoken", csrfToken(form));
     data.append("kind", kind);
@@ -134,6 +148,7 @@
       message.textContent = "\u2718";
       row.appendChild(message);
     });
+    xhr.addEventListener("loadend", nextUpload);
     xhr.send(data);
   }
 
@@ -148,13 +163,17 @@
       var progressList = item.querySelector("[data-progress]");
       var button = item.querySelector("[data-upload-button]");
       if (button) { button.hidden = true; }
-      input.addEventListener("change", function () {
+      function sendPicked() {
         Array.prototype.forEach.call(input.files, function (file) {
           uploadOne(form, url, input.getAttribute("data-upload-kind"), file, progressList, root);
         });
         // The files are on their way; a later plain submit must not send them twice.
         input.value = "";
-      });
+      }
+      input.addEventListener("change", sendPicked);
+      // Files picked while the page was still loading (before this script ran) go now, so
+      // they do not wait, unseen, for a submit the person may never press.
+      if (input.files && input.files.length) { sendPicked(); }
     });
   }
 

@@ -61,6 +61,9 @@ def test_quality_defect_return_from_start_to_rma_slip(page, tmp_path):
     statement = tmp_path / "fault-statement.png"
     statement.write_bytes(png_bytes(size=(80, 60), colour=(250, 250, 250)))
 
+    # Files picked before the page's script has run upload as soon as it runs; waiting for the
+    # parsed document keeps this walk the common case (the script ready, no Upload button).
+    page.wait_for_load_state("domcontentloaded")
     page.locator("#file-photo").set_input_files(photos)
     page.locator("#file-video").set_input_files(videos)
     page.locator("#file-fault_statement").set_input_files(str(statement))
