@@ -24,7 +24,7 @@ from rma.services.messages import (
 from rma.storage import evidence_response
 from tenancy.models import Vendor
 
-from .access import access_for, case_view, solution_for
+from .access import access_for, case_view, solution_customer_email, solution_for
 from .branding import vendor_view
 
 Case = ReturnRequest | WarrantySolution
@@ -42,7 +42,7 @@ def _return_case(request: HttpRequest, vendor: Vendor, public_id) -> tuple[Retur
 
 def _solution_case(request: HttpRequest, vendor: Vendor, public_id) -> tuple[WarrantySolution, str]:
     solution = solution_for(request, vendor, public_id)
-    return solution, solution.order.customer.email
+    return solution, solution_customer_email(solution)
 
 
 def _page_url(vendor: Vendor, case: Case) -> str:
@@ -54,7 +54,9 @@ def _page_url(vendor: Vendor, case: Case) -> str:
 def thread_context(vendor: Vendor, case: Case) -> dict:
     """What ``portal/_messages.html`` shows: the thread, each file's portal URL, the form."""
     kind = "return" if isinstance(case, ReturnRequest) else "solution"
-    thread = list(CaseMessage.objects.filter(**case_kwargs(case)).prefetch_related("attachments"))
+    # By the key column: filtering by the case object would normalise it on every page view.
+    column = "return_request_id" if kind == "return" else "solution_id"
+    thread = list(CaseMessage.objects.filter(**{column: case.pk}).prefetch_related("attachments"))
     for message in thread:
         for attachment in message.attachments.all():
             attachment.portal_url = reverse(
@@ -63,10 +65,16 @@ def thread_context(vendor: Vendor, case: Case) -> dict:
     return {
         "thread": thread,
         "post_url": reverse(f"portal:{kind}_messages", args=[vendor.slug, case.public_id]),
-        "accept": ",".join(f".{f}" for f in ATTACHMENT_REQUIREMENT.formats),
-        "max_files": MAX_ATTACHMENTS,
-        "max_megabytes": (ATTACHMENT_REQUIREMENT.max_bytes or 0) // (1024 * 1024),
+        **_FORM_LIMITS,
     }
+
+
+# What the message form tells the browser and the customer: the same on every page.
+_FORM_LIMITS = {
+    "accept": ",".join(f".{f}" for f in ATTACHMENT_REQUIREMENT.formats),
+    "max_files": MAX_ATTACHMENTS,
+    "max_megabytes": (ATTACHMENT_REQUIREMENT.max_bytes or 0) // (1024 * 1024),
+}
 
 
 def _answer(request: HttpRequest, vendor: Vendor, case: Case, email: str) -> HttpResponse:

@@ -17,7 +17,7 @@ from rma.services.evidence import evidence_checklist, evidence_remove
 from rma.services.solutions import solution_missing, solution_save_details, solution_submit
 from tenancy.models import Vendor
 
-from .access import case_view, solution_for
+from .access import case_view, solution_customer_email, solution_for
 from .branding import vendor_view
 from .evidence_views import (
     checklist_for,
@@ -33,7 +33,7 @@ S = SolutionStatus
 
 
 def _actor(solution: WarrantySolution) -> Actor:
-    return Actor.customer(solution.order.customer.email)
+    return Actor.customer(solution_customer_email(solution))
 
 
 def next_steps(solution: WarrantySolution) -> list[tuple[str, str]]:
