@@ -9,7 +9,7 @@ from enum import StrEnum
 
 from policies.facts import ZERO, Scenario
 from policies.results import Finding, finding, money
-from policies.vocabulary import Message, msg
+from policies.vocabulary import Message, ParamKind, msg, typed
 
 
 class ExchangeScope(StrEnum):
@@ -118,7 +118,7 @@ def settle_difference(
     params = {
         "original": original.name,
         "replacement": replacement.name,
-        "difference": str(abs(delta)),
+        "difference": typed(ParamKind.AMOUNT, str(abs(delta))),
         "currency": original.currency,
     }
     if delta > 0:

@@ -25,6 +25,7 @@ from policies.base import (
     LineFacts,
     Message,
     OrderFacts,
+    ParamKind,
     Policy,
     RefundBreakdown,
     RefundLine,
@@ -41,6 +42,7 @@ from policies.base import (
     money,
     msg,
     requested_lines,
+    typed,
 )
 from policies.calendar import is_after
 from policies.vocabulary import counted, plural_msg
@@ -533,7 +535,10 @@ class MarketplacePolicy(Policy):
             difference = abs(line.unit_price - request.received_item_price) * qty
             label = Message(
                 msg("%(percent)s%% of the price difference %(difference)s (item kept)"),
-                {"percent": _percent(share), "difference": str(money(difference))},
+                {
+                    "percent": _percent(share),
+                    "difference": typed(ParamKind.AMOUNT, str(money(difference))),
+                },
             )
             raw.append((label, difference * share, "MKT-7"))
         return raw

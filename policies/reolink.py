@@ -21,6 +21,7 @@ from policies.base import (
     Finding,
     Message,
     OrderFacts,
+    ParamKind,
     Policy,
     RefundLine,
     RequestFacts,
@@ -37,6 +38,7 @@ from policies.base import (
     money,
     msg,
     plural_msg,
+    typed,
 )
 
 SOLUTION_EMAIL_SUBJECT = (
@@ -385,7 +387,10 @@ class ReolinkPolicy(Policy):
                         "Pay %(amount)s %(currency)s, then add the transaction ID and a "
                         "screenshot of the payment."
                     ),
-                    {"amount": amount, "currency": currency},
+                    {
+                        "amount": typed(ParamKind.AMOUNT, amount) if amount else "",
+                        "currency": currency,
+                    },
                     rule_id="REO-8",
                 )
             )

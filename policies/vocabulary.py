@@ -87,6 +87,7 @@ class ParamKind(StrEnum):
     DAY = "day"  # a calendar day, ISO (2026-11-29)
     MOMENT = "moment"  # an instant, ISO with its offset, and the vendor's zone that names it
     COUNTRY = "country"  # an ISO 3166 country code
+    AMOUNT = "amount"  # an amount of money, a decimal with a point (15.00)
 
 
 def typed(kind: ParamKind, value: str, **extra: str) -> dict[str, str]:

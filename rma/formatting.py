@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import zoneinfo
 from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
 
 from django.utils import formats, timezone
 
 from policies.calendar import zone_label
 
-__all__ = ["vendor_date", "vendor_time", "zone_label"]
+__all__ = ["amount_text", "vendor_date", "vendor_time", "zone_label"]
 
 
 def _zone(tz_name: str) -> tuple[zoneinfo.ZoneInfo, str]:
@@ -49,3 +50,18 @@ def vendor_date(moment: datetime | date | None, tz_name: str, *, with_zone: bool
     local = timezone.localtime(moment, zone)
     text = formats.date_format(local, "D j M Y")
     return f"{text} ({tz_name})" if with_zone else text
+
+
+def amount_text(value: Decimal | str | int | float | None) -> str:
+    """An amount of money in the reader's language, always with cents: ``15.00`` in English,
+    ``15,00`` in German and French. Amounts stored as text (refund lines, resolution lines,
+    policy sentences) print the same way as the model's decimals beside them."""
+    if value is None or value == "":
+        return ""
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return str(value)
+    if not number.is_finite():
+        return str(value)
+    return formats.number_format(number, decimal_pos=2, use_l10n=True)

@@ -12,7 +12,7 @@ from django_countries import countries
 
 from policies.vocabulary import Message, ParamKind, fill
 
-from .formatting import vendor_date, vendor_time
+from .formatting import amount_text, vendor_date, vendor_time
 
 # The key of an event's ``data`` that keeps its note as a message (its ``note`` is the English).
 NOTE_MESSAGE = "note_message"
@@ -36,7 +36,7 @@ def render(message: Message | Mapping[str, Any], language: str | None = None) ->
 def show_typed(value: Mapping[str, str]) -> str:
     """A typed parameter in the active language: a day as ``So. 29 Nov. 2026``, an instant on
     the vendor's clock with its zone (``rma.formatting``, as pages and emails print times), a
-    country by its name."""
+    country by its name, an amount with the language's decimal comma or point."""
     kind, raw = value["type"], value["value"]
     try:
         if kind == ParamKind.DAY:
@@ -47,6 +47,8 @@ def show_typed(value: Mapping[str, str]) -> str:
         return raw
     if kind == ParamKind.COUNTRY:
         return str(countries.name(raw.upper())) or raw
+    if kind == ParamKind.AMOUNT:
+        return amount_text(raw)
     return raw
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from decimal import Decimal
 
 from django_scopes import scope
 
@@ -81,3 +82,41 @@ def test_mkt3_window_days_on_the_customer_page_in_english_and_german(client, mar
         )
         assert render(stored, language) in page, (language, page[:2000])
         assert delivered not in page
+
+
+def test_an_amount_reads_with_the_languages_decimal_mark():
+    from django.template import engines
+    from django.utils import translation
+
+    sentence = Message(
+        "Pay %(amount)s %(currency)s",
+        {"amount": typed(ParamKind.AMOUNT, "1234.5"), "currency": "EUR"},
+    )
+    assert render(sentence, "en") == "Pay 1234.50 EUR"
+    assert render(sentence, "de") == "Pay 1234,50 EUR"
+    assert render(sentence, "fr") == "Pay 1234,50 EUR"
+    assert sentence.english() == "Pay 1234.5 EUR"  # logs and the API keep the stored value
+    page = engines["django"].from_string(
+        "{% load amounts %}{{ a|money }}|{{ b|money }}|{{ c|money }}"
+    )
+    for language, expected in (("en", "15.00|7.25|"), ("de", "15,00|7,25|")):
+        with translation.override(language):
+            assert page.render({"a": "15", "b": Decimal("7.25"), "c": ""}) == expected
+
+
+def test_the_wrong_item_line_reads_with_a_decimal_comma_in_german(client, market):
+    """MKT-7 keep: 50% of the 40.00 price difference is 20.00. The German page prints the
+    line's difference and amount with a decimal comma, as it always printed the total."""
+    from tests.portal.factories import approved_kept_item
+
+    rr = approved_kept_item(market)
+    signed_in(client, market, rr.order)
+    page = {
+        language: text_of(
+            client.get(url("return_detail", market, rr.public_id), HTTP_ACCEPT_LANGUAGE=language)
+        )
+        for language in ("en", "de")
+    }
+    assert "price difference 40.00 (item kept)" in page["en"] and "20.00" in page["en"]
+    assert "Preisdifferenz von 40,00 (Artikel behalten)" in page["de"] and "20,00" in page["de"]
+    assert not re.search(r"\b(40|20)\.00\b", page["de"])

@@ -96,7 +96,7 @@ def kept_wrong_item(market):
 KEEP_EN = "Keep the item, get 50% of the price difference"
 KEEP_DE = "Artikel behalten, 50 % der Preisdifferenz erhalten"
 LINE_EN = "50% of the price difference 40.00 (item kept)"
-LINE_DE = "50 % der Preisdifferenz von 40.00 (Artikel behalten)"
+LINE_DE = "50 % der Preisdifferenz von 40,00 (Artikel behalten)"
 WINDOW_EN = "the limit is 30 days"
 WINDOW_DE = "die Frist beträgt 30 Tage"
 

@@ -127,7 +127,7 @@ def test_the_store_credit_email_reads_as_store_credit_in_german(bright):
     context = decode_context(email.context)
     subject, text, html = render(vendor=vendor, kind=email.kind, context=context, language="de")
     assert subject.startswith("Ihr Guthaben für ")
-    assert "112.50 EUR" in text and "SC-112" in text and "SC-112" in html
+    assert "112,50 EUR" in text and "SC-112" in text and "SC-112" in html
 
 
 # -- the customer's form and page, the agent's case page -----------------------------------------
