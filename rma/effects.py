@@ -86,7 +86,7 @@ EVENT_EFFECTS: dict[E, EventEffects] = {
     **{kind: ASSIGNMENT for kind in (E.ORDER_CHANGE_ASSIGNED, E.ORDER_CHANGE_UNASSIGNED)},
     # A resolution's own steps: shown on the case page's resolutions, heard by webhooks.
     E.RESOLUTION_CREATED: EventEffects(_("Resolution planned")),
-    E.RESOLUTION_PAID: EventEffects(_("Refund paid")),
+    E.RESOLUTION_PAID: EventEffects(_("Refund paid"), (emails.refund_issued,)),
     E.RESOLUTION_COUPON_ISSUED: EventEffects(_("Coupon issued"), (emails.coupon_issued,)),
     E.RESOLUTION_CREDIT_ISSUED: EventEffects(_("Store credit issued"), (emails.coupon_issued,)),
     E.RESOLUTION_SHIPPED: EventEffects(

@@ -282,7 +282,12 @@ def return_inspected(rr, *, event) -> OutboxMessage:
 def refund_issued(rr, *, event) -> OutboxMessage | None:
     """The amount itemised by rule id, and when the funds arrive. A return settled by the
     store credit its customer chose sends no refund email: the credit's email, with its code,
-    tells the outcome."""
+    tells the outcome. A refund resolution paid on its own step sends the same email, for
+    its own amount (``_resolution_refund``)."""
+    from rma.models import Resolution
+
+    if isinstance(rr, Resolution):
+        return _resolution_refund(rr, event=event)
     if rr.resolutions.filter(kind="store_credit").exclude(state="cancelled").exists():
         return None
     policy = rr.vendor.get_policy()
@@ -385,6 +390,36 @@ def replacement_shipped(resolution, *, event) -> OutboxMessage | None:
     if resolution.kind == ResolutionKind.RESHIPMENT:
         return None
     return _resolution_email(resolution, "replacement_shipped", event)
+
+
+def _resolution_refund(resolution, *, event) -> OutboxMessage | None:
+    """A refund paid on its own step (an exchange's difference, a warranty solution's refund,
+    a compensation paid as money): the refund email, itemised, with the funds window. The
+    refund a return's Refund step pays is told by that step's email, not twice."""
+    from rma.models import ResolutionKind
+    from rma.models.resolutions import OWN_STEP
+
+    if not (event.data or {}).get(OWN_STEP):
+        return None
+    if resolution.kind not in (ResolutionKind.REFUND, ResolutionKind.COMPENSATION):
+        return None
+    case = resolution.case
+    policy = case.vendor.get_policy()
+    paid_at = resolution.done_at or event.created_at
+    window = policy.funds_window(paid_at)
+    timing = policy.refund_due(paid_at)
+    extra = {
+        "refund_amount": resolution.amount,
+        "currency": resolution.currency,
+        "refund_lines": list(resolution.lines or []),
+        "refunded_at": paid_at,
+        "funds_from": window[0] if window else None,
+        "funds_until": window[1] if window else None,
+        "funds_rule": timing.rule_id if timing else "",
+        # The case goes on (an exchange still ships, a solution still completes).
+        "more_to_come": True,
+    }
+    return _customer_email(case, "refund_issued", event, extra)
 
 
 def coupon_issued(resolution, *, event) -> OutboxMessage:

@@ -89,6 +89,9 @@ COMPENSATION_STEP = {
     CompensationMethod.STORE_CREDIT: Step.CREDIT_ISSUED,
 }
 RESOLUTION_OPEN = frozenset({St.PENDING, St.IN_PROGRESS})
+# The data key of a resolution event whose step was taken on its own, not inside a step of its
+# case that tells the customer already (the return's Refund step pays its refund and emails it).
+OWN_STEP = "own_step"
 
 
 class Resolution(TenantModel):

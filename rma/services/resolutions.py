@@ -22,6 +22,7 @@ from rma.models import (
     ReturnRequest,
     WarrantySolution,
 )
+from rma.models.resolutions import OWN_STEP
 
 from .base import Actor, DomainError, IllegalTransition, lock, record_event
 from .facts import _warranty_end_of, case_policy, order_facts, request_facts_for
@@ -254,8 +255,10 @@ def _advance(
     at: datetime,
     fields: dict[str, Any] | None = None,
     note: str = "",
+    own_step: bool = False,
 ) -> Resolution:
-    """Move a locked resolution by ``step``, save the changed fields and write the event."""
+    """Move a locked resolution by ``step``, save the changed fields and write the event
+    (``own_step``: taken on its own, so its email tells the customer; see rma.emails)."""
     if not resolution.can_step(step):
         if step == Step.SHIPPED and resolution.awaits_payment:
             raise IllegalTransition(_payment_first(resolution), code="payment_unverified")
@@ -284,7 +287,7 @@ def _advance(
         to_status=to_state,
         note=note,
         rule_ids=resolution.rule_ids,
-        data={"kind": resolution.kind, **data},
+        data={"kind": resolution.kind, **data, **({OWN_STEP: True} if own_step else {})},
     )
     return resolution
 
@@ -311,7 +314,8 @@ def resolution_mark_paid(
     """A refund (or a compensation paid as one) reached the payment provider."""
     res = _locked(resolution)
     fields = {"provider_reference": provider_reference.strip()}
-    return _advance(res, Step.PAID, actor=actor, at=at or timezone.now(), fields=fields)
+    at = at or timezone.now()
+    return _advance(res, Step.PAID, actor=actor, at=at, fields=fields, own_step=True)
 
 
 @transaction.atomic

@@ -162,6 +162,35 @@ def test_an_exchange_with_a_lower_priced_variant_refunds_the_difference(aqara, l
         assert (refund.state, refund.provider_reference) == ("done", "re_77")
 
 
+def test_the_paid_difference_is_emailed_once_itemised_and_the_case_goes_on(aqara, line):
+    from notifications.context import decode_context
+    from notifications.emails import render as render_email
+    from notifications.models import OutboxMessage
+
+    with scope(vendor=aqara):
+        rr = _approve(_exchange(line, "HUB-M2-W", quantity=1))
+        refund = Resolution.objects.get(return_request=rr, kind="refund")
+        assert not OutboxMessage.objects.filter(kind="refund_issued").exists()
+        services.resolution_mark_paid(resolution=refund, actor=AGENT, provider_reference="re_77")
+        [email] = OutboxMessage.objects.filter(kind="refund_issued")
+        context = decode_context(email.context)
+        assert email.to == rr.customer.email
+    for language, amount, goes_on in (
+        ("en", "40.49 USD", "The rest of your case goes on"),
+        ("de", "40,49 USD", "Der Rest Ihres Falls geht weiter"),
+    ):
+        _subject, text, _html = render_email(
+            vendor=aqara, kind="refund_issued", context=context, language=language
+        )
+        assert amount in text and "AQA-6" in text and goes_on in text
+        assert "complete" not in text and "abgeschlossen" not in text
+    # Replayed over the API or clicked twice: no second payment, no second email.
+    with scope(vendor=aqara):
+        with pytest.raises(DomainError):
+            services.resolution_mark_paid(resolution=refund, actor=AGENT, provider_reference="re_7")
+        assert OutboxMessage.objects.filter(kind="refund_issued").count() == 1
+
+
 def test_cancelling_a_cheaper_exchange_cancels_its_difference_refund(aqara, line):
     with scope(vendor=aqara):
         rr = _approve(_exchange(line, "HUB-M2-W", quantity=1))

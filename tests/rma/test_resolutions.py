@@ -251,6 +251,25 @@ def test_reo12_completing_a_solution_finishes_its_resolutions_in_the_same_step()
     assert refund.state == ResolutionState.DONE
 
 
+def test_reo12_a_solutions_refund_paid_on_its_own_step_is_emailed_and_the_defect_refund_once():
+    reolink = reolink_vendor()
+    with scope(vendor=reolink):
+        solution = _agreed_solution(reolink, kind="refund", refund_amount=Decimal("120.00"))
+        (refund,) = solution.resolutions.all()
+        assert not OutboxMessage.objects.filter(kind="refund_issued").exists()
+        services.resolution_mark_paid(resolution=refund, actor=AGENT, provider_reference="re_1")
+        [email] = OutboxMessage.objects.filter(kind="refund_issued")
+        assert email.to == solution.order.customer.email
+        assert email.context["more_to_come"] is True
+    # A return's Refund step pays its refund and tells the customer once, not twice.
+    market = marketplace_vendor()
+    with scope(vendor=market):
+        rr = defect_case(market)
+        services.return_record_inspection(return_request=rr, actor=AGENT)
+        services.return_refund(return_request=rr, actor=AGENT)
+        assert OutboxMessage.objects.filter(vendor=market, kind="refund_issued").count() == 1
+
+
 def test_completing_with_an_unverified_payment_is_refused_and_changes_nothing():
     reolink = reolink_vendor()
     with scope(vendor=reolink):
