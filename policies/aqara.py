@@ -509,7 +509,9 @@ class AqaraPolicy(Policy):
         if request is None or request.kind is not RequestKind.RETURN:
             return ()
         if facts.stage == ResolutionStage.REFUND:
-            breakdown = self.refund(facts.order, request, received_on=facts.received_on)
+            breakdown = self.refund(
+                facts.order, request, received_on=facts.received_on, deductions=facts.refunded
+            )
             return (self.refund_plan(facts, breakdown),)
         if facts.stage == ResolutionStage.REPLACE:
             at = facts.at or request.at

@@ -173,3 +173,6 @@ class ResolutionFacts:
     at: datetime | None = None  # when the stage happens (a replacement's dispatch)
     lines: tuple[tuple[str, int], ...] = ()  # (sku, quantity) a solution covers
     store_credit: bool = False  # the customer chose store credit instead of money back
+    # Money refunded on this case before its refund step (an exchange's price difference paid
+    # and the exchange then cancelled), as negative lines the refund deducts.
+    refunded: tuple = ()

@@ -581,6 +581,7 @@ class MarketplacePolicy(Policy):
             request,
             ratio=facts.ratio,
             wrong_item_option=facts.wrong_item_option,
+            deductions=facts.refunded,
         )
         if keep:
             return (self.refund_plan(facts, breakdown, ResolutionKind.COMPENSATION),)

@@ -19,7 +19,7 @@ from policies.facts import (
     OrderFacts,
     RequestFacts,
 )
-from policies.vocabulary import FLAG_TRUE, Figure, Message, msg
+from policies.vocabulary import FLAG_TRUE, Figure, Message, ParamKind, msg, typed
 
 
 def figure(value: object) -> str:
@@ -204,6 +204,19 @@ class Deadline:
 def money(amount: Decimal) -> Decimal:
     """Quantise to cents, once, where an amount leaves a calculation."""
     return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def refunded_before(amount: Decimal, rule_id: str) -> RefundLine:
+    """A deduction for money this case already refunded (its own resolution, paid earlier), so
+    the refund step never pays it twice. ``rule_id``: the rule that refund was paid under."""
+    return RefundLine(
+        Message(
+            msg("Already refunded on this case (%(amount)s)"),
+            {"amount": typed(ParamKind.AMOUNT, str(money(amount)))},
+        ),
+        -money(amount),
+        rule_id,
+    )
 
 
 def build_refund(

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from policies.base import ResolutionFacts, ResolutionPlan, ResolutionStage
+from policies.results import RefundLine, refunded_before
 from rma.models import (
     CompensationMethod,
     OrderLine,
@@ -52,8 +53,20 @@ def return_plan(
         received_on=rr.received_at,
         at=at,
         store_credit=rr.store_credit,
+        refunded=refunded_on(rr),
     )
     return case_policy(rr).plan_resolutions(facts)
+
+
+def refunded_on(rr: ReturnRequest) -> tuple[RefundLine, ...]:
+    """Money this return's own resolutions already paid out (an exchange's price difference,
+    the exchange then cancelled): the refund step deducts it, line by line."""
+    paid = rr.resolutions.filter(kind__in=MONEY_KINDS, state=St.DONE).order_by("id")
+    return tuple(
+        refunded_before(r.amount, (r.rule_ids or [""])[0])
+        for r in paid
+        if r.amount > 0 and (r.method or CompensationMethod.REFUND) == CompensationMethod.REFUND
+    )
 
 
 def refund_plan_of(rr: ReturnRequest, *, at: datetime | None = None) -> ResolutionPlan | None:

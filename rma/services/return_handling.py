@@ -36,6 +36,7 @@ from .resolutions import (
     on_return_refunded,
     on_return_replaced,
     refund_plan_of,
+    refunded_on,
     require_resolutions_done,
 )
 from .units import units_replace
@@ -141,6 +142,7 @@ def refund_preview(rr: ReturnRequest, *, at: datetime | None = None):
         ratio=rr.inspection_ratio,
         wrong_item_option=rr.wrong_item_option or None,
         received_on=rr.received_at,
+        deductions=refunded_on(rr),
     )
 
 

@@ -308,3 +308,31 @@ def test_an_exchange_return_is_not_refunded_until_its_exchange_is_cancelled(aqar
         services.return_refund(return_request=rr, actor=AGENT)
         rr.refresh_from_db()
         assert (rr.status, rr.refund_amount) == ("refunded", Decimal("99.99"))
+
+
+def test_a_paid_difference_is_deducted_when_the_cancelled_exchange_becomes_a_refund(aqara, line):
+    """The cheaper exchange's difference (40.49) was paid; the exchange is then cancelled and
+    the return refunded: the refund pays the rest of the price (59.50), never 99.99 again."""
+    from rma.services.resolutions import resolution_cancel
+    from rma.services.return_handling import refund_to_pay
+
+    with scope(vendor=aqara):
+        rr = _approve(_exchange(line, "HUB-M2-W", quantity=1))
+        difference = Resolution.objects.get(return_request=rr, kind="refund")
+        services.resolution_mark_paid(resolution=difference, actor=AGENT)
+        services.return_mark_received(return_request=rr, actor=AGENT)
+        services.return_record_inspection(return_request=rr, actor=AGENT)
+        exchange = Resolution.objects.get(return_request=rr, kind="exchange")
+        resolution_cancel(resolution=exchange, actor=AGENT, note="Out of stock after all.")
+        assert refund_to_pay(rr) == ("59.50", "USD")  # what the agent's Refund button says
+        services.return_refund(return_request=rr, actor=AGENT)
+        rr.refresh_from_db()
+        paid = sorted(
+            Resolution.objects.filter(return_request=rr, kind="refund", state="done").values_list(
+                "amount", flat=True
+            )
+        )
+    assert rr.refund_amount == Decimal("59.50")
+    assert paid == [Decimal("40.49"), Decimal("59.50")]  # 99.99 in all: the price, once
+    lines = [(ln["label"], ln["amount"], ln["rule_id"]) for ln in rr.refund_breakdown["lines"]]
+    assert lines[-1] == ("Already refunded on this case (40.49)", "-40.49", "AQA-6")

@@ -184,7 +184,8 @@ class BrightlinePolicy(Policy):
             return ()
         if request.scenario not in self.scenarios:
             return ()
-        return (self.refund_plan(facts, self.refund(facts.order, request)),)
+        breakdown = self.refund(facts.order, request, deductions=facts.refunded)
+        return (self.refund_plan(facts, breakdown),)
 
 
 def register_for_tests() -> None:
