@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -18,7 +19,14 @@ from django.views.decorators.http import require_POST
 from policies.base import Scenario as PolicyScenario
 from rma.messages import error_text
 from rma.messages import render as render_message
-from rma.models import Evidence, ReturnRequest, ReturnStatus, Scenario
+from rma.models import (
+    Evidence,
+    ResolutionKind,
+    ReturnExchange,
+    ReturnRequest,
+    ReturnStatus,
+    Scenario,
+)
 from rma.services import Actor, DomainError, return_create, return_mark_shipped
 from rma.services.access import return_access_request
 from rma.services.evidence import evidence_remove
@@ -212,16 +220,20 @@ def _makeup_payment(policy) -> dict[str, str]:
 
 def _own_return(request: HttpRequest, vendor: Vendor, public_id) -> tuple:
     """The signed-in order's return of this URL, in one query: its order and customer are the
-    access link's (already read), its vendor the request's, its exchange (if any) joined."""
+    access link's (already read), its vendor the request's. Only a return that asked for an
+    exchange (its decision says so) reads its exchange, in a second query: joining the three
+    exchange tables into every return's read costs more than that query does."""
     access = access_for(request, vendor)
     order = access.order
-    rr = get_object_or_404(
-        ReturnRequest.objects.select_related(
-            "exchange", "exchange__order_line", "exchange__variant"
-        ),
-        public_id=public_id,
-        order=order,
-    )
+    rr = get_object_or_404(ReturnRequest.objects.all(), public_id=public_id, order_id=order.pk)
+    exchange = None
+    if "exchange" in rr.decision:
+        exchange = (
+            ReturnExchange.objects.select_related("order_line", "variant")
+            .filter(return_request_id=rr.pk)
+            .first()
+        )
+    ReturnRequest.exchange.related.set_cached_value(rr, exchange)
     of_vendor(rr, vendor)
     rr.order = order
     if rr.customer_id == order.customer_id:
@@ -233,11 +245,13 @@ def _detail_context(request, vendor: Vendor, rr: ReturnRequest, **extra) -> dict
     policy = vendor.get_policy()
     uploads_open = rr.status in (ReturnStatus.REQUESTED, ReturnStatus.UNDER_REVIEW)
     events = list(rr.events.all())
-    resolutions = list(
-        rr.resolutions.select_related(
-            "order_line", "exchange__variant__product", "exchange__order_line"
+    resolutions = list(rr.resolutions.all())
+    if any(r.order_line_id or r.kind == ResolutionKind.EXCHANGE for r in resolutions):
+        # What the cards name (the item shipped, the exchange's products), read only when a
+        # card names it: most returns' resolutions are money and name no item.
+        prefetch_related_objects(
+            resolutions, "order_line", "exchange__variant__product", "exchange__order_line"
         )
-    )
     rejection = next((e for e in reversed(events) if e.action == "rejected"), None)
     return {
         "vendor": vendor,

@@ -104,3 +104,38 @@ def test_customer_pages_read_their_vendor_once_per_process(client, reolink_solut
     vendor.name = "Renamed Vendor"
     vendor.save()
     assert "Renamed Vendor" in client.get(page).text
+
+
+def test_a_kept_item_return_reads_what_its_resolution_cards_name_in_one_more_query(client, market):
+    """The compensation and the reshipment's card names the item shipped: one read of the
+    order lines for all of them, not a join into every return's resolutions, and the count
+    stays whatever the messages on the page."""
+    from .factories import approved_kept_item
+
+    rr = approved_kept_item(market)
+    signed_in(client, market, rr.order)
+    page = url("return_detail", market, rr.public_id)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(page).status_code == 200
+    # One read of the items the cards name (the return's own lines come joined to theirs).
+    reads = [q["sql"] for q in captured if 'FROM "rma_orderline" WHERE' in q["sql"]]
+    assert len(reads) == 1 and " IN (" in reads[0], reads
+    _say(market, rr, 1)
+    few = _queries(client, page)
+    _say(market, rr, 4)
+    assert _queries(client, page) == few
+
+
+def _say(vendor, rr, count: int) -> None:
+    """Messages from customer service on the case's page, each with a picture."""
+    from rma.services.messages import Upload, message_to_customer
+
+    with scope(vendor=vendor):
+        for number in range(count):
+            picture = upload(f"m{number}.png", png_bytes(colour=(9, number, 9)))
+            message_to_customer(
+                case=rr,
+                actor=AGENT,
+                body=f"Update {number}",
+                uploads=[Upload(file=picture, name=picture.name, size=picture.size)],
+            )
