@@ -129,13 +129,13 @@ def _insert(vendor, count: int, *, start: int, due: bool) -> None:
             INSERT INTO rma_returnrequest (id, public_id, scenario, status, rma_number, reason,
                 attestations, current_country, wrong_item_option, complex_case, decision,
                 policy_version, requested_at, review_due, return_required, carrier,
-                tracking_number, inspection_note, refund_breakdown, updated_at, customer_id,
-                order_id, vendor_id)
+                tracking_number, inspection_note, refund_breakdown, store_credit, updated_at,
+                customer_id, order_id, vendor_id)
             SELECT %(return)s + i, gen_random_uuid(), 'quality_defect', 'requested',
                    'RMA' || lpad((%(vendor)s * 100000000 + i)::text, 9, '0'), 'Broken',
                    '{{}}', 'DE', '', false, '{{}}', 'bench',
                    now() - (i %% 500) * interval '1 minute', {review_due}, true, '',
-                   '1Z' || %(vendor)s || 'T' || i, '', '{{}}', now(), %(customer)s + i,
+                   '1Z' || %(vendor)s || 'T' || i, '', '{{}}', false, now(), %(customer)s + i,
                    %(order)s + i, %(vendor)s
             FROM generate_series(%(first)s, %(last)s) AS i
             """,

@@ -124,9 +124,9 @@ def _insert(vendor, count: int) -> None:
         cursor.execute(
             """
             INSERT INTO rma_orderline (id, sku, name, quantity, unit_price, purchase_cost,
-                export_postage, warranty_months, order_id, vendor_id)
+                export_postage, warranty_months, image_url, order_id, vendor_id)
             SELECT %(orderline)s + i, 'SKU-' || lpad((i %% 40)::text, 2, '0'),
-                   'Device ' || (i %% 40), 1 + i %% 3, 50 + i %% 100, 0, 0, NULL,
+                   'Device ' || (i %% 40), 1 + i %% 3, 50 + i %% 100, 0, 0, NULL, '',
                    %(order)s + i, %(vendor)s
             FROM generate_series(0, %(last)s) AS i
             """,
@@ -138,8 +138,8 @@ def _insert(vendor, count: int) -> None:
                 attestations, current_country, wrong_item_option, complex_case, decision,
                 policy_version, requested_at, review_due, sla_breached_at, return_required,
                 carrier, tracking_number, inspection_note, refund_breakdown, refund_amount,
-                refunded_at, replaced_at, closed_at, updated_at, customer_id, order_id,
-                vendor_id)
+                refunded_at, replaced_at, closed_at, store_credit, updated_at, customer_id,
+                order_id, vendor_id)
             SELECT %(returnrequest)s + i, gen_random_uuid(), {scenario}, {status},
                    'RMA' || lpad((%(vendor)s * 100000000 + i)::text, 9, '0'), 'Broken',
                    '[]', 'DE', '', false, '{{}}', 'bench', {requested},
@@ -150,7 +150,7 @@ def _insert(vendor, count: int) -> None:
                    CASE WHEN i % 20 BETWEEN 13 AND 15 THEN {resolved} END,
                    CASE WHEN i % 20 = 19 THEN {resolved} END,
                    CASE WHEN i % 20 IN (16, 17) THEN {resolved} END,
-                   now(), %(customer)s + i, %(order)s + i, %(vendor)s
+                   false, now(), %(customer)s + i, %(order)s + i, %(vendor)s
             FROM generate_series(0, %(last)s) AS i
             """.replace("i % ", "i %% "),
             p,
