@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MinValueValidator, URLValidator
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -118,6 +119,8 @@ class Order(TenantModel, ShippingAddress):
         indexes = [
             models.Index(fields=["vendor", "-placed_at", "-id"], name="order_vendor_placed"),
             models.Index(fields=["vendor", "-updated_at", "-id"], name="order_vendor_updated"),
+            # A customer signs in with the order number as they typed it (``number__iexact``).
+            models.Index("vendor", Upper("number"), name="order_vendor_number_ci"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["vendor", "number"], name="order_unique_number"),
