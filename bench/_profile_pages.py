@@ -4,7 +4,8 @@ Not a benchmark (``bench/run.py`` skips modules whose name starts with ``_``): r
 Builds the same cases as bench/pages.py in its own database (<BENCH_DB_PREFIX>_profile), signs
 in the way a customer does, then calls the WSGI application with the production settings of
 the benchmark's gunicorn (``bench._settings``) and prints, per page, the milliseconds a request
-takes next to the bare page's, the queries one request runs, and (with ``--profile``) cProfile's
+takes next to the bare page's, how much of it is rendering, what the same SQL costs sent as
+text without the ORM, the queries one request runs, and (with ``--profile``) cProfile's
 top functions by cumulative and by own time.
 
     .venv/bin/python bench/_profile_pages.py [--profile] [--requests N] [--queries]
@@ -128,6 +129,21 @@ class RenderClock:
         SimpleTemplateResponse.render = render
 
 
+def sql_alone_ms(statements: list[str], count: int = 200) -> float:
+    """CPU milliseconds of a request's SQL sent as text through the driver, without the ORM:
+    what the database work costs this process when nothing builds or compiles the queries."""
+    from django.db import connection
+
+    began = time.process_time()
+    for _ in range(count):
+        with connection.cursor() as cursor:
+            for sql in statements:
+                cursor.execute(sql)
+                if cursor.description:
+                    cursor.fetchall()
+    return (time.process_time() - began) * 1000 / count
+
+
 def calls_per_request(browser: Browser, path: str, count: int = 20) -> int:
     """Python function calls a request makes: a steadier yardstick than time on a busy machine."""
     profiler = cProfile.Profile()
@@ -177,9 +193,10 @@ def main() -> None:
             rendering = clock.spent * 1000 / args.requests
             with CaptureQueriesContext(connection) as queries:
                 _status, content = browser.request("GET", path)
+            sql = sql_alone_ms([q["sql"] for q in queries.captured_queries])
             print(
                 f"{name:<8} {wall:7.2f} ms wall {cpu:7.2f} ms CPU a request "
-                f"({rendering:.2f} rendering)  "
+                f"({rendering:.2f} rendering, {sql:.2f} its SQL as text)  "
                 f"{bare_cpu / cpu:5.2f}x bare's CPU  {len(queries.captured_queries)} queries  "
                 f"{calls_per_request(browser, path)} calls  {len(content)} bytes"
             )
