@@ -108,36 +108,18 @@ def rotate_secret(endpoint: WebhookEndpoint) -> str:
 
 def queue_deliveries(event, *, event_type: str, payload: dict[str, Any]) -> list[WebhookDelivery]:
     """One delivery of ``payload`` per active endpoint of the event's vendor, posted after
-    commit. The domain says what an event is called and carries; this only delivers it."""
-    with scope(vendor=event.vendor_id):
-        endpoints = list(WebhookEndpoint.objects.filter(vendor_id=event.vendor_id, is_active=True))
-        if not endpoints:
-            return []
-        body = json.dumps(payload, sort_keys=True, separators=(",", ":"))
-        now = timezone.now()
-        deliveries = [
-            WebhookDelivery.objects.get_or_create(
-                key=f"event:{event.pk}:endpoint:{endpoint.pk}",
-                defaults={
-                    "vendor_id": event.vendor_id,
-                    "endpoint": endpoint,
-                    "event_id": event.pk,
-                    "event_type": event_type,
-                    "body": body,
-                    "enqueued_at": now,
-                    "retry_until": now + timedelta(hours=settings.WEBHOOK_RETRY_HOURS),
-                },
-            )[0]
-            for endpoint in endpoints
-        ]
-    items = [(d.vendor_id, d.pk) for d in deliveries]
-    transaction.on_commit(lambda: hand_over(items), robust=True)
-    return deliveries
+    commit. The domain says what an event is called and carries; this only delivers it.
+    One query for the endpoints and one insert for all deliveries, however many endpoints."""
+    return _queue([(event, event_type, payload)])
 
 
 def queue_deliveries_many(events: Sequence[tuple[Any, str, dict[str, Any]]]) -> int:
     """``queue_deliveries`` for many (event, event type, payload) at once: one query for the
     endpoints of each vendor and one insert for all deliveries; returns how many."""
+    return len(_queue(events))
+
+
+def _queue(events: Sequence[tuple[Any, str, dict[str, Any]]]) -> list[WebhookDelivery]:
     by_vendor: dict[int, list[tuple[Any, str, dict[str, Any]]]] = {}
     for item in events:
         by_vendor.setdefault(item[0].vendor_id, []).append(item)
@@ -149,6 +131,10 @@ def queue_deliveries_many(events: Sequence[tuple[Any, str, dict[str, Any]]]) -> 
             endpoints = list(WebhookEndpoint.objects.filter(vendor_id=vendor_id, is_active=True))
             if not endpoints:
                 continue
+            bodies = [
+                (event, event_type, json.dumps(payload, sort_keys=True, separators=(",", ":")))
+                for event, event_type, payload in items
+            ]
             new = [
                 WebhookDelivery(
                     key=f"event:{event.pk}:endpoint:{endpoint.pk}",
@@ -156,11 +142,11 @@ def queue_deliveries_many(events: Sequence[tuple[Any, str, dict[str, Any]]]) -> 
                     endpoint=endpoint,
                     event_id=event.pk,
                     event_type=event_type,
-                    body=json.dumps(payload, sort_keys=True, separators=(",", ":")),
+                    body=body,
                     enqueued_at=now,
                     retry_until=retry_until,
                 )
-                for event, event_type, payload in items
+                for event, event_type, body in bodies
                 for endpoint in endpoints
             ]
             # A key already recorded (the same event twice) keeps its first delivery.
@@ -171,7 +157,7 @@ def queue_deliveries_many(events: Sequence[tuple[Any, str, dict[str, Any]]]) -> 
     if deliveries:
         handed = [(d.vendor_id, d.pk) for d in deliveries]
         transaction.on_commit(lambda: hand_over(handed), robust=True)
-    return len(deliveries)
+    return deliveries
 
 
 def hand_over(items: list[tuple[int, int]], *, by_hand: bool = False) -> int:

@@ -142,9 +142,7 @@ def _receipt(vendor, solution, number: int) -> int:
     return evidence.pk
 
 
-def test_agreed_solution_pages_and_files_query_count_is_constant(
-    client, reolink, reolink_solution
-):
+def test_agreed_solution_pages_and_files_query_count_is_constant(client, reolink, reolink_solution):
     solution, password = reolink_solution
     sign_in_solution(client, solution, password)
     agree = client.post(url("solution_agree", reolink, solution.public_id), {"confirmed": "yes"})
