@@ -16,6 +16,8 @@ from rma.models import WarrantySolution
 from tenancy.models import Membership, Vendor
 
 from .embedding import (
+    LOOK_UP,
+    link_host_column,
     solution_button_html,
     solution_url,
     start_return_button_html,
@@ -160,13 +162,17 @@ class SolutionPortalLinkAdmin(TenantAdmin):
     def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
 
+    def get_queryset(self, request: HttpRequest):
+        # Each row's link is on the vendor's own host if it has one: read with the rows.
+        return super().get_queryset(request).annotate(link_host=link_host_column())
+
     @admin.display(description=gettext_lazy("order"), ordering="order__number")
     def order_number(self, obj: WarrantySolution) -> str:
         return obj.order.number
 
     @admin.display(description=gettext_lazy("customer link"))
     def link(self, obj: WarrantySolution) -> str:
-        url = solution_url(obj)
+        url = solution_url(obj, host=getattr(obj, "link_host", LOOK_UP))
         return format_html("<a href='{}' target='_blank' rel='noopener'>{}</a>", url, url)
 
     @admin.display(description=gettext_lazy("link and button"))

@@ -14,11 +14,18 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from portal.links import LOOK_UP, link_host, portal_link
+from portal.links import LOOK_UP, link_host, link_host_column, portal_link
 from rma.models import WarrantySolution
 from tenancy.models import Vendor
 
-__all__ = ["link_host", "portal_link", "solution_url", "vendor_links"]
+__all__ = [
+    "LOOK_UP",
+    "link_host",
+    "link_host_column",
+    "portal_link",
+    "solution_url",
+    "vendor_links",
+]
 
 
 @dataclass(frozen=True)

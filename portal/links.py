@@ -11,6 +11,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django_scopes import scopes_disabled
 
@@ -28,6 +29,14 @@ def link_host(vendor: Vendor) -> str | None:
             .values_list("host", flat=True)
             .first()
         )
+
+
+def link_host_column():
+    """``link_host`` as a subquery on the row's ``vendor_id``, for a list to annotate its rows
+    with (one query for the page, not one per row)."""
+    with scopes_disabled():
+        hosts = VendorDomain.objects.filter(vendor_id=OuterRef("vendor_id"), use_in_links=True)
+    return Subquery(hosts.order_by("pk").values("host")[:1])
 
 
 LOOK_UP = object()

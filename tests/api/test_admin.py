@@ -80,3 +80,21 @@ def test_only_superusers_add_host_names(client, colleague_a, superuser, vendor_a
     )
     with scopes_disabled():
         assert VendorDomain.objects.get(vendor=vendor_a).host == "service.vendor-a.example"
+
+
+def test_the_links_list_uses_the_vendors_own_host_when_it_has_one(client, colleague_a, vendor_a):
+    from tests.factories import make_case_graph
+
+    with scopes_disabled():
+        solution = make_case_graph(vendor_a)["warrantysolution"]
+    client.force_login(colleague_a)
+    listing = reverse("admin:api_solutionportallink_changelist")
+    assert f"/v/{vendor_a.slug}/solutions/{solution.public_id}/" in client.get(listing).text
+    with scopes_disabled():
+        VendorDomain.objects.create(vendor=vendor_a, host="service.vendor-a.example")
+        VendorDomain.objects.create(
+            vendor=vendor_a, host="help.vendor-a.example", use_in_links=True
+        )
+    page = client.get(listing).text
+    assert f"help.vendor-a.example/solutions/{solution.public_id}/" in page
+    assert "service.vendor-a.example" not in page

@@ -1,0 +1,208 @@
+"""The admin pages ``test_admin_query_counts`` does not cover cost the same queries at few rows
+as at many: every other changelist and change page a vendor's manager sees, the index, the
+dashboard, the simulator, the unit upload, the exports, the files, and the case page's writes.
+
+Each test reads (or writes) once, gives the vendor more of every row (cases, emails, webhook
+deliveries, keys, and more evidence, events and messages on the case at hand), and again.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django_scopes import scope, scopes_disabled
+
+from api.keys import api_key_create
+from notifications.models import OutboxMessage, WebhookDelivery, WebhookEndpoint
+from rma.effects import on_event
+from rma.models import Event, Evidence
+from rma.services import Actor
+from rma.services.messages import Upload, message_to_customer
+from tests.notifications.factories import WebhookEndpointFactory
+
+from .factories import make_case_graph, tiny_png
+from .portal.helpers import upload
+
+CHANGELISTS = [
+    ("rma", "catalogproduct"),
+    ("rma", "returnaccess"),
+    ("rma", "orderchangerequest"),
+    ("rma", "unit"),
+    ("rma", "unitregistration"),
+    ("tenancy", "vendor"),
+    ("portal", "vendordomain"),
+    ("api", "apikey"),
+    ("api", "solutionportallink"),
+    ("notifications", "outboxmessage"),
+    ("notifications", "webhookendpoint"),
+    ("notifications", "webhookdelivery"),
+]
+
+
+def _queries(client, url: str, method: str = "get", data=None, status: int = 200) -> int:
+    if method == "get":
+        client.get(url)  # what a signed-in agent's first page reads once is not counted
+    with CaptureQueriesContext(connection) as captured:
+        response = getattr(client, method)(url, data or {})
+    assert response.status_code == status, (url, response.status_code)
+    return len(captured)
+
+
+def _graph(vendor) -> dict:
+    """A case graph whose audit event recorded its email and webhook deliveries."""
+    with scopes_disabled():
+        graph = make_case_graph(vendor)
+        on_event(graph["event"])
+        graph["outboxmessage"] = OutboxMessage.objects.filter(vendor=vendor).latest("pk")
+        graph["webhookdelivery"] = WebhookDelivery.objects.filter(vendor=vendor).latest("pk")
+        graph["webhookendpoint"] = graph["webhookdelivery"].endpoint
+        graph["apikey"] = api_key_create(vendor=vendor, name=f"Key {graph['order'].pk}")[0]
+        graph["solutionportallink"] = graph["warrantysolution"]
+    return graph
+
+
+def _grow(vendor, count: int = 6) -> None:
+    for _ in range(count):
+        _graph(vendor)
+
+
+def _richer(vendor, graph: dict, count: int = 4) -> None:
+    """More evidence, events and messages with files on the graph's return."""
+    rr = graph["returnrequest"]
+    with scopes_disabled():
+        for _more in range(count):
+            extra = make_case_graph(vendor)
+            Evidence.objects.filter(pk=extra["evidence"].pk).update(return_request=rr)
+            Event.objects.create(vendor=vendor, return_request=rr, action="note")
+    _say(vendor, rr, count)
+
+
+def _say(vendor, case, count: int) -> list[int]:
+    files = []
+    with scope(vendor=vendor):
+        for number in range(count):
+            picture = upload(f"a{number}.png", tiny_png(colour=(number, 40, 40)))
+            message = message_to_customer(
+                case=case,
+                actor=Actor.system("agent in test"),
+                body=f"Update {number}",
+                uploads=[Upload(file=picture, name=picture.name, size=picture.size)],
+            )
+            files.extend(message.attachments.values_list("pk", flat=True))
+    return files
+
+
+@pytest.fixture
+def manager(client, colleague_a, vendor_a):
+    WebhookEndpointFactory(vendor=vendor_a)
+    client.force_login(colleague_a)
+    client.get(reverse("admin:index"))
+    return client
+
+
+@pytest.mark.parametrize(("app", "model"), CHANGELISTS, ids=[m for _a, m in CHANGELISTS])
+def test_every_other_changelist_query_count_is_constant(manager, vendor_a, app, model):
+    url = reverse(f"admin:{app}_{model}_changelist")
+    _graph(vendor_a)
+    few = _queries(manager, url)
+    _grow(vendor_a)
+    assert _queries(manager, url) == few
+
+
+CHANGE_PAGES = [
+    ("rma", "customer"),
+    ("rma", "evidence"),
+    ("rma", "event"),
+    ("rma", "catalogproduct"),
+    ("rma", "returnaccess"),
+    ("rma", "orderchangerequest"),
+    ("rma", "unit"),
+    ("rma", "unitregistration"),
+    ("tenancy", "vendor"),
+    ("api", "apikey"),
+    ("api", "solutionportallink"),
+    ("notifications", "outboxmessage"),
+    ("notifications", "webhookendpoint"),
+    ("notifications", "webhookdelivery"),
+]
+
+
+@pytest.mark.parametrize(("app", "model"), CHANGE_PAGES, ids=[m for _a, m in CHANGE_PAGES])
+def test_every_other_change_page_query_count_is_constant(manager, vendor_a, app, model):
+    graph = _graph(vendor_a)
+    url = reverse(f"admin:{app}_{model}_change", args=[graph[model].pk])
+    few = _queries(manager, url)
+    _grow(vendor_a)
+    _richer(vendor_a, graph)
+    assert _queries(manager, url) == few
+
+
+def _tool_pages(graph: dict) -> list[str]:
+    rr = graph["returnrequest"]
+    return [
+        reverse("admin:index"),
+        reverse("admin:app_list", args=["rma"]),
+        reverse("admin:rma_dashboard"),
+        reverse("admin:rma_policy_simulator"),
+        reverse("admin:rma_unit_upload"),
+        reverse("admin:rma_returnrequest_history", args=[rr.pk]),
+        reverse("admin:rma_evidence_file", args=[graph["evidence"].pk]),
+        reverse("admin:rma_unitregistration_proof", args=[graph["unitregistration"].pk]),
+    ]
+
+
+def test_index_dashboard_tools_and_files_query_count_is_constant(manager, vendor_a):
+    graph = _graph(vendor_a)
+    [attachment] = _say(vendor_a, graph["returnrequest"], 1)
+    pages = [
+        *_tool_pages(graph),
+        reverse(
+            "admin:rma_returnrequest_workspace_attachment",
+            args=[graph["returnrequest"].pk, attachment],
+        ),
+    ]
+    few = [_queries(manager, page) for page in pages]
+    _grow(vendor_a)
+    _richer(vendor_a, graph)
+    assert [_queries(manager, page) for page in pages] == few
+
+
+@pytest.mark.parametrize("model", ["returnrequest", "warrantysolution", "orderchangerequest"])
+def test_exports_query_count_does_not_grow_with_the_rows_exported(manager, vendor_a, model):
+    url = reverse(f"admin:rma_{model}_export", args=["csv"])
+    _graph(vendor_a)
+    few = _queries(manager, url)
+    _grow(vendor_a)
+    assert _queries(manager, url) == few
+
+
+def _case_writes(client, graph: dict) -> list[int]:
+    rr = graph["returnrequest"]
+
+    def workspace(what: str) -> str:
+        return reverse(f"admin:rma_returnrequest_workspace_{what}", args=[rr.pk])
+
+    return [
+        _queries(client, workspace("assign"), "post", {"take": "1"}, status=302),
+        _queries(client, workspace("note"), "post", {"body": "Called the customer."}, status=302),
+        _queries(client, workspace("message"), "post", {"body": "Label, please."}, status=302),
+        _queries(
+            client,
+            reverse("admin:rma_returnrequest_action", args=[rr.pk, "start_review"]),
+            "post",
+            status=302,
+        ),
+    ]
+
+
+def test_case_page_writes_query_count_is_constant(manager, vendor_a):
+    first = _graph(vendor_a)
+    few = _case_writes(manager, first)
+    _grow(vendor_a)
+    second = _graph(vendor_a)
+    _richer(vendor_a, second)
+    assert _case_writes(manager, second) == few
+    with scopes_disabled():
+        assert WebhookEndpoint.objects.filter(vendor=vendor_a).count() == 1
