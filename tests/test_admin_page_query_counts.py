@@ -206,3 +206,88 @@ def test_case_page_writes_query_count_is_constant(manager, vendor_a):
     assert _case_writes(manager, second) == few
     with scopes_disabled():
         assert WebhookEndpoint.objects.filter(vendor=vendor_a).count() == 1
+
+
+def _units_csv(graphs: list[dict], per_line: int = 2) -> bytes:
+    rows = ["order_number,sku,serial,batch"]
+    for graph in graphs:
+        line = graph["orderline"]
+        rows += [f"{line.order.number},{line.sku},{line.pk}-{n},B1" for n in range(per_line)]
+    return ("\n".join(rows) + "\n").encode()
+
+
+def test_unit_upload_query_count_does_not_grow_with_the_files_rows(manager, vendor_a):
+    page = reverse("admin:rma_unit_upload")
+
+    def sent(graphs: list[dict]) -> int:
+        with scopes_disabled():
+            for graph in graphs:
+                graph["orderline"].__class__.objects.filter(pk=graph["orderline"].pk).update(
+                    quantity=2
+                )
+        csv = upload("units.csv", _units_csv(graphs), "text/csv")
+        return _queries(manager, page, "post", {"vendor": vendor_a.pk, "file": csv}, status=302)
+
+    one = sent([_graph(vendor_a)])
+    with scopes_disabled():
+        six = [make_case_graph(vendor_a) for _ in range(6)]
+    assert sent(six) == one
+    with scopes_disabled():
+        assert graph_units(vendor_a) == 2 + 12
+
+
+def graph_units(vendor) -> int:
+    from rma.models import Unit
+
+    return Unit.objects.filter(vendor=vendor, source=Unit.Source.UPLOAD).count()
+
+
+def _tool_writes(client, vendor, graph: dict) -> list[int]:
+    from rma.models import Resolution
+    from tests.rma.resolution_cases import keep_case
+
+    with scope(vendor=vendor):
+        rr = keep_case(vendor)
+        reshipment = rr.resolutions.get(kind="reshipment")
+    assert isinstance(reshipment, Resolution)
+    step = reverse(
+        "admin:rma_returnrequest_resolution", args=[rr.pk, reshipment.public_id, "shipped"]
+    )
+    resend = "admin:notifications_{}_resend"
+    return [
+        _queries(client, step, "post", {"carrier": "DHL", "tracking_number": "JD1"}, 302),
+        _queries(
+            client,
+            reverse(resend.format("outboxmessage"), args=[graph["outboxmessage"].pk]),
+            "post",
+            status=302,
+        ),
+        _queries(
+            client,
+            reverse(resend.format("webhookdelivery"), args=[graph["webhookdelivery"].pk]),
+            "post",
+            status=302,
+        ),
+        _queries(
+            client,
+            reverse(
+                "admin:notifications_webhookendpoint_rotate", args=[graph["webhookendpoint"].pk]
+            ),
+            "post",
+            status=302,
+        ),
+        _queries(
+            client,
+            reverse("admin:rma_order_propose_solution", args=[graph["order"].pk]),
+        ),
+    ]
+
+
+def test_resolution_step_resends_rotation_and_propose_page_query_counts_are_constant(
+    manager, vendor_a
+):
+    few = _tool_writes(manager, vendor_a, _graph(vendor_a))
+    _grow(vendor_a)
+    second = _graph(vendor_a)
+    _richer(vendor_a, second)
+    assert _tool_writes(manager, vendor_a, second) == few

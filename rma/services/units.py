@@ -200,19 +200,18 @@ def units_upload_csv(*, vendor: Vendor, data: bytes) -> UploadResult:
             vendor=vendor, serial__in=[u.serial for us in by_line.values() for u in us]
         ).values_list("serial", flat=True)
     )
-    total = 0
     try:
         with transaction.atomic():
-            for key, units in by_line.items():
-                total += len(
-                    units_for_line(
-                        vendor=vendor, line=lines[key], units=units, source=Unit.Source.UPLOAD
-                    )
-                )
+            saved = units_for_lines(
+                vendor=vendor,
+                lines=[(lines[key], units) for key, units in by_line.items()],
+                source=Unit.Source.UPLOAD,
+            )
     except IntegrityError:
         raise DomainError(
             "A serial in the file was saved at the same moment elsewhere; upload again."
         ) from None
+    total = sum(len(units) for units in saved)
     return UploadResult(created=total - len(known), updated=len(known), errors=[])
 
 
