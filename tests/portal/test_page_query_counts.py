@@ -7,9 +7,11 @@ evidence, messages, events and lines, and the vendor's other cases), and reads t
 
 from __future__ import annotations
 
+from django.core.files.base import ContentFile
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django_scopes import scope, scopes_disabled
 
 from rma import services
@@ -85,10 +87,19 @@ def test_public_vendor_pages_query_count_is_constant(client, aqara, reolink):
         url("solution_login", reolink, solution.public_id),
     ]
     link = url("access_login", aqara, access.token)
-    few = _counts(client, pages), _link_queries(link)
+    aqara.logo.save("logo.png", ContentFile(png_bytes()))
+    pages.append(url("vendor_logo", aqara))
+    few = _counts(client, pages), _link_queries(link), _language_queries(client)
     _other_cases(aqara, 4)
     _other_cases(reolink, 4)
-    assert (_counts(client, pages), _link_queries(link)) == few
+    assert (_counts(client, pages), _link_queries(link), _language_queries(client)) == few
+
+
+def _language_queries(client) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.post(reverse("portal:set_language"), {"language": "de", "next": "/"})
+    assert response.status_code == 302
+    return len(captured)
 
 
 def _link_queries(link: str) -> int:
