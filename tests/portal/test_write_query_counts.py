@@ -2,8 +2,9 @@
 
 Each journey runs twice in a fresh browser session: on a first case, and after the vendor
 has more customers, orders, cases and webhook endpoints and the second case has more
-messages and timeline entries of its own. Every step (sign-in, decision, upload, message, details, tracking,
-removal, sign-out, registration, order change) must cost what it cost the first time.
+messages and timeline entries of its own. Every step (sign-in, decision, upload, message,
+details, tracking, removal, sign-out, registration, order change) must cost what it cost
+the first time.
 """
 
 from __future__ import annotations
