@@ -291,3 +291,38 @@ def test_resolution_step_resends_rotation_and_propose_page_query_counts_are_cons
     second = _graph(vendor_a)
     _richer(vendor_a, second)
     assert _tool_writes(manager, vendor_a, second) == few
+
+
+ADD_PAGES = [("rma", "customer"), ("rma", "order"), ("api", "apikey")]
+ADD_PAGES += [("notifications", "webhookendpoint")]
+HISTORY = [
+    "customer",
+    "order",
+    "warrantysolution",
+    "evidence",
+    "event",
+    "catalogproduct",
+    "returnaccess",
+    "orderchangerequest",
+    "unit",
+    "unitregistration",
+]
+
+
+@pytest.mark.parametrize(("app", "model"), ADD_PAGES, ids=[m for _a, m in ADD_PAGES])
+def test_add_pages_query_count_is_constant(manager, vendor_a, app, model):
+    url = reverse(f"admin:{app}_{model}_add")
+    _graph(vendor_a)
+    few = _queries(manager, url)
+    _grow(vendor_a)
+    assert _queries(manager, url) == few
+
+
+@pytest.mark.parametrize("model", HISTORY)
+def test_history_pages_query_count_is_constant(manager, vendor_a, model):
+    graph = _graph(vendor_a)
+    url = reverse(f"admin:rma_{model}_history", args=[graph[model].pk])
+    few = _queries(manager, url)
+    _grow(vendor_a)
+    _richer(vendor_a, graph)
+    assert _queries(manager, url) == few
