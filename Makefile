@@ -12,7 +12,8 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/8
 # server or PostgreSQL leaves its core idle (2 cores: 2 workers 287 s, 3 workers 243 s, 4 workers
 # 263 s). `--dist worksteal` lets an idle worker take queued tests from a busy one, so the long
 # tests (migrations, the i18n walk) do not leave a tail. TEST_WORKERS=0 runs in one process.
-TEST_WORKERS ?= $(shell echo $$(( $$(nproc 2>/dev/null || echo 1) + 1 )))
+# At most 8, so that worker N's Redis database (TEST_REDIS_URL's + N) stays within Redis's 16.
+TEST_WORKERS ?= $(shell n=$$(( $$(nproc 2>/dev/null || echo 1) + 1 )); echo $$(( n > 8 ? 8 : n )))
 
 .PHONY: run test bench lint migrations-check services system-deps venv clean messages browser
 
