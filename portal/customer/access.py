@@ -265,7 +265,11 @@ def _password_page(
 @vendor_view
 def solution_login(request: HttpRequest, vendor: Vendor, public_id) -> HttpResponse:
     """The password from the email opens this one solution."""
-    solution = get_object_or_404(WarrantySolution, public_id=public_id)
+    # The columns a sign-in reads, not the solution's forty.
+    solution = get_object_or_404(
+        WarrantySolution.objects.only("id", "vendor_id", "status", "password_hash"),
+        public_id=public_id,
+    )
 
     def success() -> HttpResponse:
         sign_in(request, kind="solution", case_id=solution.pk, vendor=vendor)
