@@ -5,8 +5,9 @@ Builds the same cases as bench/pages.py in its own database (<BENCH_DB_PREFIX>_p
 in the way a customer does, then calls the WSGI application with the production settings of
 the benchmark's gunicorn (``bench._settings``) and prints, per page, the milliseconds a request
 takes next to the bare page's, how much of it is rendering, what the same SQL costs sent as
-text without the ORM, the queries one request runs, and (with ``--profile``) cProfile's
-top functions by cumulative and by own time.
+text without the ORM, the ratio to the bare page with rendering skipped altogether, the
+queries one request runs, and (with ``--profile``) cProfile's top functions by cumulative and
+by own time.
 
     .venv/bin/python bench/_profile_pages.py [--profile] [--requests N] [--queries]
 """
@@ -129,6 +130,32 @@ class RenderClock:
         SimpleTemplateResponse.render = render
 
 
+class SkippedRendering:
+    """While in use, each template's first output stands in for rendering it again: what a
+    page costs with no template work at all (nor the queries its templates run), the bound no
+    faster template engine could pass."""
+
+    def __enter__(self) -> None:
+        from django.template.response import SimpleTemplateResponse
+
+        self.original = SimpleTemplateResponse.rendered_content
+        outputs: dict[str, str] = {}
+        original = self.original
+
+        def rendered_content(response) -> str:
+            key = str(response.template_name)
+            if key not in outputs:
+                outputs[key] = original.fget(response)
+            return outputs[key]
+
+        SimpleTemplateResponse.rendered_content = property(rendered_content)
+
+    def __exit__(self, *exc) -> None:
+        from django.template.response import SimpleTemplateResponse
+
+        SimpleTemplateResponse.rendered_content = self.original
+
+
 def sql_alone_ms(statements: list[str], count: int = 200) -> float:
     """CPU milliseconds of a request's SQL sent as text through the driver, without the ORM:
     what the database work costs this process when nothing builds or compiles the queries."""
@@ -193,15 +220,19 @@ def main() -> None:
             rendering = clock.spent * 1000 / args.requests
             with CaptureQueriesContext(connection) as queries:
                 _status, content = browser.request("GET", path)
-            sql = sql_alone_ms([q["sql"] for q in queries.captured_queries])
+            captured = list(queries.captured_queries)  # each request clears Django's log
+            sql = sql_alone_ms([q["sql"] for q in captured])
+            with SkippedRendering():
+                _wall, unrendered = per_request_ms(browser, path, args.requests)
             print(
                 f"{name:<8} {wall:7.2f} ms wall {cpu:7.2f} ms CPU a request "
                 f"({rendering:.2f} rendering, {sql:.2f} its SQL as text)  "
-                f"{bare_cpu / cpu:5.2f}x bare's CPU  {len(queries.captured_queries)} queries  "
+                f"{bare_cpu / cpu:5.2f}x bare's CPU, {bare_cpu / unrendered:5.2f}x with no "
+                f"rendering  {len(captured)} queries  "
                 f"{calls_per_request(browser, path)} calls  {len(content)} bytes"
             )
             if args.queries:
-                for query in queries.captured_queries:
+                for query in captured:
                     print("    ", query["sql"][:220])
         if args.profile:
             for name in ("content", "detail"):
