@@ -45,7 +45,8 @@ CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
 def photo(target_bytes: int) -> bytes:
-    """A JPEG of random pixels close to ``target_bytes``, with EXIF orientation 6 (rotate)."""
+    """A JPEG of random pixels close to ``target_bytes`` and never over it (10 MB is also the
+    marketplace policy's limit a file, MKT-8), with EXIF orientation 6 (rotate)."""
     from PIL import Image
 
     def encode(width: int) -> bytes:
@@ -61,6 +62,9 @@ def photo(target_bytes: int) -> bytes:
     data = encode(width)
     for _ in range(3):  # noise compresses at a steady rate: scale the area to the target
         width = max(64, int(width * (target_bytes / len(data)) ** 0.5))
+        data = encode(width)
+    while len(data) > target_bytes:  # random pixels: the last scaling may land a little over
+        width -= max(1, width // 200)
         data = encode(width)
     return data
 
