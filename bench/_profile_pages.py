@@ -190,7 +190,9 @@ def main() -> None:
     parser.add_argument("--dump", default="", help="write each page's profile to DUMP-<page>.prof")
     parser.add_argument("--only", default="", help="a regex the profiled functions' names match")
     parser.add_argument(
-        "--exec", default="", help="run this Python file after warm-up, with `pages` and `args`"
+        "--exec",
+        default="",
+        help="run this Python file after warm-up, with `pages`, `cases` and `args`",
     )
     args = parser.parse_args()
 
@@ -210,7 +212,10 @@ def main() -> None:
         for browser, path in pages.values():  # warm: templates compiled, vendor cached
             per_request_ms(browser, path, 20)
         if args.exec:
-            exec(Path(args.exec).read_text(), {"pages": pages, "args": args, "__name__": "x"})
+            exec(
+                Path(args.exec).read_text(),
+                {"pages": pages, "cases": cases, "args": args, "__name__": "x"},
+            )
             return
         clock = RenderClock()
         _bare_wall, bare_cpu = per_request_ms(*pages["bare"], args.requests)
