@@ -166,6 +166,10 @@ class SolutionPortalLinkAdmin(TenantAdmin):
         # Each row's link is on the vendor's own host if it has one: read with the rows.
         return super().get_queryset(request).annotate(link_host=link_host_column())
 
+    @admin.display(description=gettext_lazy("reference"))
+    def reference(self, obj: WarrantySolution) -> str:
+        return obj.reference
+
     @admin.display(description=gettext_lazy("order"), ordering="order__number")
     def order_number(self, obj: WarrantySolution) -> str:
         return obj.order.number

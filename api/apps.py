@@ -1,8 +1,9 @@
 """App config for the vendor API and the embeddable portal links."""
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ApiConfig(AppConfig):
     name = "api"
-    verbose_name = "Vendor API and portal links"
+    verbose_name = _("Vendor API and portal links")

@@ -10,6 +10,8 @@ from django.db import models
 from django.http import Http404, HttpRequest, HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from rma.admin.base import CaseAction, ReadOnlyInline, TenantAdmin, is_member
 
@@ -55,7 +57,7 @@ class ResendMixin:
     The admin using it defines ``can_resend(obj) -> bool`` and ``resend_one(obj)``.
     """
 
-    resend_label = "Re-send"
+    resend_label = gettext_lazy("Re-send")
 
     def has_resend_permission(self, request: HttpRequest) -> bool:
         return is_member(request)
@@ -96,9 +98,14 @@ class ResendMixin:
             else:
                 done += 1
         if done:
-            self.message_user(request, f"{done} queued again.", messages.SUCCESS)
+            self.message_user(
+                request,
+                ngettext("%(count)d queued again.", "%(count)d queued again.", done)
+                % {"count": done},
+                messages.SUCCESS,
+            )
 
-    @admin.action(description="Re-send the selected items", permissions=["resend"])
+    @admin.action(description=gettext_lazy("Re-send the selected items"), permissions=["resend"])
     def resend_selected(self, request: HttpRequest, queryset) -> None:
         self._resend(request, list(queryset))
 
@@ -148,15 +155,15 @@ class OutboxMessageAdmin(ResendMixin, TenantAdmin):
     def resend_one(self, obj: OutboxMessage) -> None:
         outbox.resend(obj)
 
-    @admin.display(description="last error")
+    @admin.display(description=gettext_lazy("last error"))
     def error(self, obj: OutboxMessage) -> str:
         return obj.last_error[:80]
 
-    @admin.display(description="case")
+    @admin.display(description=gettext_lazy("case"))
     def case(self, obj: OutboxMessage) -> str:
         return _case_link(obj.event_id)
 
-    @admin.display(description="context (passwords are never shown)")
+    @admin.display(description=gettext_lazy("context (passwords are never shown)"))
     def context_json(self, obj: OutboxMessage) -> str:
         return _json(obj.context)
 
@@ -176,21 +183,26 @@ class WebhookEndpointAdmin(TenantAdmin):
             return ("vendor", "url", "description", "is_active")
         return ("url", "description", "is_active", *self.readonly_fields)
 
-    @admin.display(description="secret")
+    @admin.display(description=gettext_lazy("secret"))
     def secret_hint(self, obj: WebhookEndpoint) -> str:
-        return f"{obj.secret[:6]}…{obj.secret[-4:]} (shown in full only when created or rotated)"
+        return _("%(hint)s (shown in full only when created or rotated)") % {
+            "hint": f"{obj.secret[:6]}…{obj.secret[-4:]}"
+        }
 
-    @admin.display(description="deliveries")
+    @admin.display(description=gettext_lazy("deliveries"))
     def recent_deliveries(self, obj: WebhookEndpoint) -> str:
         url = reverse("admin:notifications_webhookdelivery_changelist")
-        return format_html("<a href='{}?endpoint__id__exact={}'>All deliveries</a>", url, obj.pk)
+        return format_html(
+            "<a href='{}?endpoint__id__exact={}'>{}</a>", url, obj.pk, _("All deliveries")
+        )
 
     def save_model(self, request, obj: WebhookEndpoint, form, change) -> None:
         super().save_model(request, obj, form, change)
         if not change:
             self.message_user(
                 request,
-                f"Signing secret (shown once; store it in your receiver now): {obj.secret}",
+                _("Signing secret (shown once; store it in your receiver now): %(secret)s")
+                % {"secret": obj.secret},
                 messages.WARNING,
             )
 
@@ -213,7 +225,8 @@ class WebhookEndpointAdmin(TenantAdmin):
         secret = webhooks.rotate_secret(endpoint)
         self.message_user(
             request,
-            f"New signing secret (shown once; the old one no longer signs): {secret}",
+            _("New signing secret (shown once; the old one no longer signs): %(secret)s")
+            % {"secret": secret},
             messages.WARNING,
         )
         return HttpResponseRedirect(
@@ -228,9 +241,9 @@ class WebhookEndpointAdmin(TenantAdmin):
                 (
                     CaseAction(
                         "rotate",
-                        "Rotate secret",
+                        _("Rotate secret"),
                         "",
-                        help="A new secret signs every following delivery at once.",
+                        help=_("A new secret signs every following delivery at once."),
                     ),
                     reverse("admin:notifications_webhookendpoint_rotate", args=[endpoint.pk]),
                 )
@@ -250,7 +263,8 @@ class WebhookAttemptInline(ReadOnlyInline):
         "error",
         "response_excerpt",
     )
-    verbose_name_plural = "attempts"
+    verbose_name = gettext_lazy("attempt")
+    verbose_name_plural = gettext_lazy("attempts")
 
 
 @admin.register(WebhookDelivery)
@@ -297,10 +311,10 @@ class WebhookDeliveryAdmin(ResendMixin, TenantAdmin):
     def resend_one(self, obj: WebhookDelivery) -> None:
         webhooks.resend(obj)
 
-    @admin.display(description="case")
+    @admin.display(description=gettext_lazy("case"))
     def case(self, obj: WebhookDelivery) -> str:
         return _case_link(obj.event_id)
 
-    @admin.display(description="body (signed as sent)")
+    @admin.display(description=gettext_lazy("body (signed as sent)"))
     def payload(self, obj: WebhookDelivery) -> str:
         return _json(json.loads(obj.body))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy
 
 from rma.admin.base import TenantAdmin
 from tenancy.models import Membership, Vendor
@@ -41,7 +42,7 @@ class VendorAdmin(admin.ModelAdmin):
             },
         ),
         (
-            "Branding and contact",
+            gettext_lazy("Branding and contact"),
             {
                 "fields": (
                     "logo",
@@ -52,11 +53,14 @@ class VendorAdmin(admin.ModelAdmin):
                 )
             },
         ),
-        ("Portal links and Warranty Service button", {"fields": ("portal_links",)}),
+        (
+            gettext_lazy("Portal links and Warranty Service button"),
+            {"fields": ("portal_links",)},
+        ),
     )
     readonly_fields = ("portal_links",)
 
-    @admin.display(description="links and buttons")
+    @admin.display(description=gettext_lazy("links and buttons"))
     def portal_links(self, obj: Vendor) -> str:
         from api.admin import vendor_embed_panel
 

@@ -1,11 +1,12 @@
 """App config for the portal: settings, URLs, the customer-facing pages and the demo."""
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PortalConfig(AppConfig):
     name = "portal"
-    verbose_name = "Portal"
+    verbose_name = _("Portal")
 
     def ready(self) -> None:
         # Portal links are built where the URLs are (vendor host names included); the domain

@@ -26,24 +26,29 @@ def validate_host(value: str) -> None:
 class VendorDomain(models.Model):
     """A host name that serves one vendor's portal at its root (``/`` is the vendor's home)."""
 
-    vendor = models.ForeignKey("tenancy.Vendor", on_delete=models.CASCADE, related_name="domains")
+    vendor = models.ForeignKey(
+        "tenancy.Vendor", on_delete=models.CASCADE, related_name="domains", verbose_name=_("vendor")
+    )
     host = models.CharField(
         max_length=253,
         unique=True,
         validators=[validate_host],
         help_text=_("Lower-case host name, e.g. service.example.com; it must be in ALLOWED_HOSTS."),
+        verbose_name=_("host"),
     )
     use_in_links = models.BooleanField(
         default=False,
         help_text=_("Emails, buttons and API links use this host instead of the shared one."),
+        verbose_name=_("use in links"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     objects = ScopedManager(vendor="vendor")
 
     class Meta:
         ordering = ["host"]
         verbose_name = _("portal host name")
+        verbose_name_plural = _("portal host names")
         constraints = [
             models.UniqueConstraint(
                 fields=["vendor"],

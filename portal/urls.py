@@ -2,12 +2,15 @@
 
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from portal import site_views
 
-admin.site.site_header = "RMA Portal — support"
+# "RMA Portal" is the product's name in every language; the words around it are translated.
 admin.site.site_title = "RMA Portal"
-admin.site.index_title = "Cases"
+admin.site.site_header = format_lazy(_("{product} — support"), product=admin.site.site_title)
+admin.site.index_title = _("Cases")
 
 urlpatterns = [
     path("admin/", admin.site.urls),

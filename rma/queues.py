@@ -13,6 +13,8 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from rma.models import (
     ChangeStatus,
@@ -31,15 +33,15 @@ COUNT_LIMIT = 100
 @dataclass(frozen=True)
 class Queue:
     key: str
-    label: str
+    label: str | Promise  # in the agent's language once rendered
 
 
 QUEUES = (
-    Queue("mine", "My cases"),
-    Queue("unassigned", "Unassigned"),
-    Queue("due_today", "Due today"),
-    Queue("overdue", "Overdue"),
-    Queue("waiting", "Waiting for customer"),
+    Queue("mine", _("My cases")),
+    Queue("unassigned", _("Unassigned")),
+    Queue("due_today", _("Due today")),
+    Queue("overdue", _("Overdue")),
+    Queue("waiting", _("Waiting for customer")),
 )
 R, S = ReturnStatus, SolutionStatus
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class TenancyConfig(AppConfig):
     name = "tenancy"
-    verbose_name = "Vendors"
+    verbose_name = _("Vendors")

@@ -37,34 +37,48 @@ class Vendor(models.Model):
     """A tenant. Every domain row belongs to exactly one vendor."""
 
     slug = models.SlugField(
-        unique=True, help_text=_("Used in portal links, e.g. /v/acme/ for the slug acme.")
+        unique=True,
+        help_text=_("Used in portal links, e.g. /v/acme/ for the slug acme."),
+        verbose_name=_("slug"),
     )
-    name = models.CharField(max_length=120)
+    name = models.CharField(max_length=120, verbose_name=_("name"))
     policy_key = models.CharField(
         max_length=40,
         validators=[validate_policy_key],
         help_text=_("Which module in policies/ decides this vendor's requests."),
+        verbose_name=_("policy key"),
     )
     policy_settings = models.JSONField(
         default=dict,
         blank=True,
         help_text=_("Overrides of the policy's readings; see docs/policies/ for the keys."),
+        verbose_name=_("policy settings"),
     )
-    time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
+    time_zone = models.CharField(
+        max_length=64, default="UTC", validators=[validate_time_zone], verbose_name=_("time zone")
+    )
     operating_country = CountryField(
-        help_text=_("Its public holidays are not working days for the policy's deadlines.")
+        help_text=_("Its public holidays are not working days for the policy's deadlines."),
+        verbose_name=_("operating country"),
     )
-    logo = models.ImageField(upload_to="logos/", blank=True)
-    accent_colour = models.CharField(max_length=7, default="#0a5fb4", validators=[hex_colour])
-    support_email = models.EmailField()
+    logo = models.ImageField(upload_to="logos/", blank=True, verbose_name=_("logo"))
+    accent_colour = models.CharField(
+        max_length=7, default="#0a5fb4", validators=[hex_colour], verbose_name=_("accent colour")
+    )
+    support_email = models.EmailField(verbose_name=_("support email"))
     sender_email = models.EmailField(
-        help_text=_("The From address of emails sent for this vendor.")
+        help_text=_("The From address of emails sent for this vendor."),
+        verbose_name=_("sender email"),
     )
-    return_address = models.TextField(blank=True, help_text=_("Where customers send returns."))
-    created_at = models.DateTimeField(auto_now_add=True)
+    return_address = models.TextField(
+        blank=True, help_text=_("Where customers send returns."), verbose_name=_("return address")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         ordering = ["name"]
+        verbose_name = _("vendor")
+        verbose_name_plural = _("vendors")
 
     def __str__(self) -> str:
         return self.name
@@ -96,12 +110,21 @@ class Membership(models.Model):
         MANAGER = "manager", _("Manager")
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("user"),
     )
-    vendor = models.ForeignKey(Vendor, on_delete=models.CASCADE, related_name="memberships")
-    role = models.CharField(max_length=16, choices=Role.choices, default=Role.AGENT)
+    vendor = models.ForeignKey(
+        Vendor, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("vendor")
+    )
+    role = models.CharField(
+        max_length=16, choices=Role.choices, default=Role.AGENT, verbose_name=_("role")
+    )
 
     class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
         constraints = [
             models.UniqueConstraint(fields=["user", "vendor"], name="membership_unique_user_vendor")
         ]
@@ -113,7 +136,9 @@ class Membership(models.Model):
 class TenantModel(models.Model):
     """A row that belongs to exactly one vendor; queries outside a vendor scope raise."""
 
-    vendor = models.ForeignKey(Vendor, on_delete=models.PROTECT, related_name="+")
+    vendor = models.ForeignKey(
+        Vendor, on_delete=models.PROTECT, related_name="+", verbose_name=_("vendor")
+    )
 
     objects = ScopedManager(vendor="vendor")
 

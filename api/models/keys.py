@@ -11,13 +11,20 @@ from django_scopes import ScopedManager
 class ApiKey(models.Model):
     """One credential of one vendor's integration; the secret itself is never stored."""
 
-    vendor = models.ForeignKey("tenancy.Vendor", on_delete=models.CASCADE, related_name="api_keys")
-    name = models.CharField(
-        max_length=100, help_text=_("Says which integration uses it, e.g. “Shopify sync”.")
+    vendor = models.ForeignKey(
+        "tenancy.Vendor",
+        on_delete=models.CASCADE,
+        related_name="api_keys",
+        verbose_name=_("vendor"),
     )
-    prefix = models.CharField(max_length=16, unique=True, editable=False)
-    key_hash = models.CharField(max_length=64, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    name = models.CharField(
+        max_length=100,
+        help_text=_("Says which integration uses it, e.g. “Shopify sync”."),
+        verbose_name=_("name"),
+    )
+    prefix = models.CharField(max_length=16, unique=True, editable=False, verbose_name=_("prefix"))
+    key_hash = models.CharField(max_length=64, editable=False, verbose_name=_("key hash"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -25,9 +32,14 @@ class ApiKey(models.Model):
         blank=True,
         editable=False,
         related_name="+",
+        verbose_name=_("created by"),
     )
-    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
-    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_used_at = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=_("last used at")
+    )
+    revoked_at = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=_("revoked at")
+    )
 
     objects = ScopedManager(vendor="vendor")
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from rma.models import CatalogProduct, CatalogVariant, ReturnExchange, ReturnRequest
 from rma.models.exchanges import ExchangeSettlement
@@ -40,9 +42,9 @@ class CatalogProductAdmin(TenantAdmin):
 
 
 SETTLEMENT_WORDS = {
-    ExchangeSettlement.MAKE_UP_PAYMENT: "the customer pays",
-    ExchangeSettlement.REFUND: "refund the customer",
-    ExchangeSettlement.NONE: "same price",
+    ExchangeSettlement.MAKE_UP_PAYMENT: gettext_lazy("the customer pays"),
+    ExchangeSettlement.REFUND: gettext_lazy("refund the customer"),
+    ExchangeSettlement.NONE: gettext_lazy("same price"),
 }
 
 
@@ -58,7 +60,15 @@ def exchange_fact(rr: ReturnRequest) -> str | None:
     words = SETTLEMENT_WORDS[ExchangeSettlement(exchange.settlement)]
     difference = f"{exchange.difference} {exchange.currency}"
     rule = exchange.decision.get("rule_id", "")
-    return (
-        f"{exchange.quantity} × {exchange.order_line.sku} for {exchange.variant.sku} "
-        f"({exchange.variant.display_name}): {words} {difference} ({rule})"
-    )
+    return _(
+        "%(quantity)s × %(sku)s for %(new_sku)s (%(name)s): %(settlement)s %(difference)s "
+        "(%(rule)s)"
+    ) % {
+        "quantity": exchange.quantity,
+        "sku": exchange.order_line.sku,
+        "new_sku": exchange.variant.sku,
+        "name": exchange.variant.display_name,
+        "settlement": words,
+        "difference": difference,
+        "rule": rule,
+    }

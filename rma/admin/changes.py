@@ -68,8 +68,8 @@ class OrderChangeRequestAdmin(WorkspaceAdminMixin, QueueAdminMixin, ExportAdminM
         "resolved_at_local",
         "assignee",
     )
-    requested_at_local = vendor_time_column("requested_at", "Requested")
-    resolved_at_local = vendor_time_column("resolved_at", "Resolved")
+    requested_at_local = vendor_time_column("requested_at", gettext_lazy("Requested"))
+    resolved_at_local = vendor_time_column("resolved_at", gettext_lazy("Resolved"))
     list_filter = (QueueFilter, "kind", "status", "best_effort")
     search_fields = ("order__number", "customer__email")
     list_select_related = ("order", "customer", "assignee")

@@ -16,7 +16,9 @@ from typing import Any
 from django.db.models import Sum
 from django.http import Http404, HttpRequest
 from django.template.response import TemplateResponse
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from rma.models import (
     ChangeStatus,
@@ -93,8 +95,8 @@ def _humanise(delta: timedelta | None) -> str:
         return "—"
     hours = delta.total_seconds() / 3600
     if hours < 48:
-        return f"{hours:.1f} h"
-    return f"{hours / 24:.1f} days"
+        return _("%(hours)s h") % {"hours": formats.number_format(hours, 1)}
+    return _("%(days)s days") % {"days": formats.number_format(hours / 24, 1)}
 
 
 def median_minutes(histogram: dict[int, int]) -> float | None:
@@ -139,12 +141,15 @@ def dashboard_data(vendor: Vendor, *, now: datetime | None = None) -> dict[str, 
         for row in StatusCount.objects.filter(vendor=vendor, cases__gt=0)
     }
     labels = {
-        CaseKind.RETURN: ("Return", dict(ReturnStatus.choices)),
+        CaseKind.RETURN: (_("Return"), dict(ReturnStatus.choices)),
         CaseKind.SOLUTION: (
-            "Solution",
-            {**dict(SolutionStatus.choices), SolutionStatus.PENDING_CONFIRM: "Awaiting customer"},
+            _("Solution"),
+            {
+                **dict(SolutionStatus.choices),
+                SolutionStatus.PENDING_CONFIRM: gettext_lazy("Awaiting customer"),
+            },
         ),
-        CaseKind.ORDER_CHANGE: ("Order change", dict(ChangeStatus.choices)),
+        CaseKind.ORDER_CHANGE: (_("Order change"), dict(ChangeStatus.choices)),
     }
     open_rows: list[tuple[str, float, str]] = []
     for kind, status in open_statuses():
@@ -162,7 +167,10 @@ def dashboard_data(vendor: Vendor, *, now: datetime | None = None) -> dict[str, 
         .annotate(n=Sum("sla_breaches"))
     }
     days = [week_start + timedelta(days=i) for i in range(7)]
-    breach_rows = [(d.strftime("%a %d"), per_day.get(d, 0), f"{per_day.get(d, 0):,}") for d in days]
+    # Weekday and month names in the reader's language (strftime would write English).
+    breach_rows = [
+        (formats.date_format(d, "D d"), per_day.get(d, 0), f"{per_day.get(d, 0):,}") for d in days
+    ]
     breaches = sum(per_day.values())
 
     # 3. median time to resolve, from the resolution-time histogram of the window
@@ -193,7 +201,12 @@ def dashboard_data(vendor: Vendor, *, now: datetime | None = None) -> dict[str, 
         .order_by("-units", "sku")[:TOP_SKUS]
     )
     sku_rows = [
-        (row["sku"], row["units"], f"{row['units']:,} unit{'' if row['units'] == 1 else 's'}")
+        (
+            row["sku"],
+            row["units"],
+            ngettext("%(units)s unit", "%(units)s units", row["units"])
+            % {"units": f"{row['units']:,}"},
+        )
         for row in returned
     ]
     rate_rows = []
@@ -218,7 +231,11 @@ def dashboard_data(vendor: Vendor, *, now: datetime | None = None) -> dict[str, 
             "total": sum(by_month.values(), Decimal("0")),
             "chart": column_chart(
                 [
-                    (m.strftime("%b %y"), float(by_month.get(m, 0)), f"{by_month.get(m, 0):,.0f}")
+                    (
+                        formats.date_format(m, "M y"),
+                        float(by_month.get(m, 0)),
+                        f"{by_month.get(m, 0):,.0f}",
+                    )
                     for m in months
                 ]
             ),
@@ -290,7 +307,7 @@ def dashboard_view(model_admin, request: HttpRequest) -> TemplateResponse:
     context = {
         **model_admin.admin_site.each_context(request),
         "opts": model_admin.model._meta,
-        "title": f"Dashboard: {vendor.name}",
+        "title": _("Dashboard: %(vendor)s") % {"vendor": vendor.name},
         "vendor": vendor,
         "vendors": vendors,
         **dashboard_data(vendor),

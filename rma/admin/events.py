@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy
 
 from rma.models import Event
 
@@ -50,10 +51,10 @@ class EventAdmin(TenantAdmin):
     def has_change_permission(self, request, obj=None) -> bool:
         return False
 
-    @admin.display(description="case")
+    @admin.display(description=gettext_lazy("case"))
     def subject(self, obj: Event) -> str:
         return str(obj.subject)
 
-    @admin.display(description="rule ids")
+    @admin.display(description=gettext_lazy("rule ids"))
     def rules(self, obj: Event) -> str:
         return ", ".join(obj.rule_ids)

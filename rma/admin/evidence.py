@@ -8,6 +8,7 @@ from django.template.defaultfilters import filesizeformat
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from rma.models import Evidence
 from rma.storage import evidence_response
@@ -62,7 +63,7 @@ class EvidenceInline(ReadOnlyInline):
     def get_readonly_fields(self, request, obj=None):
         return self.readonly_fields
 
-    @admin.display(description="file")
+    @admin.display(description=gettext_lazy("file"))
     def preview(self, obj: Evidence) -> str:
         return evidence_preview(obj)
 
@@ -96,11 +97,11 @@ class EvidenceAdmin(TenantAdmin):
     def has_change_permission(self, request, obj=None) -> bool:
         return False
 
-    @admin.display(description="case")
+    @admin.display(description=gettext_lazy("case"))
     def case(self, obj: Evidence) -> str:
         return str(obj.return_request or obj.solution)
 
-    @admin.display(description="preview")
+    @admin.display(description=gettext_lazy("preview"))
     def thumbnail(self, obj: Evidence) -> str:
         return evidence_preview(obj)
 

@@ -17,8 +17,9 @@ from django.contrib.admin.utils import (
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.html import strip_tags
+from django.utils.translation import gettext as _
 from import_export import resources
 from import_export.fields import Field
 from import_export.formats.base_formats import CSV, XLSX
@@ -56,7 +57,7 @@ class ChangelistResource(resources.Resource):
         if isinstance(value, bool) or (
             field is not None and field.get_internal_type() == "BooleanField"
         ):
-            return "yes" if value else "no"
+            return _("yes") if value else _("no")
         if field is not None and not getattr(field, "flatchoices", None) and value is not None:
             if hasattr(value, "tzinfo") and value.tzinfo is not None:
                 return value.astimezone(timezone.get_current_timezone()).strftime("%Y-%m-%d %H:%M")
@@ -64,7 +65,7 @@ class ChangelistResource(resources.Resource):
         else:
             boolean = getattr(attr, "boolean", False)
             if boolean:
-                return "yes" if value else "no"
+                return _("yes") if value else _("no")
             if field is not None and getattr(field, "flatchoices", None):
                 value = dict(field.flatchoices).get(value, value)
             shown = display_for_value(value, "", boolean)
@@ -96,7 +97,8 @@ class ExportAdminMixin:
         if queryset[: EXPORT_LIMIT + 1].count() > EXPORT_LIMIT:
             self.message_user(
                 request,
-                f"An export holds at most {EXPORT_LIMIT:,} cases; narrow the filters first.",
+                _("An export holds at most %(limit)s cases; narrow the filters first.")
+                % {"limit": formats.number_format(EXPORT_LIMIT, force_grouping=True)},
                 messages.ERROR,
             )
             url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")
@@ -117,5 +119,5 @@ class ExportAdminMixin:
         query = request.GET.urlencode()
         return [
             (label, reverse(f"admin:{info}_export", args=[fmt]) + (f"?{query}" if query else ""))
-            for fmt, label in (("csv", "Export CSV"), ("xlsx", "Export Excel"))
+            for fmt, label in (("csv", _("Export CSV")), ("xlsx", _("Export Excel")))
         ]

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.contrib import admin
 from django.db.models import Exists, OuterRef
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from rma.messages import render
 from rma.models import ClaimFlag, FlagKind
@@ -16,11 +18,11 @@ NO_FLAG = "none"
 class IntegrityFlagFilter(admin.SimpleListFilter):
     """Claims by the integrity flags they carry (one indexed EXISTS, no duplicate rows)."""
 
-    title = "integrity flag"
+    title = gettext_lazy("integrity flag")
     parameter_name = "flag"
 
     def lookups(self, request, model_admin):
-        return [(ANY_FLAG, "Any flag"), *FlagKind.choices, (NO_FLAG, "No flag")]
+        return [(ANY_FLAG, _("Any flag")), *FlagKind.choices, (NO_FLAG, _("No flag"))]
 
     def queryset(self, request, queryset):
         value = self.value()
@@ -45,14 +47,16 @@ def unit_facts(return_request) -> list[tuple[str, str]]:
     facts = []
     serials = [cu.serial for cu in return_request.claim_units.all()]
     if serials:
-        facts.append(("Serials", ", ".join(serials)))
+        facts.append((_("Serials"), ", ".join(serials)))
     kinds = sorted({flag.get_kind_display() for flag in return_request.integrity_flags.all()})
     if kinds:
         facts.append(
             (
-                "Integrity flags",
+                _("Integrity flags"),
                 format_html(
-                    "<strong class='integrity-flag'>⚑ {}</strong> (details below)", "; ".join(kinds)
+                    "<strong class='integrity-flag'>⚑ {}</strong> {}",
+                    "; ".join(kinds),
+                    _("(details below)"),
                 ),
             )
         )
@@ -72,9 +76,11 @@ def integrity_section(return_request) -> tuple[str, list[tuple[str, str]]] | Non
                 flag.kind,
                 flag_text(flag),
                 flag.rule_id,
-                format_html(" <strong>{}</strong>", "refuses the claim") if flag.blocking else "",
+                format_html(" <strong>{}</strong>", _("refuses the claim"))
+                if flag.blocking
+                else "",
             ),
         )
         for flag in flags
     ]
-    return ("Integrity flags (they inform; they do not decide)", rows)
+    return (_("Integrity flags (they inform; they do not decide)"), rows)

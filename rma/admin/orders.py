@@ -11,6 +11,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from policies.vocabulary import SolutionStep
 from rma import services
@@ -77,9 +79,12 @@ class OrderAdmin(IndexedSearchMixin, TenantAdmin):
                 )
             },
         ),
-        ("Dates", {"fields": ("placed_at", "shipped_at", "delivered_at", "tracking_number")}),
         (
-            "Shipping address",
+            gettext_lazy("Dates"),
+            {"fields": ("placed_at", "shipped_at", "delivered_at", "tracking_number")},
+        ),
+        (
+            gettext_lazy("Shipping address"),
             {
                 "fields": (
                     "ship_name",
@@ -103,7 +108,7 @@ class OrderAdmin(IndexedSearchMixin, TenantAdmin):
             line.save()
         formset.save_m2m()
 
-    @admin.display(description="cases")
+    @admin.display(description=gettext_lazy("cases"))
     def cases(self, obj: Order) -> str:
         if obj.pk is None:
             return "—"
@@ -123,7 +128,7 @@ class OrderAdmin(IndexedSearchMixin, TenantAdmin):
             for s in obj.solutions.all()
         ]
         if not links:
-            return "none yet"
+            return _("none yet")
         return format_html_join(mark_safe("<br>"), "<a href='{}'>{}</a> ({})", links)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
@@ -171,13 +176,28 @@ class OrderAdmin(IndexedSearchMixin, TenantAdmin):
                     message=data["message"],
                 )
 
-            if self.run_service(request, "Propose warranty solution", propose):
+            if self.run_service(request, _("Propose warranty solution"), propose):
                 solution = holder["solution"]
                 rules = ", ".join(order.vendor.get_policy().solution_rule_ids(SolutionStep.PROPOSE))
+                sent = (
+                    _(
+                        "%(reference)s: the confirmation email with its password is on its way "
+                        "to %(email)s (%(rules)s)."
+                    )
+                    if rules
+                    else _(
+                        "%(reference)s: the confirmation email with its password is on its way "
+                        "to %(email)s."
+                    )
+                )
                 self.message_user(
                     request,
-                    f"{solution.reference}: the confirmation email with its password is on its "
-                    f"way to {order.customer.email}" + (f" ({rules})." if rules else "."),
+                    sent
+                    % {
+                        "reference": solution.reference,
+                        "email": order.customer.email,
+                        "rules": rules,
+                    },
                 )
                 return HttpResponseRedirect(
                     reverse("admin:rma_warrantysolution_change", args=[solution.pk])
@@ -187,7 +207,8 @@ class OrderAdmin(IndexedSearchMixin, TenantAdmin):
             "opts": self.model._meta,
             "original": order,
             "form": form,
-            "title": f"Propose a warranty solution for order {order.number}",
+            "title": _("Propose a warranty solution for order %(number)s")
+            % {"number": order.number},
         }
         return TemplateResponse(request, "admin/rma/propose_solution.html", context)
 
@@ -200,21 +221,37 @@ RULED_FIELDS = {
 
 
 class ProposeSolutionForm(forms.Form):
-    kind = forms.ChoiceField(choices=SolutionKind.choices)
+    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=SolutionKind.choices)
     lines = forms.ModelMultipleChoiceField(
-        queryset=OrderLine.objects.none(), widget=forms.CheckboxSelectMultiple
+        label=gettext_lazy("Lines"),
+        queryset=OrderLine.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
     )
-    refund_amount = forms.DecimalField(min_value=0, decimal_places=2, required=False)
+    refund_amount = forms.DecimalField(
+        label=gettext_lazy("Refund amount"), min_value=0, decimal_places=2, required=False
+    )
     makeup_amount = forms.DecimalField(
-        min_value=0, decimal_places=2, required=False, help_text="Owed by the customer."
+        label=gettext_lazy("Make-up amount"),
+        min_value=0,
+        decimal_places=2,
+        required=False,
+        help_text=gettext_lazy("Owed by the customer."),
     )
     return_required = forms.BooleanField(
-        required=False, help_text="The customer sends the item back."
+        label=gettext_lazy("Return required"),
+        required=False,
+        help_text=gettext_lazy("The customer sends the item back."),
     )
     makeup_payment_required = forms.BooleanField(
-        required=False, help_text="The customer pays a balance."
+        label=gettext_lazy("Make-up payment required"),
+        required=False,
+        help_text=gettext_lazy("The customer pays a balance."),
     )
-    message = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    message = forms.CharField(
+        label=gettext_lazy("Message"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
 
     def __init__(self, *args, order: Order, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -224,5 +261,5 @@ class ProposeSolutionForm(forms.Form):
         for name, step in RULED_FIELDS.items():
             rules = ", ".join(policy.solution_rule_ids(step))
             if rules:
-                text = self.fields[name].help_text.removesuffix(".")
+                text = str(self.fields[name].help_text).removesuffix(".")
                 self.fields[name].help_text = f"{text} ({rules})."

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from rma.queues import bounded_count, count_label, queue_condition, queues_for
 from tenancy.models import Vendor
@@ -25,7 +26,7 @@ def agent_time_zone(request: HttpRequest) -> ZoneInfo:
 
 
 class QueueFilter(admin.SimpleListFilter):
-    title = "queue"
+    title = _("queue")
     parameter_name = "queue"
 
     def lookups(self, request, model_admin):

@@ -289,9 +289,9 @@ class ReturnRequestAdmin(
         "overdue",
         "assignee",
     )
-    requested_at_local = vendor_time_column("requested_at", "Requested")
-    review_due_local = vendor_time_column("review_due", "Review due")
-    ship_by_local = vendor_time_column("ship_by", "Ship by")
+    requested_at_local = vendor_time_column("requested_at", gettext_lazy("Requested"))
+    review_due_local = vendor_time_column("review_due", gettext_lazy("Review due"))
+    ship_by_local = vendor_time_column("ship_by", gettext_lazy("Ship by"))
     list_filter = (QueueFilter, "status", "scenario", OverdueFilter, IntegrityFlagFilter)
     search_fields = ("rma_number", "order__number", "customer__email", "tracking_number")
     list_select_related = ("order", "customer", "assignee")
@@ -317,15 +317,15 @@ class ReturnRequestAdmin(
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("order", "customer", "vendor")
 
-    @admin.display(description="order", ordering="order__number")
+    @admin.display(description=gettext_lazy("order"), ordering="order__number")
     def order_number(self, obj: ReturnRequest) -> str:
         return obj.order.number
 
-    @admin.display(description="customer", ordering="customer__email")
+    @admin.display(description=gettext_lazy("customer"), ordering="customer__email")
     def customer_email(self, obj: ReturnRequest) -> str:
         return obj.customer.email
 
-    @admin.display(boolean=True)
+    @admin.display(description=gettext_lazy("overdue"), boolean=True)
     def overdue(self, obj: ReturnRequest) -> bool:
         now = timezone.now()
         if obj.status in (ReturnStatus.REQUESTED, ReturnStatus.UNDER_REVIEW):

@@ -11,6 +11,8 @@ from django import forms
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from policies.base import (
     Attestation,
@@ -28,8 +30,14 @@ from rma.services.facts import order_facts
 from .base import vendor_queryset
 
 REQUEST_LABELS = {
-    RequestKind.CANCELLATION: "Order cancellation",
-    RequestKind.ADDRESS_CHANGE: "Shipping address change",
+    RequestKind.CANCELLATION: gettext_lazy("Order cancellation"),
+    RequestKind.ADDRESS_CHANGE: gettext_lazy("Shipping address change"),
+}
+RETURN_LABELS = {
+    Scenario.NON_QUALITY: gettext_lazy("Return: non quality"),
+    Scenario.WRONG_ITEM: gettext_lazy("Return: wrong item"),
+    Scenario.QUALITY_DEFECT: gettext_lazy("Return: quality defect"),
+    Scenario.WARRANTY_CLAIM: gettext_lazy("Return: warranty claim"),
 }
 # Facts only some policies read, shown only for a vendor whose policy has the scenario.
 WRONG_ITEM_FIELDS = ("received_item_price", "wrong_item_option")
@@ -37,13 +45,17 @@ WARRANTY_FIELDS = ("current_country", "warranty_months")
 RETURN_FIELDS = ("ratio", "evidence_complete", "attestations", "purchase_cost", "export_postage")
 
 
+def _return_label(scenario: Scenario) -> str:
+    label = RETURN_LABELS.get(scenario)
+    if label is not None:
+        return str(label)
+    return _("Return: %(scenario)s") % {"scenario": scenario.value.replace("_", " ")}
+
+
 def request_choices(policy) -> list[tuple[str, str]]:
-    choices = [
-        (f"return:{s.value}", f"Return: {Scenario(s).value.replace('_', ' ')}")
-        for s in policy.scenarios
-    ]
+    choices = [(f"return:{s.value}", _return_label(Scenario(s))) for s in policy.scenarios]
     choices += [
-        (k.value, label) for k, label in REQUEST_LABELS.items() if k in policy.supported_kinds
+        (k.value, str(label)) for k, label in REQUEST_LABELS.items() if k in policy.supported_kinds
     ]
     return choices
 
@@ -57,45 +69,81 @@ def attestation_choices(policy) -> list[tuple[str, str]]:
 
 
 class SimulatorForm(forms.Form):
-    vendor = forms.ModelChoiceField(queryset=None)
+    vendor = forms.ModelChoiceField(label=gettext_lazy("Vendor"), queryset=None)
     order_number = forms.CharField(
-        required=False, help_text="Use a real order, or leave empty and type the facts below."
-    )
-    request = forms.ChoiceField(choices=())
-    at = forms.DateTimeField(
-        label="Requested at",
+        label=gettext_lazy("Order number"),
         required=False,
-        help_text="Empty: now. Vendor-local time unless an offset is given.",
+        help_text=gettext_lazy("Use a real order, or leave empty and type the facts below."),
+    )
+    request = forms.ChoiceField(label=gettext_lazy("Request"), choices=())
+    at = forms.DateTimeField(
+        label=gettext_lazy("Requested at"),
+        required=False,
+        help_text=gettext_lazy("Empty: now. Vendor-local time unless an offset is given."),
     )
     attestations = forms.MultipleChoiceField(
-        choices=(), widget=forms.CheckboxSelectMultiple, required=False
+        label=gettext_lazy("Attestations"),
+        choices=(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
     )
     evidence_complete = forms.BooleanField(
-        required=False, initial=True, help_text="Assume every required photo and video is there."
+        label=gettext_lazy("Evidence complete"),
+        required=False,
+        initial=True,
+        help_text=gettext_lazy("Assume every required photo and video is there."),
     )
     current_country = forms.CharField(
-        max_length=2, required=False, help_text="Where the product is now (two letters)."
+        label=gettext_lazy("Current country"),
+        max_length=2,
+        required=False,
+        help_text=gettext_lazy("Where the product is now (two letters)."),
     )
-    received_item_price = forms.DecimalField(required=False, label="Wrong item's price")
+    received_item_price = forms.DecimalField(
+        required=False, label=gettext_lazy("Wrong item's price")
+    )
     wrong_item_option = forms.ChoiceField(
-        choices=[("", "—"), ("keep", "Keep with compensation"), ("return", "Return")],
+        label=gettext_lazy("Wrong item option"),
+        choices=[
+            ("", "—"),
+            ("keep", gettext_lazy("Keep with compensation")),
+            ("return", gettext_lazy("Return")),
+        ],
         required=False,
     )
     ratio = forms.DecimalField(
-        required=False, min_value=0, max_value=1, label="Refund ratio", help_text="Empty: full."
+        required=False,
+        min_value=0,
+        max_value=1,
+        label=gettext_lazy("Refund ratio"),
+        help_text=gettext_lazy("Empty: full."),
     )
     # Typed facts, used when no order number is given.
-    placed_at = forms.DateTimeField(required=False, label="Order placed at")
-    delivered_at = forms.DateTimeField(required=False, label="Delivered at")
-    unit_price = forms.DecimalField(required=False, initial=Decimal("100.00"))
-    quantity = forms.IntegerField(required=False, min_value=1, initial=1)
-    purchase_cost = forms.DecimalField(required=False, initial=Decimal("0"))
-    export_postage = forms.DecimalField(required=False, initial=Decimal("0"))
-    warranty_months = forms.IntegerField(required=False, min_value=1)
-    country_of_purchase = forms.CharField(max_length=2, required=False, initial="US")
-    purchase_channel = forms.ChoiceField(choices=Order.Channel.choices, initial="own_store")
-    is_corporate = forms.BooleanField(required=False)
-    currency = forms.CharField(max_length=3, initial="USD")
+    placed_at = forms.DateTimeField(required=False, label=gettext_lazy("Order placed at"))
+    delivered_at = forms.DateTimeField(required=False, label=gettext_lazy("Delivered at"))
+    unit_price = forms.DecimalField(
+        label=gettext_lazy("Unit price"), required=False, initial=Decimal("100.00")
+    )
+    quantity = forms.IntegerField(
+        label=gettext_lazy("Quantity"), required=False, min_value=1, initial=1
+    )
+    purchase_cost = forms.DecimalField(
+        label=gettext_lazy("Purchase cost"), required=False, initial=Decimal("0")
+    )
+    export_postage = forms.DecimalField(
+        label=gettext_lazy("Export postage"), required=False, initial=Decimal("0")
+    )
+    warranty_months = forms.IntegerField(
+        label=gettext_lazy("Warranty months"), required=False, min_value=1
+    )
+    country_of_purchase = forms.CharField(
+        label=gettext_lazy("Country of purchase"), max_length=2, required=False, initial="US"
+    )
+    purchase_channel = forms.ChoiceField(
+        label=gettext_lazy("Purchase channel"), choices=Order.Channel.choices, initial="own_store"
+    )
+    is_corporate = forms.BooleanField(label=gettext_lazy("Is corporate"), required=False)
+    currency = forms.CharField(label=gettext_lazy("Currency"), max_length=3, initial="USD")
 
     REQUEST_FIELDS = (
         "request",
@@ -134,10 +182,10 @@ class SimulatorForm(forms.Form):
             drop.add("attestations")
         for name in drop:
             self.fields.pop(name, None)
+        fmt = _("Format 2026-03-01 14:00, in %(zone)s.") % {"zone": vendor.time_zone}
         for name in ("at", "placed_at", "delivered_at"):
-            self.fields[name].help_text = (
-                self.fields[name].help_text or ""
-            ) + f" Format 2026-03-01 14:00, in {vendor.time_zone}."
+            help_text = str(self.fields[name].help_text or "")
+            self.fields[name].help_text = f"{help_text} {fmt}" if help_text else fmt
 
     @property
     def request_fields(self):
@@ -157,11 +205,15 @@ class SimulatorForm(forms.Form):
         if number:
             order = Order.objects.filter(vendor=vendor, number=number).first()
             if order is None:
-                self.add_error("order_number", f"{vendor.name} has no order {number}.")
+                self.add_error(
+                    "order_number",
+                    _("%(vendor)s has no order %(number)s.")
+                    % {"vendor": vendor.name, "number": number},
+                )
             data["order"] = order
         elif not data.get("placed_at") or data.get("unit_price") is None:
             self.add_error(
-                "placed_at", "Give an order number, or at least the order date and price."
+                "placed_at", _("Give an order number, or at least the order date and price.")
             )
         return data
 
@@ -262,7 +314,7 @@ def simulator_view(model_admin, request: HttpRequest) -> TemplateResponse:
     context = {
         **model_admin.admin_site.each_context(request),
         "opts": model_admin.model._meta,
-        "title": "Policy simulator",
+        "title": _("Policy simulator"),
         "form": form,
         "result": result,
         "vendor": vendor,

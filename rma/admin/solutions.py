@@ -61,8 +61,8 @@ class WarrantySolutionAdmin(WorkspaceAdminMixin, QueueAdminMixin, ExportAdminMix
         "expires_at_local",
         "assignee",
     )
-    sent_at_local = vendor_time_column("sent_at", "Sent")
-    expires_at_local = vendor_time_column("expires_at", "Expires")
+    sent_at_local = vendor_time_column("sent_at", gettext_lazy("Sent"))
+    expires_at_local = vendor_time_column("expires_at", gettext_lazy("Expires"))
     list_filter = (QueueFilter, "status", "kind", "return_required", "makeup_payment_required")
     search_fields = (
         "order__number",
@@ -78,11 +78,11 @@ class WarrantySolutionAdmin(WorkspaceAdminMixin, QueueAdminMixin, ExportAdminMix
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("order", "order__customer", "vendor")
 
-    @admin.display(description="order", ordering="order__number")
+    @admin.display(description=gettext_lazy("order"), ordering="order__number")
     def order_number(self, obj: WarrantySolution) -> str:
         return obj.order.number
 
-    @admin.display(description="customer", ordering="order__customer__email")
+    @admin.display(description=gettext_lazy("customer"), ordering="order__customer__email")
     def customer_email(self, obj: WarrantySolution) -> str:
         return obj.order.customer.email
 

@@ -10,6 +10,8 @@ from django.http import Http404, HttpRequest, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_scopes import scope
 
 from rma.models import Unit, UnitRegistration
@@ -23,21 +25,25 @@ MAX_CSV_BYTES = 5 * 1024 * 1024
 
 
 class UnitUploadForm(forms.Form):
-    vendor = forms.ModelChoiceField(queryset=None, empty_label=None)
-    file = forms.FileField(
-        label="CSV file",
-        help_text=f"UTF-8, a header row with {', '.join(CSV_COLUMNS)} (batch and market optional). "
-        "A serial already known is updated.",
-    )
+    vendor = forms.ModelChoiceField(label=gettext_lazy("Vendor"), queryset=None, empty_label=None)
+    file = forms.FileField(label=gettext_lazy("CSV file"))
 
     def __init__(self, *args, request: HttpRequest, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["vendor"].queryset = vendor_queryset(request)
+        # The column names are the file's format: they stay as they are in any language.
+        self.fields["file"].help_text = _(
+            "UTF-8, a header row with %(columns)s (batch and market optional). "
+            "A serial already known is updated."
+        ) % {"columns": ", ".join(CSV_COLUMNS)}
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_CSV_BYTES:
-            raise forms.ValidationError("The file is larger than 5 MB; split it.")
+            raise forms.ValidationError(
+                _("The file is larger than %(mb)s MB; split it.")
+                % {"mb": MAX_CSV_BYTES // (1024 * 1024)}
+            )
         return upload
 
 
@@ -94,7 +100,8 @@ class UnitAdmin(TenantAdmin):
             else:
                 self.message_user(
                     request,
-                    f"Units for {vendor}: {result.created} new, {result.updated} updated.",
+                    _("Units for %(vendor)s: %(created)s new, %(updated)s updated.")
+                    % {"vendor": vendor, "created": result.created, "updated": result.updated},
                     messages.SUCCESS,
                 )
                 return HttpResponseRedirect(reverse("admin:rma_unit_changelist"))
@@ -102,7 +109,7 @@ class UnitAdmin(TenantAdmin):
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "form": form,
-            "title": "Upload units (CSV)",
+            "title": _("Upload units (CSV)"),
         }
         return TemplateResponse(request, "admin/rma/unit_upload.html", context)
 
@@ -139,24 +146,27 @@ class UnitRegistrationAdmin(TenantAdmin):
     def has_change_permission(self, request, obj=None) -> bool:
         return False  # a record of what the customer said; nothing to edit
 
-    @admin.display(description="serial", ordering="unit__serial")
+    @admin.display(description=gettext_lazy("serial"), ordering="unit__serial")
     def serial(self, obj: UnitRegistration) -> str:
         return obj.unit.serial
 
-    @admin.display(description="customer", ordering="customer__email")
+    @admin.display(description=gettext_lazy("customer"), ordering="customer__email")
     def customer_email(self, obj: UnitRegistration) -> str:
         return obj.customer.email
 
-    @admin.display(description="proof of purchase")
+    @admin.display(description=gettext_lazy("proof of purchase"))
     def proof_link(self, obj: UnitRegistration) -> str:
         if not obj.proof:
             return "—"
         url = reverse("admin:rma_unitregistration_proof", args=[obj.pk])
         return format_html(
-            "<a href='{}'>{} ({} bytes)</a>", url, obj.proof_content_type, obj.proof_size
+            "<a href='{}'>{}</a>",
+            url,
+            _("%(type)s (%(size)s bytes)")
+            % {"type": obj.proof_content_type, "size": obj.proof_size},
         )
 
-    @admin.display(description="decision")
+    @admin.display(description=gettext_lazy("decision"))
     def decision_rules(self, obj: UnitRegistration) -> str:
         from .base import findings_html
 

@@ -13,20 +13,31 @@ from .orders import Order
 class ReturnAccess(TenantModel):
     """A link mailed to an order's customer; with its password it opens that order only."""
 
-    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="accesses")
-    email = models.EmailField(help_text=_("Where the link was sent."))
-    token = models.CharField(max_length=64, unique=True, editable=False)
-    password_hash = models.CharField(max_length=256, editable=False)
-    language = models.CharField(max_length=8, default="en")
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    expires_at = models.DateTimeField(editable=False)
+    order = models.ForeignKey(
+        Order, on_delete=models.CASCADE, related_name="accesses", verbose_name=_("order")
+    )
+    email = models.EmailField(help_text=_("Where the link was sent."), verbose_name=_("email"))
+    token = models.CharField(max_length=64, unique=True, editable=False, verbose_name=_("token"))
+    password_hash = models.CharField(
+        max_length=256, editable=False, verbose_name=_("password hash")
+    )
+    language = models.CharField(max_length=8, default="en", verbose_name=_("language"))
+    created_at = models.DateTimeField(
+        default=timezone.now, editable=False, verbose_name=_("created at")
+    )
+    expires_at = models.DateTimeField(editable=False, verbose_name=_("expires at"))
     used_at = models.DateTimeField(
-        null=True, blank=True, editable=False, help_text=_("Last successful sign-in.")
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Last successful sign-in."),
+        verbose_name=_("used at"),
     )
 
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("return access link")
+        verbose_name_plural = _("return access links")
         indexes = [
             models.Index(fields=["expires_at"], name="returnaccess_expires"),
             models.Index(

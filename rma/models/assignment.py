@@ -17,12 +17,14 @@ class Assignable(models.Model):
         editable=False,
         related_name="+",
         help_text=_("The agent who owns the case; changed only by rma.services.assignment."),
+        verbose_name=_("assignee"),
     )
     awaiting_customer_since = models.DateTimeField(
         null=True,
         blank=True,
         editable=False,
         help_text=_("Support wrote to the customer and waits for the answer."),
+        verbose_name=_("awaiting customer since"),
     )
 
     class Meta:

@@ -27,24 +27,45 @@ class OrderChangeRequest(TenantModel, Assignable, ShippingAddress):
     The address columns hold the new address of an address change.
     """
 
-    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="change_requests")
-    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="+")
-    kind = models.CharField(max_length=20, choices=ChangeKind.choices)
+    order = models.ForeignKey(
+        Order, on_delete=models.PROTECT, related_name="change_requests", verbose_name=_("order")
+    )
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, related_name="+", verbose_name=_("customer")
+    )
+    kind = models.CharField(max_length=20, choices=ChangeKind.choices, verbose_name=_("kind"))
     status = models.CharField(
-        max_length=20, choices=ChangeStatus.choices, default=ChangeStatus.REQUESTED, editable=False
+        max_length=20,
+        choices=ChangeStatus.choices,
+        default=ChangeStatus.REQUESTED,
+        editable=False,
+        verbose_name=_("status"),
     )
-    reason = models.TextField(blank=True)
+    reason = models.TextField(blank=True, verbose_name=_("reason"))
     best_effort = models.BooleanField(
-        default=False, editable=False, help_text=_("Asked after the policy's free window.")
+        default=False,
+        editable=False,
+        help_text=_("Asked after the policy's free window."),
+        verbose_name=_("best effort"),
     )
-    decision = models.JSONField(default=dict, editable=False)
-    policy_version = models.CharField(max_length=40, editable=False)
-    requested_at = models.DateTimeField(editable=False)
-    requested_by = models.CharField(max_length=200, blank=True, editable=False)
-    resolved_at = models.DateTimeField(null=True, blank=True, editable=False)
-    resolved_by = models.CharField(max_length=200, blank=True, editable=False)
-    resolution_note = models.TextField(blank=True, editable=False)
-    updated_at = models.DateTimeField(auto_now=True)
+    decision = models.JSONField(default=dict, editable=False, verbose_name=_("decision"))
+    policy_version = models.CharField(
+        max_length=40, editable=False, verbose_name=_("policy version")
+    )
+    requested_at = models.DateTimeField(editable=False, verbose_name=_("requested at"))
+    requested_by = models.CharField(
+        max_length=200, blank=True, editable=False, verbose_name=_("requested by")
+    )
+    resolved_at = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=_("resolved at")
+    )
+    resolved_by = models.CharField(
+        max_length=200, blank=True, editable=False, verbose_name=_("resolved by")
+    )
+    resolution_note = models.TextField(
+        blank=True, editable=False, verbose_name=_("resolution note")
+    )
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         ordering = ["-requested_at"]
@@ -61,6 +82,7 @@ class OrderChangeRequest(TenantModel, Assignable, ShippingAddress):
             ),
         ]
         verbose_name = _("order change request")
+        verbose_name_plural = _("order change requests")
         constraints = [
             # One open change per order, whatever its kind: support cannot both cancel an
             # order and re-route it, and the customer would not know which one happens.

@@ -31,10 +31,20 @@ class EventQuerySet(models.QuerySet):
 
 class Event(TenantModel):
     solution = models.ForeignKey(
-        WarrantySolution, on_delete=models.CASCADE, null=True, blank=True, related_name="events"
+        WarrantySolution,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="events",
+        verbose_name=_("solution"),
     )
     return_request = models.ForeignKey(
-        ReturnRequest, on_delete=models.CASCADE, null=True, blank=True, related_name="events"
+        ReturnRequest,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="events",
+        verbose_name=_("return request"),
     )
     order_change = models.ForeignKey(
         OrderChangeRequest,
@@ -42,28 +52,45 @@ class Event(TenantModel):
         null=True,
         blank=True,
         related_name="events",
+        verbose_name=_("order change"),
     )
     resolution = models.ForeignKey(
-        Resolution, on_delete=models.CASCADE, null=True, blank=True, related_name="events"
+        Resolution,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="events",
+        verbose_name=_("resolution"),
     )
-    action = models.CharField(max_length=40)
-    from_status = models.CharField(max_length=20, blank=True)
-    to_status = models.CharField(max_length=20, blank=True)
-    actor_kind = models.CharField(max_length=20, choices=ActorKind.choices)
+    action = models.CharField(max_length=40, verbose_name=_("action"))
+    from_status = models.CharField(max_length=20, blank=True, verbose_name=_("from status"))
+    to_status = models.CharField(max_length=20, blank=True, verbose_name=_("to status"))
+    actor_kind = models.CharField(
+        max_length=20, choices=ActorKind.choices, verbose_name=_("actor kind")
+    )
     actor_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("actor user"),
     )
-    actor_label = models.CharField(max_length=200, blank=True)
-    note = models.TextField(blank=True)
-    rule_ids = models.JSONField(default=list, blank=True)
-    data = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor_label = models.CharField(max_length=200, blank=True, verbose_name=_("actor label"))
+    note = models.TextField(blank=True, verbose_name=_("note"))
+    rule_ids = models.JSONField(default=list, blank=True, verbose_name=_("rule IDs"))
+    data = models.JSONField(default=dict, blank=True, verbose_name=_("data"))
+    created_at = models.DateTimeField(
+        auto_now_add=True, db_index=True, verbose_name=_("created at")
+    )
 
     objects = ScopedManager(
         vendor="vendor", _manager_class=models.Manager.from_queryset(EventQuerySet)
     )
 
     class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
         ordering = ["created_at", "id"]
         # The changelist's (and the API's) orderings within one vendor.
         indexes = [

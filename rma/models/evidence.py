@@ -6,6 +6,7 @@ import secrets
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .base import TenantModel
 from .returns import ReturnRequest
@@ -32,29 +33,41 @@ def evidence_path(instance: Evidence, filename: str) -> str:
 
 class Evidence(TenantModel):
     solution = models.ForeignKey(
-        WarrantySolution, on_delete=models.CASCADE, null=True, blank=True, related_name="evidence"
+        WarrantySolution,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="evidence",
+        verbose_name=_("solution"),
     )
     return_request = models.ForeignKey(
-        ReturnRequest, on_delete=models.CASCADE, null=True, blank=True, related_name="evidence"
+        ReturnRequest,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="evidence",
+        verbose_name=_("return request"),
     )
-    kind = models.CharField(max_length=30, choices=EvidenceKind.choices)
-    file = models.FileField(upload_to=evidence_path, max_length=200)
-    original_name = models.CharField(max_length=200, blank=True)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveBigIntegerField()
-    sha256 = models.CharField(max_length=64)
-    width = models.PositiveIntegerField(null=True, blank=True)
-    height = models.PositiveIntegerField(null=True, blank=True)
-    uploaded_by_agent = models.BooleanField(default=False)
-    uploaded_at = models.DateTimeField(auto_now_add=True)
+    kind = models.CharField(max_length=30, choices=EvidenceKind.choices, verbose_name=_("kind"))
+    file = models.FileField(upload_to=evidence_path, max_length=200, verbose_name=_("file"))
+    original_name = models.CharField(max_length=200, blank=True, verbose_name=_("original name"))
+    content_type = models.CharField(max_length=100, verbose_name=_("content type"))
+    size = models.PositiveBigIntegerField(verbose_name=_("size"))
+    sha256 = models.CharField(max_length=64, verbose_name=_("SHA-256"))
+    width = models.PositiveIntegerField(null=True, blank=True, verbose_name=_("width"))
+    height = models.PositiveIntegerField(null=True, blank=True, verbose_name=_("height"))
+    uploaded_by_agent = models.BooleanField(default=False, verbose_name=_("uploaded by agent"))
+    uploaded_at = models.DateTimeField(auto_now_add=True, verbose_name=_("uploaded at"))
 
     class Meta:
+        # One English word for one file and for many; other languages tell them apart.
+        verbose_name = pgettext_lazy("one file", "evidence")
         ordering = ["uploaded_at", "id"]
         # The changelist's (and the API's) orderings within one vendor.
         indexes = [
             models.Index(fields=["vendor", "uploaded_at", "id"], name="evidence_vendor_uploaded"),
         ]
-        verbose_name_plural = "evidence"
+        verbose_name_plural = _("evidence")
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(solution__isnull=False, return_request__isnull=True)

@@ -24,25 +24,44 @@ class ReturnExchange(TenantModel):
     """The replacement variant a return asks for instead of a refund, priced when asked."""
 
     return_request = models.OneToOneField(
-        ReturnRequest, on_delete=models.CASCADE, related_name="exchange"
+        ReturnRequest,
+        on_delete=models.CASCADE,
+        related_name="exchange",
+        verbose_name=_("return request"),
     )
-    order_line = models.ForeignKey(OrderLine, on_delete=models.PROTECT, related_name="+")
-    variant = models.ForeignKey(CatalogVariant, on_delete=models.PROTECT, related_name="+")
-    quantity = models.PositiveIntegerField(default=1)
-    currency = models.CharField(max_length=3)
+    order_line = models.ForeignKey(
+        OrderLine, on_delete=models.PROTECT, related_name="+", verbose_name=_("order line")
+    )
+    variant = models.ForeignKey(
+        CatalogVariant, on_delete=models.PROTECT, related_name="+", verbose_name=_("variant")
+    )
+    quantity = models.PositiveIntegerField(default=1, verbose_name=_("quantity"))
+    currency = models.CharField(max_length=3, verbose_name=_("currency"))
     # Prices when the customer asked, so a later catalogue change never re-prices the request.
-    original_unit_price = money_field()
-    replacement_unit_price = money_field()
-    settlement = models.CharField(max_length=20, choices=ExchangeSettlement.choices)
-    difference = money_field(help_text=_("Never negative; the settlement says who pays it."))
-    # The policy's PriceDifference.to_dict(): its rule id and its text as data.
-    decision = models.JSONField(default=dict)
-    resolution = models.OneToOneField(
-        Resolution, on_delete=models.SET_NULL, null=True, blank=True, related_name="exchange"
+    original_unit_price = money_field(verbose_name=_("original unit price"))
+    replacement_unit_price = money_field(verbose_name=_("replacement unit price"))
+    settlement = models.CharField(
+        max_length=20, choices=ExchangeSettlement.choices, verbose_name=_("settlement")
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    difference = money_field(
+        help_text=_("Never negative; the settlement says who pays it."),
+        verbose_name=_("difference"),
+    )
+    # The policy's PriceDifference.to_dict(): its rule id and its text as data.
+    decision = models.JSONField(default=dict, verbose_name=_("decision"))
+    resolution = models.OneToOneField(
+        Resolution,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="exchange",
+        verbose_name=_("resolution"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
+        verbose_name = _("return exchange")
+        verbose_name_plural = _("return exchanges")
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(difference__gte=0), name="returnexchange_difference_not_negative"

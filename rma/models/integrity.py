@@ -26,19 +26,26 @@ class ClaimFlag(TenantModel):
     """
 
     request = models.ForeignKey(
-        "rma.ReturnRequest", on_delete=models.CASCADE, related_name="integrity_flags"
+        "rma.ReturnRequest",
+        on_delete=models.CASCADE,
+        related_name="integrity_flags",
+        verbose_name=_("request"),
     )
-    kind = models.CharField(max_length=24, choices=FlagKind.choices)
-    serial = models.CharField(max_length=64, blank=True)
-    rule_id = models.CharField(max_length=16, blank=True)
-    message = models.JSONField(default=dict)
-    figures = models.JSONField(default=dict, blank=True)
+    kind = models.CharField(max_length=24, choices=FlagKind.choices, verbose_name=_("kind"))
+    serial = models.CharField(max_length=64, blank=True, verbose_name=_("serial"))
+    rule_id = models.CharField(max_length=16, blank=True, verbose_name=_("rule ID"))
+    message = models.JSONField(default=dict, verbose_name=_("message"))
+    figures = models.JSONField(default=dict, blank=True, verbose_name=_("figures"))
     blocking = models.BooleanField(
-        default=False, help_text=_("The vendor's settings make this flag refuse a claim.")
+        default=False,
+        help_text=_("The vendor's settings make this flag refuse a claim."),
+        verbose_name=_("blocking"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
+        verbose_name = _("claim flag")
+        verbose_name_plural = _("claim flags")
         ordering = ["id"]
         constraints = [
             models.UniqueConstraint(

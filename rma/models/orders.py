@@ -66,18 +66,21 @@ CITY_STATE_POSTCODE = frozenset({"US", "CA", "AU"})
 
 
 class Customer(TenantModel):
-    email = models.EmailField()
-    name = models.CharField(max_length=120, blank=True)
-    phone = models.CharField(max_length=40, blank=True)
+    email = models.EmailField(verbose_name=_("email"))
+    name = models.CharField(max_length=120, blank=True, verbose_name=_("name"))
+    phone = models.CharField(max_length=40, blank=True, verbose_name=_("phone"))
     language = models.CharField(
         max_length=8,
         default="en",
         choices=settings.LANGUAGES,
         help_text=_("The language of the emails the portal sends to this customer."),
+        verbose_name=_("language"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
         ordering = ["email"]
         constraints = [
             models.UniqueConstraint(fields=["vendor", "email"], name="customer_unique_email")
@@ -94,26 +97,38 @@ class Order(TenantModel, ShippingAddress):
         MARKETPLACE = PurchaseChannel.MARKETPLACE.value, _("Marketplace")
         RETAILER = PurchaseChannel.RETAILER.value, _("Retailer")
 
-    number = models.CharField(max_length=64)
-    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="orders")
-    placed_at = models.DateTimeField()
-    shipped_at = models.DateTimeField(null=True, blank=True)
+    number = models.CharField(max_length=64, verbose_name=_("number"))
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, related_name="orders", verbose_name=_("customer")
+    )
+    placed_at = models.DateTimeField(verbose_name=_("placed at"))
+    shipped_at = models.DateTimeField(null=True, blank=True, verbose_name=_("shipped at"))
     delivered_at = models.DateTimeField(
-        null=True, blank=True, help_text=_("From the logistics tracking.")
+        null=True,
+        blank=True,
+        help_text=_("From the logistics tracking."),
+        verbose_name=_("delivered at"),
     )
-    tracking_number = models.CharField(max_length=64, blank=True)
+    tracking_number = models.CharField(max_length=64, blank=True, verbose_name=_("tracking number"))
     purchase_channel = models.CharField(
-        max_length=20, choices=Channel.choices, default=Channel.OWN_STORE
+        max_length=20,
+        choices=Channel.choices,
+        default=Channel.OWN_STORE,
+        verbose_name=_("purchase channel"),
     )
-    country_of_purchase = CountryField()
-    currency = models.CharField(max_length=3, default="USD")
+    country_of_purchase = CountryField(verbose_name=_("country of purchase"))
+    currency = models.CharField(max_length=3, default="USD", verbose_name=_("currency"))
     is_corporate = models.BooleanField(
-        default=False, help_text=_("Some policies exclude corporate purchases from money-back.")
+        default=False,
+        help_text=_("Some policies exclude corporate purchases from money-back."),
+        verbose_name=_("is corporate"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, db_index=True, verbose_name=_("updated at"))
 
     class Meta:
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
         ordering = ["-placed_at"]
         # The changelist's (and the API's) orderings within one vendor.
         indexes = [
@@ -139,19 +154,32 @@ class Order(TenantModel, ShippingAddress):
 
 
 class OrderLine(TenantModel):
-    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
-    sku = models.CharField(max_length=64)
-    name = models.CharField(max_length=200)
-    quantity = models.PositiveIntegerField(validators=[MinValueValidator(1)])
-    unit_price = money_field(help_text=_("What the customer paid for one unit."))
+    order = models.ForeignKey(
+        Order, on_delete=models.CASCADE, related_name="lines", verbose_name=_("order")
+    )
+    sku = models.CharField(max_length=64, verbose_name=_("SKU"))
+    name = models.CharField(max_length=200, verbose_name=_("name"))
+    quantity = models.PositiveIntegerField(
+        validators=[MinValueValidator(1)], verbose_name=_("quantity")
+    )
+    unit_price = money_field(
+        help_text=_("What the customer paid for one unit."), verbose_name=_("unit price")
+    )
     purchase_cost = money_field(
-        default=Decimal("0"), help_text=_("Deducted from a refund where the policy says so.")
+        default=Decimal("0"),
+        help_text=_("Deducted from a refund where the policy says so."),
+        verbose_name=_("purchase cost"),
     )
     export_postage = money_field(
-        default=Decimal("0"), help_text=_("Deducted from a refund where the policy says so.")
+        default=Decimal("0"),
+        help_text=_("Deducted from a refund where the policy says so."),
+        verbose_name=_("export postage"),
     )
     warranty_months = models.PositiveIntegerField(
-        null=True, blank=True, help_text=_("Empty: the policy's default.")
+        null=True,
+        blank=True,
+        help_text=_("Empty: the policy's default."),
+        verbose_name=_("warranty months"),
     )
     # Shown beside the product's name to the customer, loaded from the vendor's own CDN.
     image_url = models.URLField(
@@ -159,9 +187,12 @@ class OrderLine(TenantModel):
         blank=True,
         validators=[URLValidator(schemes=["https"])],
         help_text=_("A picture of the product on the vendor's CDN (https)."),
+        verbose_name=_("image URL"),
     )
 
     class Meta:
+        verbose_name = _("order line")
+        verbose_name_plural = _("order lines")
         ordering = ["id"]
         constraints = [
             models.CheckConstraint(

@@ -97,13 +97,16 @@ OWN_STEP = "own_step"
 class Resolution(TenantModel):
     """One thing a case owes: a refund, a compensation, a shipment, a repair or a credit."""
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    public_id = models.UUIDField(
+        default=uuid.uuid4, unique=True, editable=False, verbose_name=_("public ID")
+    )
     return_request = models.ForeignKey(
         ReturnRequest,
         on_delete=models.CASCADE,
         null=True,
         blank=True,
         related_name="resolutions",
+        verbose_name=_("return request"),
     )
     solution = models.ForeignKey(
         WarrantySolution,
@@ -111,39 +114,71 @@ class Resolution(TenantModel):
         null=True,
         blank=True,
         related_name="resolutions",
+        verbose_name=_("solution"),
     )
-    kind = models.CharField(max_length=20, choices=ResolutionKind.choices)
+    kind = models.CharField(max_length=20, choices=ResolutionKind.choices, verbose_name=_("kind"))
     state = models.CharField(
-        max_length=20, choices=ResolutionState.choices, default=St.PENDING, editable=False
+        max_length=20,
+        choices=ResolutionState.choices,
+        default=St.PENDING,
+        editable=False,
+        verbose_name=_("state"),
     )
-    amount = money_field(default=0)
-    currency = models.CharField(max_length=3)
+    amount = money_field(default=0, verbose_name=_("amount"))
+    currency = models.CharField(max_length=3, verbose_name=_("currency"))
     # Itemised: [{"text": Message dict, "label": English, "amount": "12.00", "rule_id": ...}].
-    lines = models.JSONField(default=list, blank=True)
+    lines = models.JSONField(default=list, blank=True, verbose_name=_("lines"))
     method = models.CharField(
-        max_length=20, choices=CompensationMethod.choices, blank=True, editable=False
+        max_length=20,
+        choices=CompensationMethod.choices,
+        blank=True,
+        editable=False,
+        verbose_name=_("method"),
     )
-    coupon_code = models.CharField(max_length=64, blank=True, editable=False)
-    carrier = models.CharField(max_length=40, blank=True, editable=False)
-    tracking_number = models.CharField(max_length=64, blank=True, editable=False)
-    provider_reference = models.CharField(max_length=100, blank=True, editable=False)
-    warranty_end = models.DateTimeField(null=True, blank=True, editable=False)
+    coupon_code = models.CharField(
+        max_length=64, blank=True, editable=False, verbose_name=_("coupon code")
+    )
+    carrier = models.CharField(max_length=40, blank=True, editable=False, verbose_name=_("carrier"))
+    tracking_number = models.CharField(
+        max_length=64, blank=True, editable=False, verbose_name=_("tracking number")
+    )
+    provider_reference = models.CharField(
+        max_length=100, blank=True, editable=False, verbose_name=_("provider reference")
+    )
+    warranty_end = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=_("warranty end")
+    )
     order_line = models.ForeignKey(
-        OrderLine, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        OrderLine,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("order line"),
     )
-    quantity = models.PositiveIntegerField(default=1)
+    quantity = models.PositiveIntegerField(default=1, verbose_name=_("quantity"))
     # A make-up payment the customer owes before this resolution proceeds (a balance, an exchange).
-    makeup_amount = money_field(default=0)
-    makeup_transaction_id = models.CharField(max_length=100, blank=True, editable=False)
-    makeup_verified_at = models.DateTimeField(null=True, blank=True, editable=False)
-    rule_ids = models.JSONField(default=list, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    shipped_at = models.DateTimeField(null=True, blank=True, editable=False)
-    done_at = models.DateTimeField(null=True, blank=True, editable=False)
-    cancelled_at = models.DateTimeField(null=True, blank=True, editable=False)
-    updated_at = models.DateTimeField(auto_now=True)
+    makeup_amount = money_field(default=0, verbose_name=_("make-up amount"))
+    makeup_transaction_id = models.CharField(
+        max_length=100, blank=True, editable=False, verbose_name=_("make-up transaction ID")
+    )
+    makeup_verified_at = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=_("make-up verified at")
+    )
+    rule_ids = models.JSONField(default=list, blank=True, verbose_name=_("rule IDs"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    shipped_at = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=_("shipped at")
+    )
+    done_at = models.DateTimeField(null=True, blank=True, editable=False, verbose_name=_("done at"))
+    cancelled_at = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=_("cancelled at")
+    )
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
+        verbose_name = _("resolution")
+        verbose_name_plural = _("resolutions")
         ordering = ["created_at", "id"]
         constraints = [
             models.CheckConstraint(

@@ -62,9 +62,13 @@ class ReturnRequest(TenantModel, Assignable):
         KEEP = "keep", _("Keep the item with compensation")  # the policy words its share
         RETURN = "return", _("Return the item")
 
-    public_id = models.UUIDField(unique=True, editable=False)
-    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="returns")
-    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="returns")
+    public_id = models.UUIDField(unique=True, editable=False, verbose_name=_("public ID"))
+    order = models.ForeignKey(
+        Order, on_delete=models.PROTECT, related_name="returns", verbose_name=_("order")
+    )
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, related_name="returns", verbose_name=_("customer")
+    )
     follows = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
@@ -72,62 +76,125 @@ class ReturnRequest(TenantModel, Assignable):
         blank=True,
         related_name="follow_ups",
         help_text=_("The earlier claim whose replacement this claim is about."),
+        verbose_name=_("follows"),
     )
-    scenario = models.CharField(max_length=20, choices=Scenario.choices)
+    scenario = models.CharField(max_length=20, choices=Scenario.choices, verbose_name=_("scenario"))
     status = models.CharField(
-        max_length=20, choices=ReturnStatus.choices, default=R.REQUESTED, editable=False
+        max_length=20,
+        choices=ReturnStatus.choices,
+        default=R.REQUESTED,
+        editable=False,
+        verbose_name=_("status"),
     )
-    rma_number = models.CharField(max_length=20, null=True, blank=True, editable=False)
-    reason = models.TextField(blank=True)
-    attestations = models.JSONField(default=list, blank=True, editable=False)
-    current_country = models.CharField(max_length=2, blank=True)
-    wrong_item_option = models.CharField(max_length=10, choices=WrongItemOption.choices, blank=True)
+    rma_number = models.CharField(
+        max_length=20, null=True, blank=True, editable=False, verbose_name=_("RMA number")
+    )
+    reason = models.TextField(blank=True, verbose_name=_("reason"))
+    attestations = models.JSONField(
+        default=list, blank=True, editable=False, verbose_name=_("attestations")
+    )
+    current_country = models.CharField(max_length=2, blank=True, verbose_name=_("current country"))
+    wrong_item_option = models.CharField(
+        max_length=10,
+        choices=WrongItemOption.choices,
+        blank=True,
+        verbose_name=_("wrong item option"),
+    )
     received_item_price = money_field(
-        null=True, blank=True, help_text=_("The wrong item's price, when the customer keeps it.")
+        null=True,
+        blank=True,
+        help_text=_("The wrong item's price, when the customer keeps it."),
+        verbose_name=_("received item price"),
     )
     complex_case = models.BooleanField(
-        default=False, editable=False, help_text=_("Takes the policy's longer review.")
+        default=False,
+        editable=False,
+        help_text=_("Takes the policy's longer review."),
+        verbose_name=_("complex case"),
     )
     store_credit = models.BooleanField(
         default=False,
         editable=False,
         help_text=_("The customer chose store credit instead of money back."),
+        verbose_name=_("store credit"),
     )
 
-    decision = models.JSONField(default=dict, editable=False)
-    policy_version = models.CharField(max_length=40, editable=False)
+    decision = models.JSONField(default=dict, editable=False, verbose_name=_("decision"))
+    policy_version = models.CharField(
+        max_length=40, editable=False, verbose_name=_("policy version")
+    )
 
-    requested_at = models.DateTimeField(editable=False)
-    review_due = models.DateTimeField(null=True, blank=True, editable=False)
-    sla_breached_at = models.DateTimeField(null=True, blank=True, editable=False)
-    approved_at = models.DateTimeField(null=True, blank=True, editable=False)
-    return_required = models.BooleanField(default=True, editable=False)
-    ship_by = models.DateTimeField(null=True, blank=True, editable=False)
-    ship_remind_at = models.DateTimeField(null=True, blank=True, editable=False)
-    ship_reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
-    carrier = models.CharField(max_length=20, blank=True, editable=False)
-    tracking_number = models.CharField(max_length=64, blank=True, editable=False)
-    shipped_at = models.DateTimeField(null=True, blank=True, editable=False)
-    received_at = models.DateTimeField(null=True, blank=True, editable=False)
-    inspected_at = models.DateTimeField(null=True, blank=True, editable=False)
+    requested_at = models.DateTimeField(editable=False, verbose_name=_("requested at"))
+    review_due = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=_("review due")
+    )
+    sla_breached_at = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=_("SLA breached at")
+    )
+    approved_at = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=_("approved at")
+    )
+    return_required = models.BooleanField(
+        default=True, editable=False, verbose_name=_("return required")
+    )
+    ship_by = models.DateTimeField(null=True, blank=True, editable=False, verbose_name=_("ship by"))
+    ship_remind_at = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=_("ship remind at")
+    )
+    ship_reminded_at = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=_("ship reminded at")
+    )
+    carrier = models.CharField(max_length=20, blank=True, editable=False, verbose_name=_("carrier"))
+    tracking_number = models.CharField(
+        max_length=64, blank=True, editable=False, verbose_name=_("tracking number")
+    )
+    shipped_at = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=_("shipped at")
+    )
+    received_at = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=_("received at")
+    )
+    inspected_at = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=_("inspected at")
+    )
     inspection_ratio = models.DecimalField(
-        max_digits=4, decimal_places=3, null=True, blank=True, editable=False
+        max_digits=4,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        editable=False,
+        verbose_name=_("inspection ratio"),
     )
-    inspection_note = models.TextField(blank=True, editable=False)
+    inspection_note = models.TextField(
+        blank=True, editable=False, verbose_name=_("inspection note")
+    )
     return_freight = money_field(
         null=True,
         blank=True,
         editable=False,
         help_text=_("The return postage the customer paid, from their receipt."),
+        verbose_name=_("return freight"),
     )
-    refund_breakdown = models.JSONField(default=dict, blank=True, editable=False)
-    refund_amount = money_field(null=True, blank=True, editable=False)
-    refunded_at = models.DateTimeField(null=True, blank=True, editable=False)
-    replaced_at = models.DateTimeField(null=True, blank=True, editable=False)
-    closed_at = models.DateTimeField(null=True, blank=True, editable=False)
-    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    refund_breakdown = models.JSONField(
+        default=dict, blank=True, editable=False, verbose_name=_("refund breakdown")
+    )
+    refund_amount = money_field(
+        null=True, blank=True, editable=False, verbose_name=_("refund amount")
+    )
+    refunded_at = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=_("refunded at")
+    )
+    replaced_at = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=_("replaced at")
+    )
+    closed_at = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=_("closed at")
+    )
+    updated_at = models.DateTimeField(auto_now=True, db_index=True, verbose_name=_("updated at"))
 
     class Meta:
+        verbose_name = _("return request")
+        verbose_name_plural = _("return requests")
         ordering = ["-requested_at"]
         constraints = [
             models.UniqueConstraint(
@@ -260,11 +327,17 @@ class ReturnRequest(TenantModel, Assignable):
 
 
 class ReturnLine(TenantModel):
-    request = models.ForeignKey(ReturnRequest, on_delete=models.CASCADE, related_name="lines")
-    order_line = models.ForeignKey(OrderLine, on_delete=models.PROTECT, related_name="+")
-    quantity = models.PositiveIntegerField(default=1)
+    request = models.ForeignKey(
+        ReturnRequest, on_delete=models.CASCADE, related_name="lines", verbose_name=_("request")
+    )
+    order_line = models.ForeignKey(
+        OrderLine, on_delete=models.PROTECT, related_name="+", verbose_name=_("order line")
+    )
+    quantity = models.PositiveIntegerField(default=1, verbose_name=_("quantity"))
 
     class Meta:
+        verbose_name = _("return line")
+        verbose_name_plural = _("return lines")
         ordering = ["id"]
         constraints = [
             models.UniqueConstraint(fields=["request", "order_line"], name="returnline_unique"),

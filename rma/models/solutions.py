@@ -47,48 +47,100 @@ SOLUTION_OPEN = frozenset({S.PENDING_CONFIRM, S.CONFIRMED, S.SUBMITTED})
 class WarrantySolution(TenantModel, Assignable, ShippingAddress):
     """A proposal for an order that the customer agrees or disagrees to."""
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="solutions")
-    kind = models.CharField(max_length=20, choices=SolutionKind.choices)
-    status = models.CharField(
-        max_length=20, choices=SolutionStatus.choices, default=S.PENDING_CONFIRM, editable=False
+    public_id = models.UUIDField(
+        default=uuid.uuid4, unique=True, editable=False, verbose_name=_("public ID")
     )
-    currency = models.CharField(max_length=3)
-    refund_amount = money_field(default=0, help_text=_("Paid to the customer."))
+    order = models.ForeignKey(
+        Order, on_delete=models.PROTECT, related_name="solutions", verbose_name=_("order")
+    )
+    kind = models.CharField(max_length=20, choices=SolutionKind.choices, verbose_name=_("kind"))
+    status = models.CharField(
+        max_length=20,
+        choices=SolutionStatus.choices,
+        default=S.PENDING_CONFIRM,
+        editable=False,
+        verbose_name=_("status"),
+    )
+    currency = models.CharField(max_length=3, verbose_name=_("currency"))
+    refund_amount = money_field(
+        default=0, help_text=_("Paid to the customer."), verbose_name=_("refund amount")
+    )
     makeup_amount = money_field(
-        default=0, help_text=_("Owed by the customer: shipping, replacement fee, balance.")
+        default=0,
+        help_text=_("Owed by the customer: shipping, replacement fee, balance."),
+        verbose_name=_("make-up amount"),
     )
     return_required = models.BooleanField(
-        default=False, help_text=_("The customer sends the item back.")
+        default=False,
+        help_text=_("The customer sends the item back."),
+        verbose_name=_("return required"),
     )
     makeup_payment_required = models.BooleanField(
-        default=False, help_text=_("The customer pays a balance.")
+        default=False,
+        help_text=_("The customer pays a balance."),
+        verbose_name=_("make-up payment required"),
     )
-    message = models.TextField(blank=True, help_text=_("Shown to the customer with the proposal."))
+    message = models.TextField(
+        blank=True,
+        help_text=_("Shown to the customer with the proposal."),
+        verbose_name=_("message"),
+    )
 
-    password_hash = models.CharField(max_length=256, blank=True, editable=False)
-    password_issued_at = models.DateTimeField(null=True, blank=True, editable=False)
-    sent_at = models.DateTimeField(null=True, blank=True, editable=False)
-    remind_at = models.DateTimeField(null=True, blank=True, editable=False)
-    reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
-    expires_at = models.DateTimeField(null=True, blank=True, editable=False)
+    password_hash = models.CharField(
+        max_length=256, blank=True, editable=False, verbose_name=_("password hash")
+    )
+    password_issued_at = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=_("password issued at")
+    )
+    sent_at = models.DateTimeField(null=True, blank=True, editable=False, verbose_name=_("sent at"))
+    remind_at = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=_("remind at")
+    )
+    reminded_at = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=_("reminded at")
+    )
+    expires_at = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=_("expires at")
+    )
 
-    confirmed_at = models.DateTimeField(null=True, blank=True, editable=False)
-    rejected_at = models.DateTimeField(null=True, blank=True, editable=False)
-    rejection_comment = models.TextField(blank=True, editable=False)
-    submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
-    completed_at = models.DateTimeField(null=True, blank=True, editable=False)
-    closed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    confirmed_at = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=_("confirmed at")
+    )
+    rejected_at = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=_("rejected at")
+    )
+    rejection_comment = models.TextField(
+        blank=True, editable=False, verbose_name=_("rejection comment")
+    )
+    submitted_at = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=_("submitted at")
+    )
+    completed_at = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=_("completed at")
+    )
+    closed_at = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=_("closed at")
+    )
 
-    address_confirmed_at = models.DateTimeField(null=True, blank=True, editable=False)
-    return_tracking_number = models.CharField(max_length=64, blank=True, editable=False)
-    makeup_transaction_id = models.CharField(max_length=100, blank=True, editable=False)
+    address_confirmed_at = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=_("address confirmed at")
+    )
+    return_tracking_number = models.CharField(
+        max_length=64, blank=True, editable=False, verbose_name=_("return tracking number")
+    )
+    makeup_transaction_id = models.CharField(
+        max_length=100, blank=True, editable=False, verbose_name=_("make-up transaction ID")
+    )
 
-    policy_version = models.CharField(max_length=40, blank=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    policy_version = models.CharField(
+        max_length=40, blank=True, editable=False, verbose_name=_("policy version")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, db_index=True, verbose_name=_("updated at"))
 
     class Meta:
+        verbose_name = _("warranty solution")
+        verbose_name_plural = _("warranty solutions")
         ordering = ["-created_at"]
         indexes = [
             # The changelist's and the API's orderings within one vendor (admin adds -pk).
@@ -161,16 +213,27 @@ class WarrantySolution(TenantModel, Assignable, ShippingAddress):
 
 
 class SolutionLine(TenantModel):
-    solution = models.ForeignKey(WarrantySolution, on_delete=models.CASCADE, related_name="lines")
-    order_line = models.ForeignKey(
-        OrderLine, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    solution = models.ForeignKey(
+        WarrantySolution, on_delete=models.CASCADE, related_name="lines", verbose_name=_("solution")
     )
-    sku = models.CharField(max_length=64)
-    name = models.CharField(max_length=200)
-    quantity = models.PositiveIntegerField(default=1)
-    amount = money_field(default=0, help_text=_("This line's share of the refund, if any."))
+    order_line = models.ForeignKey(
+        OrderLine,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("order line"),
+    )
+    sku = models.CharField(max_length=64, verbose_name=_("SKU"))
+    name = models.CharField(max_length=200, verbose_name=_("name"))
+    quantity = models.PositiveIntegerField(default=1, verbose_name=_("quantity"))
+    amount = money_field(
+        default=0, help_text=_("This line's share of the refund, if any."), verbose_name=_("amount")
+    )
 
     class Meta:
+        verbose_name = _("solution line")
+        verbose_name_plural = _("solution lines")
         ordering = ["id"]
 
     def __str__(self) -> str:

@@ -22,7 +22,7 @@ class Unit(TenantModel):
         REGISTRATION = "registration", _("Registered by the customer")
 
     serial = models.CharField(_("serial number"), max_length=64)
-    sku = models.CharField(max_length=64, blank=True)
+    sku = models.CharField(max_length=64, blank=True, verbose_name=_("SKU"))
     batch = models.CharField(_("production batch"), max_length=64, blank=True)
     market = CountryField(_("market"), blank=True, help_text=_("The country it was sold for."))
     order_line = models.ForeignKey(
@@ -32,10 +32,13 @@ class Unit(TenantModel):
         blank=True,
         related_name="units",
         help_text=_("The order line it was sold on; empty for a unit bought elsewhere."),
+        verbose_name=_("order line"),
     )
-    warranty_start = models.DateTimeField(null=True, blank=True)
-    warranty_end = models.DateTimeField(null=True, blank=True)
-    warranty_rule_id = models.CharField(max_length=16, blank=True, editable=False)
+    warranty_start = models.DateTimeField(null=True, blank=True, verbose_name=_("warranty start"))
+    warranty_end = models.DateTimeField(null=True, blank=True, verbose_name=_("warranty end"))
+    warranty_rule_id = models.CharField(
+        max_length=16, blank=True, editable=False, verbose_name=_("warranty rule ID")
+    )
     replaces = models.OneToOneField(
         "self",
         on_delete=models.PROTECT,
@@ -43,12 +46,17 @@ class Unit(TenantModel):
         blank=True,
         related_name="replaced_by",
         help_text=_("The unit this one replaced."),
+        verbose_name=_("replaces"),
     )
-    source = models.CharField(max_length=16, choices=Source.choices, default=Source.SHOP)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    source = models.CharField(
+        max_length=16, choices=Source.choices, default=Source.SHOP, verbose_name=_("source")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
         ordering = ["serial"]
         constraints = [
             models.UniqueConstraint(fields=["vendor", "serial"], name="unit_unique_serial"),
@@ -68,14 +76,24 @@ class ReturnUnit(TenantModel):
     """
 
     request = models.ForeignKey(
-        "rma.ReturnRequest", on_delete=models.CASCADE, related_name="claim_units"
+        "rma.ReturnRequest",
+        on_delete=models.CASCADE,
+        related_name="claim_units",
+        verbose_name=_("request"),
     )
     unit = models.ForeignKey(
-        Unit, on_delete=models.PROTECT, related_name="claims", null=True, blank=True
+        Unit,
+        on_delete=models.PROTECT,
+        related_name="claims",
+        null=True,
+        blank=True,
+        verbose_name=_("unit"),
     )
     serial = models.CharField(_("serial number"), max_length=64)
 
     class Meta:
+        verbose_name = _("return unit")
+        verbose_name_plural = _("return units")
         ordering = ["id"]
         constraints = [
             models.UniqueConstraint(fields=["request", "serial"], name="returnunit_unique_serial")
@@ -96,27 +114,41 @@ class UnitRegistration(TenantModel):
     """A customer's registration of a unit by serial: bought in the vendor's store (matched to
     the order) or elsewhere (with a proof of purchase, where the vendor's policy accepts it)."""
 
-    unit = models.OneToOneField(Unit, on_delete=models.PROTECT, related_name="registration")
+    unit = models.OneToOneField(
+        Unit, on_delete=models.PROTECT, related_name="registration", verbose_name=_("unit")
+    )
     customer = models.ForeignKey(
-        "rma.Customer", on_delete=models.PROTECT, related_name="registrations"
+        "rma.Customer",
+        on_delete=models.PROTECT,
+        related_name="registrations",
+        verbose_name=_("customer"),
     )
     order = models.ForeignKey(
         "rma.Order",
         on_delete=models.PROTECT,
         related_name="registrations",
         help_text=_("The order it was bought on, or the purchase the registration recorded."),
+        verbose_name=_("order"),
     )
-    bought_elsewhere = models.BooleanField(default=False)
+    bought_elsewhere = models.BooleanField(default=False, verbose_name=_("bought elsewhere"))
     seller = models.CharField(_("seller"), max_length=120, blank=True)
     purchased_on = models.DateField(_("date of purchase"))
-    proof = models.FileField(upload_to=proof_path, max_length=200, blank=True)
-    proof_content_type = models.CharField(max_length=100, blank=True)
-    proof_size = models.PositiveBigIntegerField(null=True, blank=True)
-    proof_sha256 = models.CharField(max_length=64, blank=True)
-    decision = models.JSONField(default=dict, blank=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    proof = models.FileField(
+        upload_to=proof_path, max_length=200, blank=True, verbose_name=_("proof")
+    )
+    proof_content_type = models.CharField(
+        max_length=100, blank=True, verbose_name=_("proof content type")
+    )
+    proof_size = models.PositiveBigIntegerField(null=True, blank=True, verbose_name=_("proof size"))
+    proof_sha256 = models.CharField(max_length=64, blank=True, verbose_name=_("proof SHA-256"))
+    decision = models.JSONField(
+        default=dict, blank=True, editable=False, verbose_name=_("decision")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
+        verbose_name = _("unit registration")
+        verbose_name_plural = _("unit registrations")
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["vendor", "-created_at", "-id"], name="unitreg_vendor_created")

@@ -20,13 +20,28 @@ class CaseSubject(models.Model):
     """Exactly one of the three case kinds a note or message belongs to."""
 
     return_request = models.ForeignKey(
-        ReturnRequest, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        ReturnRequest,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("return request"),
     )
     solution = models.ForeignKey(
-        WarrantySolution, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        WarrantySolution,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("solution"),
     )
     order_change = models.ForeignKey(
-        OrderChangeRequest, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        OrderChangeRequest,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("order change"),
     )
 
     class Meta:
@@ -52,13 +67,19 @@ class CaseNote(TenantModel, CaseSubject):
     """An agent's note on a case, for colleagues only; never shown to or emailed to customers."""
 
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("author"),
     )
-    author_label = models.CharField(max_length=200)
-    body = models.TextField()
-    created_at = models.DateTimeField(auto_now_add=True)
+    author_label = models.CharField(max_length=200, verbose_name=_("author label"))
+    body = models.TextField(verbose_name=_("body"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
+        verbose_name = _("case note")
+        verbose_name_plural = _("case notes")
         ordering = ["created_at", "id"]
         constraints = [_one_subject("casenote_exactly_one_case")]
         indexes = [
@@ -79,15 +100,24 @@ class MessageDirection(models.TextChoices):
 class CaseMessage(TenantModel, CaseSubject):
     """One message of the thread between support and the customer; each emails the other side."""
 
-    direction = models.CharField(max_length=20, choices=MessageDirection.choices)
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    direction = models.CharField(
+        max_length=20, choices=MessageDirection.choices, verbose_name=_("direction")
     )
-    author_label = models.CharField(max_length=200)
-    body = models.TextField()
-    created_at = models.DateTimeField(auto_now_add=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+    author_label = models.CharField(max_length=200, verbose_name=_("author label"))
+    body = models.TextField(verbose_name=_("body"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
+        verbose_name = _("case message")
+        verbose_name_plural = _("case messages")
         ordering = ["created_at", "id"]
         constraints = [
             _one_subject("casemessage_exactly_one_case"),
@@ -117,17 +147,21 @@ def attachment_path(instance: MessageAttachment, filename: str) -> str:
 class MessageAttachment(TenantModel):
     """A file sent with a message, checked like evidence (content sniffed, images re-encoded)."""
 
-    message = models.ForeignKey(CaseMessage, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(upload_to=attachment_path, max_length=200)
-    original_name = models.CharField(max_length=200, blank=True)
-    content_type = models.CharField(max_length=100)
-    extension = models.CharField(max_length=8)
-    size = models.PositiveBigIntegerField()
-    sha256 = models.CharField(max_length=64)
-    width = models.PositiveIntegerField(null=True, blank=True)
-    height = models.PositiveIntegerField(null=True, blank=True)
+    message = models.ForeignKey(
+        CaseMessage, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("message")
+    )
+    file = models.FileField(upload_to=attachment_path, max_length=200, verbose_name=_("file"))
+    original_name = models.CharField(max_length=200, blank=True, verbose_name=_("original name"))
+    content_type = models.CharField(max_length=100, verbose_name=_("content type"))
+    extension = models.CharField(max_length=8, verbose_name=_("extension"))
+    size = models.PositiveBigIntegerField(verbose_name=_("size"))
+    sha256 = models.CharField(max_length=64, verbose_name=_("SHA-256"))
+    width = models.PositiveIntegerField(null=True, blank=True, verbose_name=_("width"))
+    height = models.PositiveIntegerField(null=True, blank=True, verbose_name=_("height"))
 
     class Meta:
+        verbose_name = _("message attachment")
+        verbose_name_plural = _("message attachments")
         ordering = ["id"]
 
     def __str__(self) -> str:

@@ -159,6 +159,20 @@ def test_a_german_agent_works_a_case_in_german(german_desk):
     page.get_by_label("Passwort").fill("pw-for-tests-only")
     page.get_by_role("button", name="Anmelden").click()
     page.locator("#user-tools").wait_for()
+    # The way to the case reads in German too: the index, the sidebar, the changelist.
+    page.get_by_role("heading", name="Fälle").wait_for()
+    index = page.locator("#content").text_content()  # as written, not as styled
+    for german in ("Mitarbeiter-Arbeitsbereich", "Rücksendungen und Garantie", "Rücksendeanfragen"):
+        assert german in index, index
+    for english in ("Agent workspace", "Returns and warranty", "Return requests", "My cases"):
+        assert english not in index, index
+    screenshot(page, "admin-index-de-1440")
+    page.get_by_role("link", name="Rücksendeanfragen").first.click()
+    page.locator("#result_list").wait_for()
+    changelist = page.locator("#content").text_content()
+    for english in ("Return requests", "Placed at", "Search", "queue", "Unassigned"):
+        assert english not in changelist, changelist
+    screenshot(page, "admin-returns-de-1440")
     page.goto(f"/admin/rma/returnrequest/{rr.pk}/change/")
     page.get_by_role("heading", name="Nächste Schritte").wait_for()
     steps = page.locator(".case-next-steps").inner_text()
