@@ -4,6 +4,8 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+from tenancy.migration_operations import NamesOnly
+
 
 class Migration(migrations.Migration):
 
@@ -13,84 +15,90 @@ class Migration(migrations.Migration):
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
+    # Names only, no SQL: the models are re-rendered once for all of them
+    # (tenancy/migration_operations.py).
     operations = [
-        migrations.AlterModelOptions(
-            name='idempotencyrecord',
-            options={'verbose_name': 'idempotency record', 'verbose_name_plural': 'idempotency records'},
-        ),
-        migrations.AlterField(
-            model_name='apikey',
-            name='created_at',
-            field=models.DateTimeField(auto_now_add=True, verbose_name='created at'),
-        ),
-        migrations.AlterField(
-            model_name='apikey',
-            name='created_by',
-            field=models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by'),
-        ),
-        migrations.AlterField(
-            model_name='apikey',
-            name='key_hash',
-            field=models.CharField(editable=False, max_length=64, verbose_name='key hash'),
-        ),
-        migrations.AlterField(
-            model_name='apikey',
-            name='last_used_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='last used at'),
-        ),
-        migrations.AlterField(
-            model_name='apikey',
-            name='name',
-            field=models.CharField(help_text='Says which integration uses it, e.g. “Shopify sync”.', max_length=100, verbose_name='name'),
-        ),
-        migrations.AlterField(
-            model_name='apikey',
-            name='prefix',
-            field=models.CharField(editable=False, max_length=16, unique=True, verbose_name='prefix'),
-        ),
-        migrations.AlterField(
-            model_name='apikey',
-            name='revoked_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='revoked at'),
-        ),
-        migrations.AlterField(
-            model_name='apikey',
-            name='vendor',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='api_keys', to='tenancy.vendor', verbose_name='vendor'),
-        ),
-        migrations.AlterField(
-            model_name='idempotencyrecord',
-            name='created_at',
-            field=models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='created at'),
-        ),
-        migrations.AlterField(
-            model_name='idempotencyrecord',
-            name='key',
-            field=models.CharField(max_length=255, verbose_name='key'),
-        ),
-        migrations.AlterField(
-            model_name='idempotencyrecord',
-            name='request_hash',
-            field=models.CharField(max_length=64, verbose_name='request hash'),
-        ),
-        migrations.AlterField(
-            model_name='idempotencyrecord',
-            name='response_body',
-            field=models.TextField(blank=True, default='', verbose_name='response body'),
-        ),
-        migrations.AlterField(
-            model_name='idempotencyrecord',
-            name='response_status',
-            field=models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='response status'),
-        ),
-        migrations.AlterField(
-            model_name='idempotencyrecord',
-            name='status',
-            field=models.CharField(choices=[('in_flight', 'In flight'), ('done', 'Done')], default='in_flight', max_length=10, verbose_name='status'),
-        ),
-        migrations.AlterField(
-            model_name='idempotencyrecord',
-            name='vendor',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenancy.vendor', verbose_name='vendor'),
+        NamesOnly(
+            [
+                migrations.AlterModelOptions(
+                    name='idempotencyrecord',
+                    options={'verbose_name': 'idempotency record', 'verbose_name_plural': 'idempotency records'},
+                ),
+                migrations.AlterField(
+                    model_name='apikey',
+                    name='created_at',
+                    field=models.DateTimeField(auto_now_add=True, verbose_name='created at'),
+                ),
+                migrations.AlterField(
+                    model_name='apikey',
+                    name='created_by',
+                    field=models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by'),
+                ),
+                migrations.AlterField(
+                    model_name='apikey',
+                    name='key_hash',
+                    field=models.CharField(editable=False, max_length=64, verbose_name='key hash'),
+                ),
+                migrations.AlterField(
+                    model_name='apikey',
+                    name='last_used_at',
+                    field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='last used at'),
+                ),
+                migrations.AlterField(
+                    model_name='apikey',
+                    name='name',
+                    field=models.CharField(help_text='Says which integration uses it, e.g. “Shopify sync”.', max_length=100, verbose_name='name'),
+                ),
+                migrations.AlterField(
+                    model_name='apikey',
+                    name='prefix',
+                    field=models.CharField(editable=False, max_length=16, unique=True, verbose_name='prefix'),
+                ),
+                migrations.AlterField(
+                    model_name='apikey',
+                    name='revoked_at',
+                    field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='revoked at'),
+                ),
+                migrations.AlterField(
+                    model_name='apikey',
+                    name='vendor',
+                    field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='api_keys', to='tenancy.vendor', verbose_name='vendor'),
+                ),
+                migrations.AlterField(
+                    model_name='idempotencyrecord',
+                    name='created_at',
+                    field=models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='created at'),
+                ),
+                migrations.AlterField(
+                    model_name='idempotencyrecord',
+                    name='key',
+                    field=models.CharField(max_length=255, verbose_name='key'),
+                ),
+                migrations.AlterField(
+                    model_name='idempotencyrecord',
+                    name='request_hash',
+                    field=models.CharField(max_length=64, verbose_name='request hash'),
+                ),
+                migrations.AlterField(
+                    model_name='idempotencyrecord',
+                    name='response_body',
+                    field=models.TextField(blank=True, default='', verbose_name='response body'),
+                ),
+                migrations.AlterField(
+                    model_name='idempotencyrecord',
+                    name='response_status',
+                    field=models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='response status'),
+                ),
+                migrations.AlterField(
+                    model_name='idempotencyrecord',
+                    name='status',
+                    field=models.CharField(choices=[('in_flight', 'In flight'), ('done', 'Done')], default='in_flight', max_length=10, verbose_name='status'),
+                ),
+                migrations.AlterField(
+                    model_name='idempotencyrecord',
+                    name='vendor',
+                    field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenancy.vendor', verbose_name='vendor'),
+                ),
+            ]
         ),
     ]

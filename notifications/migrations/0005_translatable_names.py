@@ -5,6 +5,8 @@ import django.utils.timezone
 import notifications.models
 from django.db import migrations, models
 
+from tenancy.migration_operations import NamesOnly
+
 
 class Migration(migrations.Migration):
 
@@ -13,287 +15,293 @@ class Migration(migrations.Migration):
         ('tenancy', '0004_translatable_names'),
     ]
 
+    # Names only, no SQL: the models are re-rendered once for all of them
+    # (tenancy/migration_operations.py).
     operations = [
-        migrations.AlterModelOptions(
-            name='outboxmessage',
-            options={'ordering': ['-created_at', '-id'], 'verbose_name': 'outbox message', 'verbose_name_plural': 'outbox messages'},
-        ),
-        migrations.AlterModelOptions(
-            name='webhookattempt',
-            options={'ordering': ['delivery', 'number'], 'verbose_name': 'webhook attempt', 'verbose_name_plural': 'webhook attempts'},
-        ),
-        migrations.AlterModelOptions(
-            name='webhookendpoint',
-            options={'ordering': ['vendor', 'url'], 'verbose_name': 'webhook endpoint', 'verbose_name_plural': 'webhook endpoints'},
-        ),
-        migrations.AlterField(
-            model_name='outboxmessage',
-            name='attempts',
-            field=models.PositiveIntegerField(default=0, editable=False, verbose_name='attempts'),
-        ),
-        migrations.AlterField(
-            model_name='outboxmessage',
-            name='context',
-            field=models.JSONField(blank=True, default=dict, editable=False, verbose_name='context'),
-        ),
-        migrations.AlterField(
-            model_name='outboxmessage',
-            name='created_at',
-            field=models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='created at'),
-        ),
-        migrations.AlterField(
-            model_name='outboxmessage',
-            name='enqueued_at',
-            field=models.DateTimeField(blank=True, editable=False, help_text='Last handed to a Celery worker.', null=True, verbose_name='enqueued at'),
-        ),
-        migrations.AlterField(
-            model_name='outboxmessage',
-            name='event_id',
-            field=models.BigIntegerField(blank=True, db_index=True, editable=False, null=True, verbose_name='event ID'),
-        ),
-        migrations.AlterField(
-            model_name='outboxmessage',
-            name='held_secret',
-            field=models.BooleanField(default=False, editable=False, help_text='It carried a password, wiped once sent.', verbose_name='held secret'),
-        ),
-        migrations.AlterField(
-            model_name='outboxmessage',
-            name='key',
-            field=models.CharField(editable=False, max_length=200, unique=True, verbose_name='key'),
-        ),
-        migrations.AlterField(
-            model_name='outboxmessage',
-            name='kind',
-            field=models.CharField(editable=False, max_length=40, verbose_name='kind'),
-        ),
-        migrations.AlterField(
-            model_name='outboxmessage',
-            name='language',
-            field=models.CharField(default='en', editable=False, max_length=8, verbose_name='language'),
-        ),
-        migrations.AlterField(
-            model_name='outboxmessage',
-            name='last_attempt_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='last attempt at'),
-        ),
-        migrations.AlterField(
-            model_name='outboxmessage',
-            name='last_error',
-            field=models.TextField(blank=True, editable=False, verbose_name='last error'),
-        ),
-        migrations.AlterField(
-            model_name='outboxmessage',
-            name='message_id',
-            field=models.CharField(blank=True, editable=False, max_length=200, verbose_name='message ID'),
-        ),
-        migrations.AlterField(
-            model_name='outboxmessage',
-            name='next_attempt_at',
-            field=models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='next attempt at'),
-        ),
-        migrations.AlterField(
-            model_name='outboxmessage',
-            name='sealed',
-            field=models.TextField(blank=True, editable=False, verbose_name='sealed'),
-        ),
-        migrations.AlterField(
-            model_name='outboxmessage',
-            name='sending_since',
-            field=models.DateTimeField(blank=True, editable=False, help_text='A worker began talking to the mail server; cleared when the result is in.', null=True, verbose_name='sending since'),
-        ),
-        migrations.AlterField(
-            model_name='outboxmessage',
-            name='sent_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='sent at'),
-        ),
-        migrations.AlterField(
-            model_name='outboxmessage',
-            name='state',
-            field=models.CharField(choices=[('queued', 'Queued'), ('sent', 'Sent'), ('failed', 'Failed'), ('cancelled', 'Cancelled')], default='queued', editable=False, max_length=12, verbose_name='state'),
-        ),
-        migrations.AlterField(
-            model_name='outboxmessage',
-            name='subject',
-            field=models.CharField(blank=True, editable=False, max_length=300, verbose_name='subject'),
-        ),
-        migrations.AlterField(
-            model_name='outboxmessage',
-            name='to',
-            field=models.EmailField(editable=False, max_length=254, verbose_name='to'),
-        ),
-        migrations.AlterField(
-            model_name='outboxmessage',
-            name='updated_at',
-            field=models.DateTimeField(auto_now=True, verbose_name='updated at'),
-        ),
-        migrations.AlterField(
-            model_name='outboxmessage',
-            name='vendor',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.vendor', verbose_name='vendor'),
-        ),
-        migrations.AlterField(
-            model_name='webhookattempt',
-            name='by_hand',
-            field=models.BooleanField(default=False, verbose_name='by hand'),
-        ),
-        migrations.AlterField(
-            model_name='webhookattempt',
-            name='delivery',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attempt_log', to='notifications.webhookdelivery', verbose_name='delivery'),
-        ),
-        migrations.AlterField(
-            model_name='webhookattempt',
-            name='duration_ms',
-            field=models.PositiveIntegerField(default=0, verbose_name='duration (ms)'),
-        ),
-        migrations.AlterField(
-            model_name='webhookattempt',
-            name='error',
-            field=models.TextField(blank=True, verbose_name='error'),
-        ),
-        migrations.AlterField(
-            model_name='webhookattempt',
-            name='number',
-            field=models.PositiveIntegerField(verbose_name='number'),
-        ),
-        migrations.AlterField(
-            model_name='webhookattempt',
-            name='response_excerpt',
-            field=models.TextField(blank=True, verbose_name='response excerpt'),
-        ),
-        migrations.AlterField(
-            model_name='webhookattempt',
-            name='started_at',
-            field=models.DateTimeField(verbose_name='started at'),
-        ),
-        migrations.AlterField(
-            model_name='webhookattempt',
-            name='status_code',
-            field=models.PositiveIntegerField(blank=True, null=True, verbose_name='status code'),
-        ),
-        migrations.AlterField(
-            model_name='webhookattempt',
-            name='url',
-            field=models.URLField(max_length=500, verbose_name='URL'),
-        ),
-        migrations.AlterField(
-            model_name='webhookattempt',
-            name='vendor',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.vendor', verbose_name='vendor'),
-        ),
-        migrations.AlterField(
-            model_name='webhookdelivery',
-            name='attempts',
-            field=models.PositiveIntegerField(default=0, editable=False, verbose_name='attempts'),
-        ),
-        migrations.AlterField(
-            model_name='webhookdelivery',
-            name='body',
-            field=models.TextField(editable=False, verbose_name='body'),
-        ),
-        migrations.AlterField(
-            model_name='webhookdelivery',
-            name='created_at',
-            field=models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='created at'),
-        ),
-        migrations.AlterField(
-            model_name='webhookdelivery',
-            name='delivered_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='delivered at'),
-        ),
-        migrations.AlterField(
-            model_name='webhookdelivery',
-            name='endpoint',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deliveries', to='notifications.webhookendpoint', verbose_name='endpoint'),
-        ),
-        migrations.AlterField(
-            model_name='webhookdelivery',
-            name='enqueued_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='enqueued at'),
-        ),
-        migrations.AlterField(
-            model_name='webhookdelivery',
-            name='event_id',
-            field=models.BigIntegerField(blank=True, db_index=True, editable=False, null=True, verbose_name='event ID'),
-        ),
-        migrations.AlterField(
-            model_name='webhookdelivery',
-            name='event_type',
-            field=models.CharField(editable=False, max_length=60, verbose_name='event type'),
-        ),
-        migrations.AlterField(
-            model_name='webhookdelivery',
-            name='key',
-            field=models.CharField(editable=False, max_length=200, unique=True, verbose_name='key'),
-        ),
-        migrations.AlterField(
-            model_name='webhookdelivery',
-            name='last_error',
-            field=models.TextField(blank=True, editable=False, verbose_name='last error'),
-        ),
-        migrations.AlterField(
-            model_name='webhookdelivery',
-            name='last_status_code',
-            field=models.PositiveIntegerField(blank=True, editable=False, null=True, verbose_name='last status code'),
-        ),
-        migrations.AlterField(
-            model_name='webhookdelivery',
-            name='next_attempt_at',
-            field=models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='next attempt at'),
-        ),
-        migrations.AlterField(
-            model_name='webhookdelivery',
-            name='retry_until',
-            field=models.DateTimeField(editable=False, verbose_name='retry until'),
-        ),
-        migrations.AlterField(
-            model_name='webhookdelivery',
-            name='state',
-            field=models.CharField(choices=[('queued', 'Queued'), ('delivered', 'Delivered'), ('failed', 'Failed')], default='queued', editable=False, max_length=12, verbose_name='state'),
-        ),
-        migrations.AlterField(
-            model_name='webhookdelivery',
-            name='updated_at',
-            field=models.DateTimeField(auto_now=True, verbose_name='updated at'),
-        ),
-        migrations.AlterField(
-            model_name='webhookdelivery',
-            name='vendor',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.vendor', verbose_name='vendor'),
-        ),
-        migrations.AlterField(
-            model_name='webhookendpoint',
-            name='created_at',
-            field=models.DateTimeField(auto_now_add=True, verbose_name='created at'),
-        ),
-        migrations.AlterField(
-            model_name='webhookendpoint',
-            name='description',
-            field=models.CharField(blank=True, max_length=200, verbose_name='description'),
-        ),
-        migrations.AlterField(
-            model_name='webhookendpoint',
-            name='is_active',
-            field=models.BooleanField(default=True, verbose_name='is active'),
-        ),
-        migrations.AlterField(
-            model_name='webhookendpoint',
-            name='secret',
-            field=models.CharField(default=notifications.models.generate_webhook_secret, editable=False, max_length=100, verbose_name='secret'),
-        ),
-        migrations.AlterField(
-            model_name='webhookendpoint',
-            name='secret_rotated_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='secret rotated at'),
-        ),
-        migrations.AlterField(
-            model_name='webhookendpoint',
-            name='url',
-            field=models.URLField(help_text='HTTPS URL of your receiver; see docs/webhooks.md.', max_length=500, verbose_name='URL'),
-        ),
-        migrations.AlterField(
-            model_name='webhookendpoint',
-            name='vendor',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.vendor', verbose_name='vendor'),
+        NamesOnly(
+            [
+                migrations.AlterModelOptions(
+                    name='outboxmessage',
+                    options={'ordering': ['-created_at', '-id'], 'verbose_name': 'outbox message', 'verbose_name_plural': 'outbox messages'},
+                ),
+                migrations.AlterModelOptions(
+                    name='webhookattempt',
+                    options={'ordering': ['delivery', 'number'], 'verbose_name': 'webhook attempt', 'verbose_name_plural': 'webhook attempts'},
+                ),
+                migrations.AlterModelOptions(
+                    name='webhookendpoint',
+                    options={'ordering': ['vendor', 'url'], 'verbose_name': 'webhook endpoint', 'verbose_name_plural': 'webhook endpoints'},
+                ),
+                migrations.AlterField(
+                    model_name='outboxmessage',
+                    name='attempts',
+                    field=models.PositiveIntegerField(default=0, editable=False, verbose_name='attempts'),
+                ),
+                migrations.AlterField(
+                    model_name='outboxmessage',
+                    name='context',
+                    field=models.JSONField(blank=True, default=dict, editable=False, verbose_name='context'),
+                ),
+                migrations.AlterField(
+                    model_name='outboxmessage',
+                    name='created_at',
+                    field=models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='created at'),
+                ),
+                migrations.AlterField(
+                    model_name='outboxmessage',
+                    name='enqueued_at',
+                    field=models.DateTimeField(blank=True, editable=False, help_text='Last handed to a Celery worker.', null=True, verbose_name='enqueued at'),
+                ),
+                migrations.AlterField(
+                    model_name='outboxmessage',
+                    name='event_id',
+                    field=models.BigIntegerField(blank=True, db_index=True, editable=False, null=True, verbose_name='event ID'),
+                ),
+                migrations.AlterField(
+                    model_name='outboxmessage',
+                    name='held_secret',
+                    field=models.BooleanField(default=False, editable=False, help_text='It carried a password, wiped once sent.', verbose_name='held secret'),
+                ),
+                migrations.AlterField(
+                    model_name='outboxmessage',
+                    name='key',
+                    field=models.CharField(editable=False, max_length=200, unique=True, verbose_name='key'),
+                ),
+                migrations.AlterField(
+                    model_name='outboxmessage',
+                    name='kind',
+                    field=models.CharField(editable=False, max_length=40, verbose_name='kind'),
+                ),
+                migrations.AlterField(
+                    model_name='outboxmessage',
+                    name='language',
+                    field=models.CharField(default='en', editable=False, max_length=8, verbose_name='language'),
+                ),
+                migrations.AlterField(
+                    model_name='outboxmessage',
+                    name='last_attempt_at',
+                    field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='last attempt at'),
+                ),
+                migrations.AlterField(
+                    model_name='outboxmessage',
+                    name='last_error',
+                    field=models.TextField(blank=True, editable=False, verbose_name='last error'),
+                ),
+                migrations.AlterField(
+                    model_name='outboxmessage',
+                    name='message_id',
+                    field=models.CharField(blank=True, editable=False, max_length=200, verbose_name='message ID'),
+                ),
+                migrations.AlterField(
+                    model_name='outboxmessage',
+                    name='next_attempt_at',
+                    field=models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='next attempt at'),
+                ),
+                migrations.AlterField(
+                    model_name='outboxmessage',
+                    name='sealed',
+                    field=models.TextField(blank=True, editable=False, verbose_name='sealed'),
+                ),
+                migrations.AlterField(
+                    model_name='outboxmessage',
+                    name='sending_since',
+                    field=models.DateTimeField(blank=True, editable=False, help_text='A worker began talking to the mail server; cleared when the result is in.', null=True, verbose_name='sending since'),
+                ),
+                migrations.AlterField(
+                    model_name='outboxmessage',
+                    name='sent_at',
+                    field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='sent at'),
+                ),
+                migrations.AlterField(
+                    model_name='outboxmessage',
+                    name='state',
+                    field=models.CharField(choices=[('queued', 'Queued'), ('sent', 'Sent'), ('failed', 'Failed'), ('cancelled', 'Cancelled')], default='queued', editable=False, max_length=12, verbose_name='state'),
+                ),
+                migrations.AlterField(
+                    model_name='outboxmessage',
+                    name='subject',
+                    field=models.CharField(blank=True, editable=False, max_length=300, verbose_name='subject'),
+                ),
+                migrations.AlterField(
+                    model_name='outboxmessage',
+                    name='to',
+                    field=models.EmailField(editable=False, max_length=254, verbose_name='to'),
+                ),
+                migrations.AlterField(
+                    model_name='outboxmessage',
+                    name='updated_at',
+                    field=models.DateTimeField(auto_now=True, verbose_name='updated at'),
+                ),
+                migrations.AlterField(
+                    model_name='outboxmessage',
+                    name='vendor',
+                    field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.vendor', verbose_name='vendor'),
+                ),
+                migrations.AlterField(
+                    model_name='webhookattempt',
+                    name='by_hand',
+                    field=models.BooleanField(default=False, verbose_name='by hand'),
+                ),
+                migrations.AlterField(
+                    model_name='webhookattempt',
+                    name='delivery',
+                    field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attempt_log', to='notifications.webhookdelivery', verbose_name='delivery'),
+                ),
+                migrations.AlterField(
+                    model_name='webhookattempt',
+                    name='duration_ms',
+                    field=models.PositiveIntegerField(default=0, verbose_name='duration (ms)'),
+                ),
+                migrations.AlterField(
+                    model_name='webhookattempt',
+                    name='error',
+                    field=models.TextField(blank=True, verbose_name='error'),
+                ),
+                migrations.AlterField(
+                    model_name='webhookattempt',
+                    name='number',
+                    field=models.PositiveIntegerField(verbose_name='number'),
+                ),
+                migrations.AlterField(
+                    model_name='webhookattempt',
+                    name='response_excerpt',
+                    field=models.TextField(blank=True, verbose_name='response excerpt'),
+                ),
+                migrations.AlterField(
+                    model_name='webhookattempt',
+                    name='started_at',
+                    field=models.DateTimeField(verbose_name='started at'),
+                ),
+                migrations.AlterField(
+                    model_name='webhookattempt',
+                    name='status_code',
+                    field=models.PositiveIntegerField(blank=True, null=True, verbose_name='status code'),
+                ),
+                migrations.AlterField(
+                    model_name='webhookattempt',
+                    name='url',
+                    field=models.URLField(max_length=500, verbose_name='URL'),
+                ),
+                migrations.AlterField(
+                    model_name='webhookattempt',
+                    name='vendor',
+                    field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.vendor', verbose_name='vendor'),
+                ),
+                migrations.AlterField(
+                    model_name='webhookdelivery',
+                    name='attempts',
+                    field=models.PositiveIntegerField(default=0, editable=False, verbose_name='attempts'),
+                ),
+                migrations.AlterField(
+                    model_name='webhookdelivery',
+                    name='body',
+                    field=models.TextField(editable=False, verbose_name='body'),
+                ),
+                migrations.AlterField(
+                    model_name='webhookdelivery',
+                    name='created_at',
+                    field=models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='created at'),
+                ),
+                migrations.AlterField(
+                    model_name='webhookdelivery',
+                    name='delivered_at',
+                    field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='delivered at'),
+                ),
+                migrations.AlterField(
+                    model_name='webhookdelivery',
+                    name='endpoint',
+                    field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deliveries', to='notifications.webhookendpoint', verbose_name='endpoint'),
+                ),
+                migrations.AlterField(
+                    model_name='webhookdelivery',
+                    name='enqueued_at',
+                    field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='enqueued at'),
+                ),
+                migrations.AlterField(
+                    model_name='webhookdelivery',
+                    name='event_id',
+                    field=models.BigIntegerField(blank=True, db_index=True, editable=False, null=True, verbose_name='event ID'),
+                ),
+                migrations.AlterField(
+                    model_name='webhookdelivery',
+                    name='event_type',
+                    field=models.CharField(editable=False, max_length=60, verbose_name='event type'),
+                ),
+                migrations.AlterField(
+                    model_name='webhookdelivery',
+                    name='key',
+                    field=models.CharField(editable=False, max_length=200, unique=True, verbose_name='key'),
+                ),
+                migrations.AlterField(
+                    model_name='webhookdelivery',
+                    name='last_error',
+                    field=models.TextField(blank=True, editable=False, verbose_name='last error'),
+                ),
+                migrations.AlterField(
+                    model_name='webhookdelivery',
+                    name='last_status_code',
+                    field=models.PositiveIntegerField(blank=True, editable=False, null=True, verbose_name='last status code'),
+                ),
+                migrations.AlterField(
+                    model_name='webhookdelivery',
+                    name='next_attempt_at',
+                    field=models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='next attempt at'),
+                ),
+                migrations.AlterField(
+                    model_name='webhookdelivery',
+                    name='retry_until',
+                    field=models.DateTimeField(editable=False, verbose_name='retry until'),
+                ),
+                migrations.AlterField(
+                    model_name='webhookdelivery',
+                    name='state',
+                    field=models.CharField(choices=[('queued', 'Queued'), ('delivered', 'Delivered'), ('failed', 'Failed')], default='queued', editable=False, max_length=12, verbose_name='state'),
+                ),
+                migrations.AlterField(
+                    model_name='webhookdelivery',
+                    name='updated_at',
+                    field=models.DateTimeField(auto_now=True, verbose_name='updated at'),
+                ),
+                migrations.AlterField(
+                    model_name='webhookdelivery',
+                    name='vendor',
+                    field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.vendor', verbose_name='vendor'),
+                ),
+                migrations.AlterField(
+                    model_name='webhookendpoint',
+                    name='created_at',
+                    field=models.DateTimeField(auto_now_add=True, verbose_name='created at'),
+                ),
+                migrations.AlterField(
+                    model_name='webhookendpoint',
+                    name='description',
+                    field=models.CharField(blank=True, max_length=200, verbose_name='description'),
+                ),
+                migrations.AlterField(
+                    model_name='webhookendpoint',
+                    name='is_active',
+                    field=models.BooleanField(default=True, verbose_name='is active'),
+                ),
+                migrations.AlterField(
+                    model_name='webhookendpoint',
+                    name='secret',
+                    field=models.CharField(default=notifications.models.generate_webhook_secret, editable=False, max_length=100, verbose_name='secret'),
+                ),
+                migrations.AlterField(
+                    model_name='webhookendpoint',
+                    name='secret_rotated_at',
+                    field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='secret rotated at'),
+                ),
+                migrations.AlterField(
+                    model_name='webhookendpoint',
+                    name='url',
+                    field=models.URLField(help_text='HTTPS URL of your receiver; see docs/webhooks.md.', max_length=500, verbose_name='URL'),
+                ),
+                migrations.AlterField(
+                    model_name='webhookendpoint',
+                    name='vendor',
+                    field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.vendor', verbose_name='vendor'),
+                ),
+            ]
         ),
     ]

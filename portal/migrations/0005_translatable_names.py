@@ -4,6 +4,8 @@ import django.db.models.deletion
 import portal.models
 from django.db import migrations, models
 
+from tenancy.migration_operations import NamesOnly
+
 
 class Migration(migrations.Migration):
 
@@ -12,29 +14,35 @@ class Migration(migrations.Migration):
         ('tenancy', '0004_translatable_names'),
     ]
 
+    # Names only, no SQL: the models are re-rendered once for all of them
+    # (tenancy/migration_operations.py).
     operations = [
-        migrations.AlterModelOptions(
-            name='vendordomain',
-            options={'ordering': ['host'], 'verbose_name': 'portal host name', 'verbose_name_plural': 'portal host names'},
-        ),
-        migrations.AlterField(
-            model_name='vendordomain',
-            name='created_at',
-            field=models.DateTimeField(auto_now_add=True, verbose_name='created at'),
-        ),
-        migrations.AlterField(
-            model_name='vendordomain',
-            name='host',
-            field=models.CharField(help_text='Lower-case host name, e.g. service.example.com; it must be in ALLOWED_HOSTS.', max_length=253, unique=True, validators=[portal.models.validate_host], verbose_name='host'),
-        ),
-        migrations.AlterField(
-            model_name='vendordomain',
-            name='use_in_links',
-            field=models.BooleanField(default=False, help_text='Emails, buttons and API links use this host instead of the shared one.', verbose_name='use in links'),
-        ),
-        migrations.AlterField(
-            model_name='vendordomain',
-            name='vendor',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='domains', to='tenancy.vendor', verbose_name='vendor'),
+        NamesOnly(
+            [
+                migrations.AlterModelOptions(
+                    name='vendordomain',
+                    options={'ordering': ['host'], 'verbose_name': 'portal host name', 'verbose_name_plural': 'portal host names'},
+                ),
+                migrations.AlterField(
+                    model_name='vendordomain',
+                    name='created_at',
+                    field=models.DateTimeField(auto_now_add=True, verbose_name='created at'),
+                ),
+                migrations.AlterField(
+                    model_name='vendordomain',
+                    name='host',
+                    field=models.CharField(help_text='Lower-case host name, e.g. service.example.com; it must be in ALLOWED_HOSTS.', max_length=253, unique=True, validators=[portal.models.validate_host], verbose_name='host'),
+                ),
+                migrations.AlterField(
+                    model_name='vendordomain',
+                    name='use_in_links',
+                    field=models.BooleanField(default=False, help_text='Emails, buttons and API links use this host instead of the shared one.', verbose_name='use in links'),
+                ),
+                migrations.AlterField(
+                    model_name='vendordomain',
+                    name='vendor',
+                    field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='domains', to='tenancy.vendor', verbose_name='vendor'),
+                ),
+            ]
         ),
     ]

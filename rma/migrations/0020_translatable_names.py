@@ -12,6 +12,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import migrations, models
 
+from tenancy.migration_operations import NamesOnly
+
 
 class Migration(migrations.Migration):
 
@@ -21,1657 +23,1663 @@ class Migration(migrations.Migration):
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
+    # Names only, no SQL: the models are re-rendered once for all of them
+    # (tenancy/migration_operations.py).
     operations = [
-        migrations.AlterModelOptions(
-            name='casemessage',
-            options={'ordering': ['created_at', 'id'], 'verbose_name': 'case message', 'verbose_name_plural': 'case messages'},
-        ),
-        migrations.AlterModelOptions(
-            name='casenote',
-            options={'ordering': ['created_at', 'id'], 'verbose_name': 'case note', 'verbose_name_plural': 'case notes'},
-        ),
-        migrations.AlterModelOptions(
-            name='catalogproduct',
-            options={'ordering': ['name', 'id'], 'verbose_name': 'catalog product', 'verbose_name_plural': 'catalog products'},
-        ),
-        migrations.AlterModelOptions(
-            name='catalogvariant',
-            options={'ordering': ['product_id', 'id'], 'verbose_name': 'catalog variant', 'verbose_name_plural': 'catalog variants'},
-        ),
-        migrations.AlterModelOptions(
-            name='claimday',
-            options={'verbose_name': 'claim day', 'verbose_name_plural': 'claim days'},
-        ),
-        migrations.AlterModelOptions(
-            name='claimflag',
-            options={'ordering': ['id'], 'verbose_name': 'claim flag', 'verbose_name_plural': 'claim flags'},
-        ),
-        migrations.AlterModelOptions(
-            name='customer',
-            options={'ordering': ['email'], 'verbose_name': 'customer', 'verbose_name_plural': 'customers'},
-        ),
-        migrations.AlterModelOptions(
-            name='event',
-            options={'ordering': ['created_at', 'id'], 'verbose_name': 'event', 'verbose_name_plural': 'events'},
-        ),
-        migrations.AlterModelOptions(
-            name='evidence',
-            options={'ordering': ['uploaded_at', 'id'], 'verbose_name': 'evidence', 'verbose_name_plural': 'evidence'},
-        ),
-        migrations.AlterModelOptions(
-            name='messageattachment',
-            options={'ordering': ['id'], 'verbose_name': 'message attachment', 'verbose_name_plural': 'message attachments'},
-        ),
-        migrations.AlterModelOptions(
-            name='order',
-            options={'ordering': ['-placed_at'], 'verbose_name': 'order', 'verbose_name_plural': 'orders'},
-        ),
-        migrations.AlterModelOptions(
-            name='orderchangerequest',
-            options={'ordering': ['-requested_at'], 'verbose_name': 'order change request', 'verbose_name_plural': 'order change requests'},
-        ),
-        migrations.AlterModelOptions(
-            name='orderline',
-            options={'ordering': ['id'], 'verbose_name': 'order line', 'verbose_name_plural': 'order lines'},
-        ),
-        migrations.AlterModelOptions(
-            name='refundday',
-            options={'verbose_name': 'refund day', 'verbose_name_plural': 'refund days'},
-        ),
-        migrations.AlterModelOptions(
-            name='resolution',
-            options={'ordering': ['created_at', 'id'], 'verbose_name': 'resolution', 'verbose_name_plural': 'resolutions'},
-        ),
-        migrations.AlterModelOptions(
-            name='resolutionday',
-            options={'verbose_name': 'resolution day', 'verbose_name_plural': 'resolution days'},
-        ),
-        migrations.AlterModelOptions(
-            name='returnaccess',
-            options={'ordering': ['-created_at'], 'verbose_name': 'return access link', 'verbose_name_plural': 'return access links'},
-        ),
-        migrations.AlterModelOptions(
-            name='returnday',
-            options={'verbose_name': 'return day', 'verbose_name_plural': 'return days'},
-        ),
-        migrations.AlterModelOptions(
-            name='returnexchange',
-            options={'verbose_name': 'return exchange', 'verbose_name_plural': 'return exchanges'},
-        ),
-        migrations.AlterModelOptions(
-            name='returnline',
-            options={'ordering': ['id'], 'verbose_name': 'return line', 'verbose_name_plural': 'return lines'},
-        ),
-        migrations.AlterModelOptions(
-            name='returnrequest',
-            options={'ordering': ['-requested_at'], 'verbose_name': 'return request', 'verbose_name_plural': 'return requests'},
-        ),
-        migrations.AlterModelOptions(
-            name='returnunit',
-            options={'ordering': ['id'], 'verbose_name': 'return unit', 'verbose_name_plural': 'return units'},
-        ),
-        migrations.AlterModelOptions(
-            name='skuday',
-            options={'verbose_name': 'SKU day', 'verbose_name_plural': 'SKU days'},
-        ),
-        migrations.AlterModelOptions(
-            name='solutionline',
-            options={'ordering': ['id'], 'verbose_name': 'solution line', 'verbose_name_plural': 'solution lines'},
-        ),
-        migrations.AlterModelOptions(
-            name='statuscount',
-            options={'verbose_name': 'status count', 'verbose_name_plural': 'status counts'},
-        ),
-        migrations.AlterModelOptions(
-            name='unit',
-            options={'ordering': ['serial'], 'verbose_name': 'unit', 'verbose_name_plural': 'units'},
-        ),
-        migrations.AlterModelOptions(
-            name='unitregistration',
-            options={'ordering': ['-created_at', '-id'], 'verbose_name': 'unit registration', 'verbose_name_plural': 'unit registrations'},
-        ),
-        migrations.AlterModelOptions(
-            name='warrantysolution',
-            options={'ordering': ['-created_at'], 'verbose_name': 'warranty solution', 'verbose_name_plural': 'warranty solutions'},
-        ),
-        migrations.AlterField(
-            model_name='casemessage',
-            name='author',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='author'),
-        ),
-        migrations.AlterField(
-            model_name='casemessage',
-            name='author_label',
-            field=models.CharField(max_length=200, verbose_name='author label'),
-        ),
-        migrations.AlterField(
-            model_name='casemessage',
-            name='body',
-            field=models.TextField(verbose_name='body'),
-        ),
-        migrations.AlterField(
-            model_name='casemessage',
-            name='created_at',
-            field=models.DateTimeField(auto_now_add=True, verbose_name='created at'),
-        ),
-        migrations.AlterField(
-            model_name='casemessage',
-            name='direction',
-            field=models.CharField(choices=[('to_customer', 'To the customer'), ('from_customer', 'From the customer')], max_length=20, verbose_name='direction'),
-        ),
-        migrations.AlterField(
-            model_name='casemessage',
-            name='order_change',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='rma.orderchangerequest', verbose_name='order change'),
-        ),
-        migrations.AlterField(
-            model_name='casemessage',
-            name='return_request',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='rma.returnrequest', verbose_name='return request'),
-        ),
-        migrations.AlterField(
-            model_name='casemessage',
-            name='solution',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='rma.warrantysolution', verbose_name='solution'),
-        ),
-        migrations.AlterField(
-            model_name='casemessage',
-            name='vendor',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.vendor', verbose_name='vendor'),
-        ),
-        migrations.AlterField(
-            model_name='casenote',
-            name='author',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='author'),
-        ),
-        migrations.AlterField(
-            model_name='casenote',
-            name='author_label',
-            field=models.CharField(max_length=200, verbose_name='author label'),
-        ),
-        migrations.AlterField(
-            model_name='casenote',
-            name='body',
-            field=models.TextField(verbose_name='body'),
-        ),
-        migrations.AlterField(
-            model_name='casenote',
-            name='created_at',
-            field=models.DateTimeField(auto_now_add=True, verbose_name='created at'),
-        ),
-        migrations.AlterField(
-            model_name='casenote',
-            name='order_change',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='rma.orderchangerequest', verbose_name='order change'),
-        ),
-        migrations.AlterField(
-            model_name='casenote',
-            name='return_request',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='rma.returnrequest', verbose_name='return request'),
-        ),
-        migrations.AlterField(
-            model_name='casenote',
-            name='solution',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='rma.warrantysolution', verbose_name='solution'),
-        ),
-        migrations.AlterField(
-            model_name='casenote',
-            name='vendor',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.vendor', verbose_name='vendor'),
-        ),
-        migrations.AlterField(
-            model_name='catalogproduct',
-            name='active',
-            field=models.BooleanField(default=True, help_text='Inactive products are not offered for exchanges.', verbose_name='active'),
-        ),
-        migrations.AlterField(
-            model_name='catalogproduct',
-            name='created_at',
-            field=models.DateTimeField(auto_now_add=True, verbose_name='created at'),
-        ),
-        migrations.AlterField(
-            model_name='catalogproduct',
-            name='handle',
-            field=models.CharField(help_text="The shop's product id; unique per vendor.", max_length=64, verbose_name='handle'),
-        ),
-        migrations.AlterField(
-            model_name='catalogproduct',
-            name='image_url',
-            field=models.URLField(blank=True, help_text="A picture of the product on the vendor's CDN (https).", max_length=500, validators=[django.core.validators.URLValidator(schemes=['https'])], verbose_name='image URL'),
-        ),
-        migrations.AlterField(
-            model_name='catalogproduct',
-            name='name',
-            field=models.CharField(max_length=200, verbose_name='name'),
-        ),
-        migrations.AlterField(
-            model_name='catalogproduct',
-            name='updated_at',
-            field=models.DateTimeField(auto_now=True, verbose_name='updated at'),
-        ),
-        migrations.AlterField(
-            model_name='catalogproduct',
-            name='vendor',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.vendor', verbose_name='vendor'),
-        ),
-        migrations.AlterField(
-            model_name='catalogvariant',
-            name='currency',
-            field=models.CharField(max_length=3, verbose_name='currency'),
-        ),
-        migrations.AlterField(
-            model_name='catalogvariant',
-            name='in_stock',
-            field=models.BooleanField(default=True, verbose_name='in stock'),
-        ),
-        migrations.AlterField(
-            model_name='catalogvariant',
-            name='options',
-            field=models.JSONField(blank=True, default=dict, verbose_name='options'),
-        ),
-        migrations.AlterField(
-            model_name='catalogvariant',
-            name='price',
-            field=models.DecimalField(decimal_places=2, max_digits=12, verbose_name='price'),
-        ),
-        migrations.AlterField(
-            model_name='catalogvariant',
-            name='product',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='variants', to='rma.catalogproduct', verbose_name='product'),
-        ),
-        migrations.AlterField(
-            model_name='catalogvariant',
-            name='sku',
-            field=models.CharField(help_text="Unique per vendor, like an order line's.", max_length=64, verbose_name='SKU'),
-        ),
-        migrations.AlterField(
-            model_name='catalogvariant',
-            name='vendor',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.vendor', verbose_name='vendor'),
-        ),
-        migrations.AlterField(
-            model_name='claimday',
-            name='batch',
-            field=models.CharField(max_length=64, verbose_name='batch'),
-        ),
-        migrations.AlterField(
-            model_name='claimday',
-            name='claims',
-            field=models.BigIntegerField(default=0, verbose_name='claims'),
-        ),
-        migrations.AlterField(
-            model_name='claimday',
-            name='day',
-            field=models.DateField(verbose_name='day'),
-        ),
-        migrations.AlterField(
-            model_name='claimday',
-            name='scenario',
-            field=models.CharField(max_length=20, verbose_name='scenario'),
-        ),
-        migrations.AlterField(
-            model_name='claimday',
-            name='sku',
-            field=models.CharField(max_length=64, verbose_name='SKU'),
-        ),
-        migrations.AlterField(
-            model_name='claimday',
-            name='vendor',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.vendor', verbose_name='vendor'),
-        ),
-        migrations.AlterField(
-            model_name='claimflag',
-            name='blocking',
-            field=models.BooleanField(default=False, help_text="The vendor's settings make this flag refuse a claim.", verbose_name='blocking'),
-        ),
-        migrations.AlterField(
-            model_name='claimflag',
-            name='created_at',
-            field=models.DateTimeField(auto_now_add=True, verbose_name='created at'),
-        ),
-        migrations.AlterField(
-            model_name='claimflag',
-            name='figures',
-            field=models.JSONField(blank=True, default=dict, verbose_name='figures'),
-        ),
-        migrations.AlterField(
-            model_name='claimflag',
-            name='kind',
-            field=models.CharField(choices=[('serial_claimed', 'Serial already in another claim'), ('serial_not_sold', 'Serial not sold by this vendor'), ('other_market', 'Serial sold for another market'), ('two_customers', "Serial on two customers' orders"), ('frequent_claimant', 'Unusual number of claims by the customer')], max_length=24, verbose_name='kind'),
-        ),
-        migrations.AlterField(
-            model_name='claimflag',
-            name='message',
-            field=models.JSONField(default=dict, verbose_name='message'),
-        ),
-        migrations.AlterField(
-            model_name='claimflag',
-            name='request',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='integrity_flags', to='rma.returnrequest', verbose_name='request'),
-        ),
-        migrations.AlterField(
-            model_name='claimflag',
-            name='rule_id',
-            field=models.CharField(blank=True, max_length=16, verbose_name='rule ID'),
-        ),
-        migrations.AlterField(
-            model_name='claimflag',
-            name='serial',
-            field=models.CharField(blank=True, max_length=64, verbose_name='serial'),
-        ),
-        migrations.AlterField(
-            model_name='claimflag',
-            name='vendor',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.vendor', verbose_name='vendor'),
-        ),
-        migrations.AlterField(
-            model_name='customer',
-            name='created_at',
-            field=models.DateTimeField(auto_now_add=True, verbose_name='created at'),
-        ),
-        migrations.AlterField(
-            model_name='customer',
-            name='email',
-            field=models.EmailField(max_length=254, verbose_name='email'),
-        ),
-        migrations.AlterField(
-            model_name='customer',
-            name='language',
-            field=models.CharField(choices=[('en', 'English'), ('de', 'German'), ('fr', 'French')], default='en', help_text='The language of the emails the portal sends to this customer.', max_length=8, verbose_name='language'),
-        ),
-        migrations.AlterField(
-            model_name='customer',
-            name='name',
-            field=models.CharField(blank=True, max_length=120, verbose_name='name'),
-        ),
-        migrations.AlterField(
-            model_name='customer',
-            name='phone',
-            field=models.CharField(blank=True, max_length=40, verbose_name='phone'),
-        ),
-        migrations.AlterField(
-            model_name='customer',
-            name='vendor',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.vendor', verbose_name='vendor'),
-        ),
-        migrations.AlterField(
-            model_name='event',
-            name='action',
-            field=models.CharField(max_length=40, verbose_name='action'),
-        ),
-        migrations.AlterField(
-            model_name='event',
-            name='actor_kind',
-            field=models.CharField(choices=[('customer', 'Customer'), ('agent', 'Agent'), ('vendor_api', 'Vendor API'), ('system', 'System')], max_length=20, verbose_name='actor kind'),
-        ),
-        migrations.AlterField(
-            model_name='event',
-            name='actor_label',
-            field=models.CharField(blank=True, max_length=200, verbose_name='actor label'),
-        ),
-        migrations.AlterField(
-            model_name='event',
-            name='actor_user',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='actor user'),
-        ),
-        migrations.AlterField(
-            model_name='event',
-            name='created_at',
-            field=models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='created at'),
-        ),
-        migrations.AlterField(
-            model_name='event',
-            name='data',
-            field=models.JSONField(blank=True, default=dict, verbose_name='data'),
-        ),
-        migrations.AlterField(
-            model_name='event',
-            name='from_status',
-            field=models.CharField(blank=True, max_length=20, verbose_name='from status'),
-        ),
-        migrations.AlterField(
-            model_name='event',
-            name='note',
-            field=models.TextField(blank=True, verbose_name='note'),
-        ),
-        migrations.AlterField(
-            model_name='event',
-            name='order_change',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='events', to='rma.orderchangerequest', verbose_name='order change'),
-        ),
-        migrations.AlterField(
-            model_name='event',
-            name='resolution',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='events', to='rma.resolution', verbose_name='resolution'),
-        ),
-        migrations.AlterField(
-            model_name='event',
-            name='return_request',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='events', to='rma.returnrequest', verbose_name='return request'),
-        ),
-        migrations.AlterField(
-            model_name='event',
-            name='rule_ids',
-            field=models.JSONField(blank=True, default=list, verbose_name='rule IDs'),
-        ),
-        migrations.AlterField(
-            model_name='event',
-            name='solution',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='events', to='rma.warrantysolution', verbose_name='solution'),
-        ),
-        migrations.AlterField(
-            model_name='event',
-            name='to_status',
-            field=models.CharField(blank=True, max_length=20, verbose_name='to status'),
-        ),
-        migrations.AlterField(
-            model_name='event',
-            name='vendor',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.vendor', verbose_name='vendor'),
-        ),
-        migrations.AlterField(
-            model_name='evidence',
-            name='content_type',
-            field=models.CharField(max_length=100, verbose_name='content type'),
-        ),
-        migrations.AlterField(
-            model_name='evidence',
-            name='file',
-            field=models.FileField(max_length=200, upload_to=rma.models.evidence.evidence_path, verbose_name='file'),
-        ),
-        migrations.AlterField(
-            model_name='evidence',
-            name='height',
-            field=models.PositiveIntegerField(blank=True, null=True, verbose_name='height'),
-        ),
-        migrations.AlterField(
-            model_name='evidence',
-            name='kind',
-            field=models.CharField(choices=[('photo', 'Photo'), ('video', 'Video'), ('postage_receipt', 'Postage receipt'), ('payment_screenshot', 'Payment screenshot'), ('fault_statement', 'Fault statement'), ('comparison_screenshot', 'Order comparison screenshot'), ('packaging_photo', 'Packaging photo')], max_length=30, verbose_name='kind'),
-        ),
-        migrations.AlterField(
-            model_name='evidence',
-            name='original_name',
-            field=models.CharField(blank=True, max_length=200, verbose_name='original name'),
-        ),
-        migrations.AlterField(
-            model_name='evidence',
-            name='return_request',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='evidence', to='rma.returnrequest', verbose_name='return request'),
-        ),
-        migrations.AlterField(
-            model_name='evidence',
-            name='sha256',
-            field=models.CharField(max_length=64, verbose_name='SHA-256'),
-        ),
-        migrations.AlterField(
-            model_name='evidence',
-            name='size',
-            field=models.PositiveBigIntegerField(verbose_name='size'),
-        ),
-        migrations.AlterField(
-            model_name='evidence',
-            name='solution',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='evidence', to='rma.warrantysolution', verbose_name='solution'),
-        ),
-        migrations.AlterField(
-            model_name='evidence',
-            name='uploaded_at',
-            field=models.DateTimeField(auto_now_add=True, verbose_name='uploaded at'),
-        ),
-        migrations.AlterField(
-            model_name='evidence',
-            name='uploaded_by_agent',
-            field=models.BooleanField(default=False, verbose_name='uploaded by agent'),
-        ),
-        migrations.AlterField(
-            model_name='evidence',
-            name='vendor',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.vendor', verbose_name='vendor'),
-        ),
-        migrations.AlterField(
-            model_name='evidence',
-            name='width',
-            field=models.PositiveIntegerField(blank=True, null=True, verbose_name='width'),
-        ),
-        migrations.AlterField(
-            model_name='messageattachment',
-            name='content_type',
-            field=models.CharField(max_length=100, verbose_name='content type'),
-        ),
-        migrations.AlterField(
-            model_name='messageattachment',
-            name='extension',
-            field=models.CharField(max_length=8, verbose_name='extension'),
-        ),
-        migrations.AlterField(
-            model_name='messageattachment',
-            name='file',
-            field=models.FileField(max_length=200, upload_to=rma.models.workspace.attachment_path, verbose_name='file'),
-        ),
-        migrations.AlterField(
-            model_name='messageattachment',
-            name='height',
-            field=models.PositiveIntegerField(blank=True, null=True, verbose_name='height'),
-        ),
-        migrations.AlterField(
-            model_name='messageattachment',
-            name='message',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='rma.casemessage', verbose_name='message'),
-        ),
-        migrations.AlterField(
-            model_name='messageattachment',
-            name='original_name',
-            field=models.CharField(blank=True, max_length=200, verbose_name='original name'),
-        ),
-        migrations.AlterField(
-            model_name='messageattachment',
-            name='sha256',
-            field=models.CharField(max_length=64, verbose_name='SHA-256'),
-        ),
-        migrations.AlterField(
-            model_name='messageattachment',
-            name='size',
-            field=models.PositiveBigIntegerField(verbose_name='size'),
-        ),
-        migrations.AlterField(
-            model_name='messageattachment',
-            name='vendor',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.vendor', verbose_name='vendor'),
-        ),
-        migrations.AlterField(
-            model_name='messageattachment',
-            name='width',
-            field=models.PositiveIntegerField(blank=True, null=True, verbose_name='width'),
-        ),
-        migrations.AlterField(
-            model_name='order',
-            name='country_of_purchase',
-            field=django_countries.fields.CountryField(max_length=2, verbose_name='country of purchase'),
-        ),
-        migrations.AlterField(
-            model_name='order',
-            name='created_at',
-            field=models.DateTimeField(auto_now_add=True, verbose_name='created at'),
-        ),
-        migrations.AlterField(
-            model_name='order',
-            name='currency',
-            field=models.CharField(default='USD', max_length=3, verbose_name='currency'),
-        ),
-        migrations.AlterField(
-            model_name='order',
-            name='customer',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='orders', to='rma.customer', verbose_name='customer'),
-        ),
-        migrations.AlterField(
-            model_name='order',
-            name='delivered_at',
-            field=models.DateTimeField(blank=True, help_text='From the logistics tracking.', null=True, verbose_name='delivered at'),
-        ),
-        migrations.AlterField(
-            model_name='order',
-            name='is_corporate',
-            field=models.BooleanField(default=False, help_text='Some policies exclude corporate purchases from money-back.', verbose_name='is corporate'),
-        ),
-        migrations.AlterField(
-            model_name='order',
-            name='number',
-            field=models.CharField(max_length=64, verbose_name='number'),
-        ),
-        migrations.AlterField(
-            model_name='order',
-            name='placed_at',
-            field=models.DateTimeField(verbose_name='placed at'),
-        ),
-        migrations.AlterField(
-            model_name='order',
-            name='purchase_channel',
-            field=models.CharField(choices=[('own_store', "Vendor's own online store"), ('marketplace', 'Marketplace'), ('retailer', 'Retailer')], default='own_store', max_length=20, verbose_name='purchase channel'),
-        ),
-        migrations.AlterField(
-            model_name='order',
-            name='shipped_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='shipped at'),
-        ),
-        migrations.AlterField(
-            model_name='order',
-            name='tracking_number',
-            field=models.CharField(blank=True, max_length=64, verbose_name='tracking number'),
-        ),
-        migrations.AlterField(
-            model_name='order',
-            name='updated_at',
-            field=models.DateTimeField(auto_now=True, db_index=True, verbose_name='updated at'),
-        ),
-        migrations.AlterField(
-            model_name='order',
-            name='vendor',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.vendor', verbose_name='vendor'),
-        ),
-        migrations.AlterField(
-            model_name='orderchangerequest',
-            name='assignee',
-            field=models.ForeignKey(blank=True, editable=False, help_text='The agent who owns the case; changed only by rma.services.assignment.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='assignee'),
-        ),
-        migrations.AlterField(
-            model_name='orderchangerequest',
-            name='awaiting_customer_since',
-            field=models.DateTimeField(blank=True, editable=False, help_text='Support wrote to the customer and waits for the answer.', null=True, verbose_name='awaiting customer since'),
-        ),
-        migrations.AlterField(
-            model_name='orderchangerequest',
-            name='best_effort',
-            field=models.BooleanField(default=False, editable=False, help_text="Asked after the policy's free window.", verbose_name='best effort'),
-        ),
-        migrations.AlterField(
-            model_name='orderchangerequest',
-            name='customer',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='rma.customer', verbose_name='customer'),
-        ),
-        migrations.AlterField(
-            model_name='orderchangerequest',
-            name='decision',
-            field=models.JSONField(default=dict, editable=False, verbose_name='decision'),
-        ),
-        migrations.AlterField(
-            model_name='orderchangerequest',
-            name='kind',
-            field=models.CharField(choices=[('cancellation', 'Cancel the order'), ('address_change', 'Change the shipping address')], max_length=20, verbose_name='kind'),
-        ),
-        migrations.AlterField(
-            model_name='orderchangerequest',
-            name='order',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='change_requests', to='rma.order', verbose_name='order'),
-        ),
-        migrations.AlterField(
-            model_name='orderchangerequest',
-            name='policy_version',
-            field=models.CharField(editable=False, max_length=40, verbose_name='policy version'),
-        ),
-        migrations.AlterField(
-            model_name='orderchangerequest',
-            name='reason',
-            field=models.TextField(blank=True, verbose_name='reason'),
-        ),
-        migrations.AlterField(
-            model_name='orderchangerequest',
-            name='requested_at',
-            field=models.DateTimeField(editable=False, verbose_name='requested at'),
-        ),
-        migrations.AlterField(
-            model_name='orderchangerequest',
-            name='requested_by',
-            field=models.CharField(blank=True, editable=False, max_length=200, verbose_name='requested by'),
-        ),
-        migrations.AlterField(
-            model_name='orderchangerequest',
-            name='resolution_note',
-            field=models.TextField(blank=True, editable=False, verbose_name='resolution note'),
-        ),
-        migrations.AlterField(
-            model_name='orderchangerequest',
-            name='resolved_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='resolved at'),
-        ),
-        migrations.AlterField(
-            model_name='orderchangerequest',
-            name='resolved_by',
-            field=models.CharField(blank=True, editable=False, max_length=200, verbose_name='resolved by'),
-        ),
-        migrations.AlterField(
-            model_name='orderchangerequest',
-            name='status',
-            field=models.CharField(choices=[('requested', 'Requested'), ('done', 'Done'), ('failed', 'Could not be done')], default='requested', editable=False, max_length=20, verbose_name='status'),
-        ),
-        migrations.AlterField(
-            model_name='orderchangerequest',
-            name='updated_at',
-            field=models.DateTimeField(auto_now=True, verbose_name='updated at'),
-        ),
-        migrations.AlterField(
-            model_name='orderchangerequest',
-            name='vendor',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.vendor', verbose_name='vendor'),
-        ),
-        migrations.AlterField(
-            model_name='orderline',
-            name='export_postage',
-            field=models.DecimalField(decimal_places=2, default=Decimal('0'), help_text='Deducted from a refund where the policy says so.', max_digits=12, verbose_name='export postage'),
-        ),
-        migrations.AlterField(
-            model_name='orderline',
-            name='image_url',
-            field=models.URLField(blank=True, help_text="A picture of the product on the vendor's CDN (https).", max_length=500, validators=[django.core.validators.URLValidator(schemes=['https'])], verbose_name='image URL'),
-        ),
-        migrations.AlterField(
-            model_name='orderline',
-            name='name',
-            field=models.CharField(max_length=200, verbose_name='name'),
-        ),
-        migrations.AlterField(
-            model_name='orderline',
-            name='order',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lines', to='rma.order', verbose_name='order'),
-        ),
-        migrations.AlterField(
-            model_name='orderline',
-            name='purchase_cost',
-            field=models.DecimalField(decimal_places=2, default=Decimal('0'), help_text='Deducted from a refund where the policy says so.', max_digits=12, verbose_name='purchase cost'),
-        ),
-        migrations.AlterField(
-            model_name='orderline',
-            name='quantity',
-            field=models.PositiveIntegerField(validators=[django.core.validators.MinValueValidator(1)], verbose_name='quantity'),
-        ),
-        migrations.AlterField(
-            model_name='orderline',
-            name='sku',
-            field=models.CharField(max_length=64, verbose_name='SKU'),
-        ),
-        migrations.AlterField(
-            model_name='orderline',
-            name='unit_price',
-            field=models.DecimalField(decimal_places=2, help_text='What the customer paid for one unit.', max_digits=12, verbose_name='unit price'),
-        ),
-        migrations.AlterField(
-            model_name='orderline',
-            name='vendor',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.vendor', verbose_name='vendor'),
-        ),
-        migrations.AlterField(
-            model_name='orderline',
-            name='warranty_months',
-            field=models.PositiveIntegerField(blank=True, help_text="Empty: the policy's default.", null=True, verbose_name='warranty months'),
-        ),
-        migrations.AlterField(
-            model_name='refundday',
-            name='amount',
-            field=models.DecimalField(decimal_places=2, default=0, max_digits=18, verbose_name='amount'),
-        ),
-        migrations.AlterField(
-            model_name='refundday',
-            name='currency',
-            field=models.CharField(max_length=3, verbose_name='currency'),
-        ),
-        migrations.AlterField(
-            model_name='refundday',
-            name='day',
-            field=models.DateField(verbose_name='day'),
-        ),
-        migrations.AlterField(
-            model_name='refundday',
-            name='refunds',
-            field=models.BigIntegerField(default=0, verbose_name='refunds'),
-        ),
-        migrations.AlterField(
-            model_name='refundday',
-            name='vendor',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.vendor', verbose_name='vendor'),
-        ),
-        migrations.AlterField(
-            model_name='resolution',
-            name='amount',
-            field=models.DecimalField(decimal_places=2, default=0, max_digits=12, verbose_name='amount'),
-        ),
-        migrations.AlterField(
-            model_name='resolution',
-            name='cancelled_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='cancelled at'),
-        ),
-        migrations.AlterField(
-            model_name='resolution',
-            name='carrier',
-            field=models.CharField(blank=True, editable=False, max_length=40, verbose_name='carrier'),
-        ),
-        migrations.AlterField(
-            model_name='resolution',
-            name='coupon_code',
-            field=models.CharField(blank=True, editable=False, max_length=64, verbose_name='coupon code'),
-        ),
-        migrations.AlterField(
-            model_name='resolution',
-            name='created_at',
-            field=models.DateTimeField(auto_now_add=True, verbose_name='created at'),
-        ),
-        migrations.AlterField(
-            model_name='resolution',
-            name='currency',
-            field=models.CharField(max_length=3, verbose_name='currency'),
-        ),
-        migrations.AlterField(
-            model_name='resolution',
-            name='done_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='done at'),
-        ),
-        migrations.AlterField(
-            model_name='resolution',
-            name='kind',
-            field=models.CharField(choices=[('refund', 'Refund'), ('compensation', 'Compensation'), ('reshipment', 'Reshipment of the correct item'), ('replacement', 'Replacement unit'), ('repair', 'Repair'), ('exchange', 'Exchange'), ('store_credit', 'Store credit')], max_length=20, verbose_name='kind'),
-        ),
-        migrations.AlterField(
-            model_name='resolution',
-            name='lines',
-            field=models.JSONField(blank=True, default=list, verbose_name='lines'),
-        ),
-        migrations.AlterField(
-            model_name='resolution',
-            name='makeup_amount',
-            field=models.DecimalField(decimal_places=2, default=0, max_digits=12, verbose_name='make-up amount'),
-        ),
-        migrations.AlterField(
-            model_name='resolution',
-            name='makeup_transaction_id',
-            field=models.CharField(blank=True, editable=False, max_length=100, verbose_name='make-up transaction ID'),
-        ),
-        migrations.AlterField(
-            model_name='resolution',
-            name='makeup_verified_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='make-up verified at'),
-        ),
-        migrations.AlterField(
-            model_name='resolution',
-            name='method',
-            field=models.CharField(blank=True, choices=[('refund', 'Refund'), ('coupon', 'Coupon'), ('store_credit', 'Store credit')], editable=False, max_length=20, verbose_name='method'),
-        ),
-        migrations.AlterField(
-            model_name='resolution',
-            name='order_line',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='rma.orderline', verbose_name='order line'),
-        ),
-        migrations.AlterField(
-            model_name='resolution',
-            name='provider_reference',
-            field=models.CharField(blank=True, editable=False, max_length=100, verbose_name='provider reference'),
-        ),
-        migrations.AlterField(
-            model_name='resolution',
-            name='public_id',
-            field=models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name='public ID'),
-        ),
-        migrations.AlterField(
-            model_name='resolution',
-            name='quantity',
-            field=models.PositiveIntegerField(default=1, verbose_name='quantity'),
-        ),
-        migrations.AlterField(
-            model_name='resolution',
-            name='return_request',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='resolutions', to='rma.returnrequest', verbose_name='return request'),
-        ),
-        migrations.AlterField(
-            model_name='resolution',
-            name='rule_ids',
-            field=models.JSONField(blank=True, default=list, verbose_name='rule IDs'),
-        ),
-        migrations.AlterField(
-            model_name='resolution',
-            name='shipped_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='shipped at'),
-        ),
-        migrations.AlterField(
-            model_name='resolution',
-            name='solution',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='resolutions', to='rma.warrantysolution', verbose_name='solution'),
-        ),
-        migrations.AlterField(
-            model_name='resolution',
-            name='state',
-            field=models.CharField(choices=[('pending', 'Pending'), ('in_progress', 'In transit'), ('done', 'Done'), ('cancelled', 'Cancelled')], default='pending', editable=False, max_length=20, verbose_name='state'),
-        ),
-        migrations.AlterField(
-            model_name='resolution',
-            name='tracking_number',
-            field=models.CharField(blank=True, editable=False, max_length=64, verbose_name='tracking number'),
-        ),
-        migrations.AlterField(
-            model_name='resolution',
-            name='updated_at',
-            field=models.DateTimeField(auto_now=True, verbose_name='updated at'),
-        ),
-        migrations.AlterField(
-            model_name='resolution',
-            name='vendor',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.vendor', verbose_name='vendor'),
-        ),
-        migrations.AlterField(
-            model_name='resolution',
-            name='warranty_end',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='warranty end'),
-        ),
-        migrations.AlterField(
-            model_name='resolutionday',
-            name='bucket',
-            field=models.SmallIntegerField(verbose_name='bucket'),
-        ),
-        migrations.AlterField(
-            model_name='resolutionday',
-            name='day',
-            field=models.DateField(verbose_name='day'),
-        ),
-        migrations.AlterField(
-            model_name='resolutionday',
-            name='resolved',
-            field=models.BigIntegerField(default=0, verbose_name='resolved'),
-        ),
-        migrations.AlterField(
-            model_name='resolutionday',
-            name='vendor',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.vendor', verbose_name='vendor'),
-        ),
-        migrations.AlterField(
-            model_name='returnaccess',
-            name='created_at',
-            field=models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created at'),
-        ),
-        migrations.AlterField(
-            model_name='returnaccess',
-            name='email',
-            field=models.EmailField(help_text='Where the link was sent.', max_length=254, verbose_name='email'),
-        ),
-        migrations.AlterField(
-            model_name='returnaccess',
-            name='expires_at',
-            field=models.DateTimeField(editable=False, verbose_name='expires at'),
-        ),
-        migrations.AlterField(
-            model_name='returnaccess',
-            name='language',
-            field=models.CharField(default='en', max_length=8, verbose_name='language'),
-        ),
-        migrations.AlterField(
-            model_name='returnaccess',
-            name='order',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='accesses', to='rma.order', verbose_name='order'),
-        ),
-        migrations.AlterField(
-            model_name='returnaccess',
-            name='password_hash',
-            field=models.CharField(editable=False, max_length=256, verbose_name='password hash'),
-        ),
-        migrations.AlterField(
-            model_name='returnaccess',
-            name='token',
-            field=models.CharField(editable=False, max_length=64, unique=True, verbose_name='token'),
-        ),
-        migrations.AlterField(
-            model_name='returnaccess',
-            name='used_at',
-            field=models.DateTimeField(blank=True, editable=False, help_text='Last successful sign-in.', null=True, verbose_name='used at'),
-        ),
-        migrations.AlterField(
-            model_name='returnaccess',
-            name='vendor',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.vendor', verbose_name='vendor'),
-        ),
-        migrations.AlterField(
-            model_name='returnday',
-            name='day',
-            field=models.DateField(verbose_name='day'),
-        ),
-        migrations.AlterField(
-            model_name='returnday',
-            name='requested',
-            field=models.BigIntegerField(default=0, verbose_name='requested'),
-        ),
-        migrations.AlterField(
-            model_name='returnday',
-            name='scenario',
-            field=models.CharField(max_length=20, verbose_name='scenario'),
-        ),
-        migrations.AlterField(
-            model_name='returnday',
-            name='sla_breaches',
-            field=models.BigIntegerField(default=0, verbose_name='SLA breaches'),
-        ),
-        migrations.AlterField(
-            model_name='returnday',
-            name='vendor',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.vendor', verbose_name='vendor'),
-        ),
-        migrations.AlterField(
-            model_name='returnexchange',
-            name='created_at',
-            field=models.DateTimeField(auto_now_add=True, verbose_name='created at'),
-        ),
-        migrations.AlterField(
-            model_name='returnexchange',
-            name='currency',
-            field=models.CharField(max_length=3, verbose_name='currency'),
-        ),
-        migrations.AlterField(
-            model_name='returnexchange',
-            name='decision',
-            field=models.JSONField(default=dict, verbose_name='decision'),
-        ),
-        migrations.AlterField(
-            model_name='returnexchange',
-            name='difference',
-            field=models.DecimalField(decimal_places=2, help_text='Never negative; the settlement says who pays it.', max_digits=12, verbose_name='difference'),
-        ),
-        migrations.AlterField(
-            model_name='returnexchange',
-            name='order_line',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='rma.orderline', verbose_name='order line'),
-        ),
-        migrations.AlterField(
-            model_name='returnexchange',
-            name='original_unit_price',
-            field=models.DecimalField(decimal_places=2, max_digits=12, verbose_name='original unit price'),
-        ),
-        migrations.AlterField(
-            model_name='returnexchange',
-            name='quantity',
-            field=models.PositiveIntegerField(default=1, verbose_name='quantity'),
-        ),
-        migrations.AlterField(
-            model_name='returnexchange',
-            name='replacement_unit_price',
-            field=models.DecimalField(decimal_places=2, max_digits=12, verbose_name='replacement unit price'),
-        ),
-        migrations.AlterField(
-            model_name='returnexchange',
-            name='resolution',
-            field=models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='exchange', to='rma.resolution', verbose_name='resolution'),
-        ),
-        migrations.AlterField(
-            model_name='returnexchange',
-            name='return_request',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='exchange', to='rma.returnrequest', verbose_name='return request'),
-        ),
-        migrations.AlterField(
-            model_name='returnexchange',
-            name='settlement',
-            field=models.CharField(choices=[('none', 'Same price'), ('make_up_payment', 'You pay the difference'), ('refund', 'The difference is refunded')], max_length=20, verbose_name='settlement'),
-        ),
-        migrations.AlterField(
-            model_name='returnexchange',
-            name='variant',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='rma.catalogvariant', verbose_name='variant'),
-        ),
-        migrations.AlterField(
-            model_name='returnexchange',
-            name='vendor',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.vendor', verbose_name='vendor'),
-        ),
-        migrations.AlterField(
-            model_name='returnline',
-            name='order_line',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='rma.orderline', verbose_name='order line'),
-        ),
-        migrations.AlterField(
-            model_name='returnline',
-            name='quantity',
-            field=models.PositiveIntegerField(default=1, verbose_name='quantity'),
-        ),
-        migrations.AlterField(
-            model_name='returnline',
-            name='request',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lines', to='rma.returnrequest', verbose_name='request'),
-        ),
-        migrations.AlterField(
-            model_name='returnline',
-            name='vendor',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.vendor', verbose_name='vendor'),
-        ),
-        migrations.AlterField(
-            model_name='returnrequest',
-            name='approved_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='approved at'),
-        ),
-        migrations.AlterField(
-            model_name='returnrequest',
-            name='assignee',
-            field=models.ForeignKey(blank=True, editable=False, help_text='The agent who owns the case; changed only by rma.services.assignment.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='assignee'),
-        ),
-        migrations.AlterField(
-            model_name='returnrequest',
-            name='attestations',
-            field=models.JSONField(blank=True, default=list, editable=False, verbose_name='attestations'),
-        ),
-        migrations.AlterField(
-            model_name='returnrequest',
-            name='awaiting_customer_since',
-            field=models.DateTimeField(blank=True, editable=False, help_text='Support wrote to the customer and waits for the answer.', null=True, verbose_name='awaiting customer since'),
-        ),
-        migrations.AlterField(
-            model_name='returnrequest',
-            name='carrier',
-            field=models.CharField(blank=True, editable=False, max_length=20, verbose_name='carrier'),
-        ),
-        migrations.AlterField(
-            model_name='returnrequest',
-            name='closed_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='closed at'),
-        ),
-        migrations.AlterField(
-            model_name='returnrequest',
-            name='complex_case',
-            field=models.BooleanField(default=False, editable=False, help_text="Takes the policy's longer review.", verbose_name='complex case'),
-        ),
-        migrations.AlterField(
-            model_name='returnrequest',
-            name='current_country',
-            field=models.CharField(blank=True, max_length=2, verbose_name='current country'),
-        ),
-        migrations.AlterField(
-            model_name='returnrequest',
-            name='customer',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='returns', to='rma.customer', verbose_name='customer'),
-        ),
-        migrations.AlterField(
-            model_name='returnrequest',
-            name='decision',
-            field=models.JSONField(default=dict, editable=False, verbose_name='decision'),
-        ),
-        migrations.AlterField(
-            model_name='returnrequest',
-            name='follows',
-            field=models.ForeignKey(blank=True, help_text='The earlier claim whose replacement this claim is about.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='follow_ups', to='rma.returnrequest', verbose_name='follows'),
-        ),
-        migrations.AlterField(
-            model_name='returnrequest',
-            name='inspected_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='inspected at'),
-        ),
-        migrations.AlterField(
-            model_name='returnrequest',
-            name='inspection_note',
-            field=models.TextField(blank=True, editable=False, verbose_name='inspection note'),
-        ),
-        migrations.AlterField(
-            model_name='returnrequest',
-            name='inspection_ratio',
-            field=models.DecimalField(blank=True, decimal_places=3, editable=False, max_digits=4, null=True, verbose_name='inspection ratio'),
-        ),
-        migrations.AlterField(
-            model_name='returnrequest',
-            name='order',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='returns', to='rma.order', verbose_name='order'),
-        ),
-        migrations.AlterField(
-            model_name='returnrequest',
-            name='policy_version',
-            field=models.CharField(editable=False, max_length=40, verbose_name='policy version'),
-        ),
-        migrations.AlterField(
-            model_name='returnrequest',
-            name='public_id',
-            field=models.UUIDField(editable=False, unique=True, verbose_name='public ID'),
-        ),
-        migrations.AlterField(
-            model_name='returnrequest',
-            name='reason',
-            field=models.TextField(blank=True, verbose_name='reason'),
-        ),
-        migrations.AlterField(
-            model_name='returnrequest',
-            name='received_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='received at'),
-        ),
-        migrations.AlterField(
-            model_name='returnrequest',
-            name='received_item_price',
-            field=models.DecimalField(blank=True, decimal_places=2, help_text="The wrong item's price, when the customer keeps it.", max_digits=12, null=True, verbose_name='received item price'),
-        ),
-        migrations.AlterField(
-            model_name='returnrequest',
-            name='refund_amount',
-            field=models.DecimalField(blank=True, decimal_places=2, editable=False, max_digits=12, null=True, verbose_name='refund amount'),
-        ),
-        migrations.AlterField(
-            model_name='returnrequest',
-            name='refund_breakdown',
-            field=models.JSONField(blank=True, default=dict, editable=False, verbose_name='refund breakdown'),
-        ),
-        migrations.AlterField(
-            model_name='returnrequest',
-            name='refunded_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='refunded at'),
-        ),
-        migrations.AlterField(
-            model_name='returnrequest',
-            name='replaced_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='replaced at'),
-        ),
-        migrations.AlterField(
-            model_name='returnrequest',
-            name='requested_at',
-            field=models.DateTimeField(editable=False, verbose_name='requested at'),
-        ),
-        migrations.AlterField(
-            model_name='returnrequest',
-            name='return_freight',
-            field=models.DecimalField(blank=True, decimal_places=2, editable=False, help_text='The return postage the customer paid, from their receipt.', max_digits=12, null=True, verbose_name='return freight'),
-        ),
-        migrations.AlterField(
-            model_name='returnrequest',
-            name='return_required',
-            field=models.BooleanField(default=True, editable=False, verbose_name='return required'),
-        ),
-        migrations.AlterField(
-            model_name='returnrequest',
-            name='review_due',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='review due'),
-        ),
-        migrations.AlterField(
-            model_name='returnrequest',
-            name='rma_number',
-            field=models.CharField(blank=True, editable=False, max_length=20, null=True, verbose_name='RMA number'),
-        ),
-        migrations.AlterField(
-            model_name='returnrequest',
-            name='scenario',
-            field=models.CharField(choices=[('non_quality', 'Non-quality return'), ('wrong_item', 'Wrong item received'), ('quality_defect', 'Quality defect'), ('warranty_claim', 'Warranty claim')], max_length=20, verbose_name='scenario'),
-        ),
-        migrations.AlterField(
-            model_name='returnrequest',
-            name='ship_by',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='ship by'),
-        ),
-        migrations.AlterField(
-            model_name='returnrequest',
-            name='ship_remind_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='ship remind at'),
-        ),
-        migrations.AlterField(
-            model_name='returnrequest',
-            name='ship_reminded_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='ship reminded at'),
-        ),
-        migrations.AlterField(
-            model_name='returnrequest',
-            name='shipped_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='shipped at'),
-        ),
-        migrations.AlterField(
-            model_name='returnrequest',
-            name='sla_breached_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='SLA breached at'),
-        ),
-        migrations.AlterField(
-            model_name='returnrequest',
-            name='status',
-            field=models.CharField(choices=[('requested', 'Requested'), ('under_review', 'Under review'), ('approved', 'Approved'), ('shipped', 'Shipped back'), ('received', 'Received'), ('inspected', 'Inspected'), ('refunded', 'Refunded'), ('replaced', 'Replaced'), ('closed', 'Closed'), ('rejected', 'Rejected'), ('waived', 'Return right waived'), ('cancelled', 'Cancelled')], default='requested', editable=False, max_length=20, verbose_name='status'),
-        ),
-        migrations.AlterField(
-            model_name='returnrequest',
-            name='store_credit',
-            field=models.BooleanField(default=False, editable=False, help_text='The customer chose store credit instead of money back.', verbose_name='store credit'),
-        ),
-        migrations.AlterField(
-            model_name='returnrequest',
-            name='tracking_number',
-            field=models.CharField(blank=True, editable=False, max_length=64, verbose_name='tracking number'),
-        ),
-        migrations.AlterField(
-            model_name='returnrequest',
-            name='updated_at',
-            field=models.DateTimeField(auto_now=True, db_index=True, verbose_name='updated at'),
-        ),
-        migrations.AlterField(
-            model_name='returnrequest',
-            name='vendor',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.vendor', verbose_name='vendor'),
-        ),
-        migrations.AlterField(
-            model_name='returnrequest',
-            name='wrong_item_option',
-            field=models.CharField(blank=True, choices=[('keep', 'Keep the item with compensation'), ('return', 'Return the item')], max_length=10, verbose_name='wrong item option'),
-        ),
-        migrations.AlterField(
-            model_name='returnunit',
-            name='request',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='claim_units', to='rma.returnrequest', verbose_name='request'),
-        ),
-        migrations.AlterField(
-            model_name='returnunit',
-            name='unit',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='claims', to='rma.unit', verbose_name='unit'),
-        ),
-        migrations.AlterField(
-            model_name='returnunit',
-            name='vendor',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.vendor', verbose_name='vendor'),
-        ),
-        migrations.AlterField(
-            model_name='skuday',
-            name='day',
-            field=models.DateField(verbose_name='day'),
-        ),
-        migrations.AlterField(
-            model_name='skuday',
-            name='returned_units',
-            field=models.BigIntegerField(default=0, verbose_name='returned units'),
-        ),
-        migrations.AlterField(
-            model_name='skuday',
-            name='sku',
-            field=models.CharField(max_length=64, verbose_name='SKU'),
-        ),
-        migrations.AlterField(
-            model_name='skuday',
-            name='sold_units',
-            field=models.BigIntegerField(default=0, verbose_name='sold units'),
-        ),
-        migrations.AlterField(
-            model_name='skuday',
-            name='vendor',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.vendor', verbose_name='vendor'),
-        ),
-        migrations.AlterField(
-            model_name='solutionline',
-            name='amount',
-            field=models.DecimalField(decimal_places=2, default=0, help_text="This line's share of the refund, if any.", max_digits=12, verbose_name='amount'),
-        ),
-        migrations.AlterField(
-            model_name='solutionline',
-            name='name',
-            field=models.CharField(max_length=200, verbose_name='name'),
-        ),
-        migrations.AlterField(
-            model_name='solutionline',
-            name='order_line',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='rma.orderline', verbose_name='order line'),
-        ),
-        migrations.AlterField(
-            model_name='solutionline',
-            name='quantity',
-            field=models.PositiveIntegerField(default=1, verbose_name='quantity'),
-        ),
-        migrations.AlterField(
-            model_name='solutionline',
-            name='sku',
-            field=models.CharField(max_length=64, verbose_name='SKU'),
-        ),
-        migrations.AlterField(
-            model_name='solutionline',
-            name='solution',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lines', to='rma.warrantysolution', verbose_name='solution'),
-        ),
-        migrations.AlterField(
-            model_name='solutionline',
-            name='vendor',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.vendor', verbose_name='vendor'),
-        ),
-        migrations.AlterField(
-            model_name='statuscount',
-            name='cases',
-            field=models.BigIntegerField(default=0, verbose_name='cases'),
-        ),
-        migrations.AlterField(
-            model_name='statuscount',
-            name='kind',
-            field=models.CharField(choices=[('return', 'Return'), ('solution', 'Warranty solution'), ('order_change', 'Order change')], max_length=16, verbose_name='kind'),
-        ),
-        migrations.AlterField(
-            model_name='statuscount',
-            name='status',
-            field=models.CharField(max_length=20, verbose_name='status'),
-        ),
-        migrations.AlterField(
-            model_name='statuscount',
-            name='vendor',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.vendor', verbose_name='vendor'),
-        ),
-        migrations.AlterField(
-            model_name='unit',
-            name='created_at',
-            field=models.DateTimeField(auto_now_add=True, verbose_name='created at'),
-        ),
-        migrations.AlterField(
-            model_name='unit',
-            name='order_line',
-            field=models.ForeignKey(blank=True, help_text='The order line it was sold on; empty for a unit bought elsewhere.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='units', to='rma.orderline', verbose_name='order line'),
-        ),
-        migrations.AlterField(
-            model_name='unit',
-            name='replaces',
-            field=models.OneToOneField(blank=True, help_text='The unit this one replaced.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='replaced_by', to='rma.unit', verbose_name='replaces'),
-        ),
-        migrations.AlterField(
-            model_name='unit',
-            name='sku',
-            field=models.CharField(blank=True, max_length=64, verbose_name='SKU'),
-        ),
-        migrations.AlterField(
-            model_name='unit',
-            name='source',
-            field=models.CharField(choices=[('shop', 'Sent by the shop'), ('upload', 'Uploaded by an agent'), ('replacement', 'Sent as a replacement'), ('registration', 'Registered by the customer')], default='shop', max_length=16, verbose_name='source'),
-        ),
-        migrations.AlterField(
-            model_name='unit',
-            name='updated_at',
-            field=models.DateTimeField(auto_now=True, verbose_name='updated at'),
-        ),
-        migrations.AlterField(
-            model_name='unit',
-            name='vendor',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.vendor', verbose_name='vendor'),
-        ),
-        migrations.AlterField(
-            model_name='unit',
-            name='warranty_end',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='warranty end'),
-        ),
-        migrations.AlterField(
-            model_name='unit',
-            name='warranty_rule_id',
-            field=models.CharField(blank=True, editable=False, max_length=16, verbose_name='warranty rule ID'),
-        ),
-        migrations.AlterField(
-            model_name='unit',
-            name='warranty_start',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='warranty start'),
-        ),
-        migrations.AlterField(
-            model_name='unitregistration',
-            name='bought_elsewhere',
-            field=models.BooleanField(default=False, verbose_name='bought elsewhere'),
-        ),
-        migrations.AlterField(
-            model_name='unitregistration',
-            name='created_at',
-            field=models.DateTimeField(auto_now_add=True, verbose_name='created at'),
-        ),
-        migrations.AlterField(
-            model_name='unitregistration',
-            name='customer',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='registrations', to='rma.customer', verbose_name='customer'),
-        ),
-        migrations.AlterField(
-            model_name='unitregistration',
-            name='decision',
-            field=models.JSONField(blank=True, default=dict, editable=False, verbose_name='decision'),
-        ),
-        migrations.AlterField(
-            model_name='unitregistration',
-            name='order',
-            field=models.ForeignKey(help_text='The order it was bought on, or the purchase the registration recorded.', on_delete=django.db.models.deletion.PROTECT, related_name='registrations', to='rma.order', verbose_name='order'),
-        ),
-        migrations.AlterField(
-            model_name='unitregistration',
-            name='proof',
-            field=models.FileField(blank=True, max_length=200, upload_to=rma.models.units.proof_path, verbose_name='proof'),
-        ),
-        migrations.AlterField(
-            model_name='unitregistration',
-            name='proof_content_type',
-            field=models.CharField(blank=True, max_length=100, verbose_name='proof content type'),
-        ),
-        migrations.AlterField(
-            model_name='unitregistration',
-            name='proof_sha256',
-            field=models.CharField(blank=True, max_length=64, verbose_name='proof SHA-256'),
-        ),
-        migrations.AlterField(
-            model_name='unitregistration',
-            name='proof_size',
-            field=models.PositiveBigIntegerField(blank=True, null=True, verbose_name='proof size'),
-        ),
-        migrations.AlterField(
-            model_name='unitregistration',
-            name='unit',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='registration', to='rma.unit', verbose_name='unit'),
-        ),
-        migrations.AlterField(
-            model_name='unitregistration',
-            name='vendor',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.vendor', verbose_name='vendor'),
-        ),
-        migrations.AlterField(
-            model_name='warrantysolution',
-            name='address_confirmed_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='address confirmed at'),
-        ),
-        migrations.AlterField(
-            model_name='warrantysolution',
-            name='assignee',
-            field=models.ForeignKey(blank=True, editable=False, help_text='The agent who owns the case; changed only by rma.services.assignment.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='assignee'),
-        ),
-        migrations.AlterField(
-            model_name='warrantysolution',
-            name='awaiting_customer_since',
-            field=models.DateTimeField(blank=True, editable=False, help_text='Support wrote to the customer and waits for the answer.', null=True, verbose_name='awaiting customer since'),
-        ),
-        migrations.AlterField(
-            model_name='warrantysolution',
-            name='closed_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='closed at'),
-        ),
-        migrations.AlterField(
-            model_name='warrantysolution',
-            name='completed_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='completed at'),
-        ),
-        migrations.AlterField(
-            model_name='warrantysolution',
-            name='confirmed_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='confirmed at'),
-        ),
-        migrations.AlterField(
-            model_name='warrantysolution',
-            name='created_at',
-            field=models.DateTimeField(auto_now_add=True, verbose_name='created at'),
-        ),
-        migrations.AlterField(
-            model_name='warrantysolution',
-            name='currency',
-            field=models.CharField(max_length=3, verbose_name='currency'),
-        ),
-        migrations.AlterField(
-            model_name='warrantysolution',
-            name='expires_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='expires at'),
-        ),
-        migrations.AlterField(
-            model_name='warrantysolution',
-            name='kind',
-            field=models.CharField(choices=[('refund', 'Refund'), ('replacement', 'Replacement'), ('repair', 'Repair'), ('parts', 'Replacement parts'), ('refurbished', 'Refurbished exchange'), ('partial_refund', 'Partial refund')], max_length=20, verbose_name='kind'),
-        ),
-        migrations.AlterField(
-            model_name='warrantysolution',
-            name='makeup_amount',
-            field=models.DecimalField(decimal_places=2, default=0, help_text='Owed by the customer: shipping, replacement fee, balance.', max_digits=12, verbose_name='make-up amount'),
-        ),
-        migrations.AlterField(
-            model_name='warrantysolution',
-            name='makeup_payment_required',
-            field=models.BooleanField(default=False, help_text='The customer pays a balance.', verbose_name='make-up payment required'),
-        ),
-        migrations.AlterField(
-            model_name='warrantysolution',
-            name='makeup_transaction_id',
-            field=models.CharField(blank=True, editable=False, max_length=100, verbose_name='make-up transaction ID'),
-        ),
-        migrations.AlterField(
-            model_name='warrantysolution',
-            name='message',
-            field=models.TextField(blank=True, help_text='Shown to the customer with the proposal.', verbose_name='message'),
-        ),
-        migrations.AlterField(
-            model_name='warrantysolution',
-            name='order',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='solutions', to='rma.order', verbose_name='order'),
-        ),
-        migrations.AlterField(
-            model_name='warrantysolution',
-            name='password_hash',
-            field=models.CharField(blank=True, editable=False, max_length=256, verbose_name='password hash'),
-        ),
-        migrations.AlterField(
-            model_name='warrantysolution',
-            name='password_issued_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='password issued at'),
-        ),
-        migrations.AlterField(
-            model_name='warrantysolution',
-            name='policy_version',
-            field=models.CharField(blank=True, editable=False, max_length=40, verbose_name='policy version'),
-        ),
-        migrations.AlterField(
-            model_name='warrantysolution',
-            name='public_id',
-            field=models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name='public ID'),
-        ),
-        migrations.AlterField(
-            model_name='warrantysolution',
-            name='refund_amount',
-            field=models.DecimalField(decimal_places=2, default=0, help_text='Paid to the customer.', max_digits=12, verbose_name='refund amount'),
-        ),
-        migrations.AlterField(
-            model_name='warrantysolution',
-            name='rejected_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='rejected at'),
-        ),
-        migrations.AlterField(
-            model_name='warrantysolution',
-            name='rejection_comment',
-            field=models.TextField(blank=True, editable=False, verbose_name='rejection comment'),
-        ),
-        migrations.AlterField(
-            model_name='warrantysolution',
-            name='remind_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='remind at'),
-        ),
-        migrations.AlterField(
-            model_name='warrantysolution',
-            name='reminded_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='reminded at'),
-        ),
-        migrations.AlterField(
-            model_name='warrantysolution',
-            name='return_required',
-            field=models.BooleanField(default=False, help_text='The customer sends the item back.', verbose_name='return required'),
-        ),
-        migrations.AlterField(
-            model_name='warrantysolution',
-            name='return_tracking_number',
-            field=models.CharField(blank=True, editable=False, max_length=64, verbose_name='return tracking number'),
-        ),
-        migrations.AlterField(
-            model_name='warrantysolution',
-            name='sent_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='sent at'),
-        ),
-        migrations.AlterField(
-            model_name='warrantysolution',
-            name='status',
-            field=models.CharField(choices=[('pending_confirm', 'Waiting for your confirmation'), ('confirmed', 'Confirmed'), ('rejected', 'Disagreed'), ('submitted', 'Submitted'), ('completed', 'Completed'), ('expired', 'Expired'), ('cancelled', 'Cancelled')], default='pending_confirm', editable=False, max_length=20, verbose_name='status'),
-        ),
-        migrations.AlterField(
-            model_name='warrantysolution',
-            name='submitted_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='submitted at'),
-        ),
-        migrations.AlterField(
-            model_name='warrantysolution',
-            name='updated_at',
-            field=models.DateTimeField(auto_now=True, db_index=True, verbose_name='updated at'),
-        ),
-        migrations.AlterField(
-            model_name='warrantysolution',
-            name='vendor',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.vendor', verbose_name='vendor'),
+        NamesOnly(
+            [
+                migrations.AlterModelOptions(
+                    name='casemessage',
+                    options={'ordering': ['created_at', 'id'], 'verbose_name': 'case message', 'verbose_name_plural': 'case messages'},
+                ),
+                migrations.AlterModelOptions(
+                    name='casenote',
+                    options={'ordering': ['created_at', 'id'], 'verbose_name': 'case note', 'verbose_name_plural': 'case notes'},
+                ),
+                migrations.AlterModelOptions(
+                    name='catalogproduct',
+                    options={'ordering': ['name', 'id'], 'verbose_name': 'catalog product', 'verbose_name_plural': 'catalog products'},
+                ),
+                migrations.AlterModelOptions(
+                    name='catalogvariant',
+                    options={'ordering': ['product_id', 'id'], 'verbose_name': 'catalog variant', 'verbose_name_plural': 'catalog variants'},
+                ),
+                migrations.AlterModelOptions(
+                    name='claimday',
+                    options={'verbose_name': 'claim day', 'verbose_name_plural': 'claim days'},
+                ),
+                migrations.AlterModelOptions(
+                    name='claimflag',
+                    options={'ordering': ['id'], 'verbose_name': 'claim flag', 'verbose_name_plural': 'claim flags'},
+                ),
+                migrations.AlterModelOptions(
+                    name='customer',
+                    options={'ordering': ['email'], 'verbose_name': 'customer', 'verbose_name_plural': 'customers'},
+                ),
+                migrations.AlterModelOptions(
+                    name='event',
+                    options={'ordering': ['created_at', 'id'], 'verbose_name': 'event', 'verbose_name_plural': 'events'},
+                ),
+                migrations.AlterModelOptions(
+                    name='evidence',
+                    options={'ordering': ['uploaded_at', 'id'], 'verbose_name': 'evidence', 'verbose_name_plural': 'evidence'},
+                ),
+                migrations.AlterModelOptions(
+                    name='messageattachment',
+                    options={'ordering': ['id'], 'verbose_name': 'message attachment', 'verbose_name_plural': 'message attachments'},
+                ),
+                migrations.AlterModelOptions(
+                    name='order',
+                    options={'ordering': ['-placed_at'], 'verbose_name': 'order', 'verbose_name_plural': 'orders'},
+                ),
+                migrations.AlterModelOptions(
+                    name='orderchangerequest',
+                    options={'ordering': ['-requested_at'], 'verbose_name': 'order change request', 'verbose_name_plural': 'order change requests'},
+                ),
+                migrations.AlterModelOptions(
+                    name='orderline',
+                    options={'ordering': ['id'], 'verbose_name': 'order line', 'verbose_name_plural': 'order lines'},
+                ),
+                migrations.AlterModelOptions(
+                    name='refundday',
+                    options={'verbose_name': 'refund day', 'verbose_name_plural': 'refund days'},
+                ),
+                migrations.AlterModelOptions(
+                    name='resolution',
+                    options={'ordering': ['created_at', 'id'], 'verbose_name': 'resolution', 'verbose_name_plural': 'resolutions'},
+                ),
+                migrations.AlterModelOptions(
+                    name='resolutionday',
+                    options={'verbose_name': 'resolution day', 'verbose_name_plural': 'resolution days'},
+                ),
+                migrations.AlterModelOptions(
+                    name='returnaccess',
+                    options={'ordering': ['-created_at'], 'verbose_name': 'return access link', 'verbose_name_plural': 'return access links'},
+                ),
+                migrations.AlterModelOptions(
+                    name='returnday',
+                    options={'verbose_name': 'return day', 'verbose_name_plural': 'return days'},
+                ),
+                migrations.AlterModelOptions(
+                    name='returnexchange',
+                    options={'verbose_name': 'return exchange', 'verbose_name_plural': 'return exchanges'},
+                ),
+                migrations.AlterModelOptions(
+                    name='returnline',
+                    options={'ordering': ['id'], 'verbose_name': 'return line', 'verbose_name_plural': 'return lines'},
+                ),
+                migrations.AlterModelOptions(
+                    name='returnrequest',
+                    options={'ordering': ['-requested_at'], 'verbose_name': 'return request', 'verbose_name_plural': 'return requests'},
+                ),
+                migrations.AlterModelOptions(
+                    name='returnunit',
+                    options={'ordering': ['id'], 'verbose_name': 'return unit', 'verbose_name_plural': 'return units'},
+                ),
+                migrations.AlterModelOptions(
+                    name='skuday',
+                    options={'verbose_name': 'SKU day', 'verbose_name_plural': 'SKU days'},
+                ),
+                migrations.AlterModelOptions(
+                    name='solutionline',
+                    options={'ordering': ['id'], 'verbose_name': 'solution line', 'verbose_name_plural': 'solution lines'},
+                ),
+                migrations.AlterModelOptions(
+                    name='statuscount',
+                    options={'verbose_name': 'status count', 'verbose_name_plural': 'status counts'},
+                ),
+                migrations.AlterModelOptions(
+                    name='unit',
+                    options={'ordering': ['serial'], 'verbose_name': 'unit', 'verbose_name_plural': 'units'},
+                ),
+                migrations.AlterModelOptions(
+                    name='unitregistration',
+                    options={'ordering': ['-created_at', '-id'], 'verbose_name': 'unit registration', 'verbose_name_plural': 'unit registrations'},
+                ),
+                migrations.AlterModelOptions(
+                    name='warrantysolution',
+                    options={'ordering': ['-created_at'], 'verbose_name': 'warranty solution', 'verbose_name_plural': 'warranty solutions'},
+                ),
+                migrations.AlterField(
+                    model_name='casemessage',
+                    name='author',
+                    field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='author'),
+                ),
+                migrations.AlterField(
+                    model_name='casemessage',
+                    name='author_label',
+                    field=models.CharField(max_length=200, verbose_name='author label'),
+                ),
+                migrations.AlterField(
+                    model_name='casemessage',
+                    name='body',
+                    field=models.TextField(verbose_name='body'),
+                ),
+                migrations.AlterField(
+                    model_name='casemessage',
+                    name='created_at',
+                    field=models.DateTimeField(auto_now_add=True, verbose_name='created at'),
+                ),
+                migrations.AlterField(
+                    model_name='casemessage',
+                    name='direction',
+                    field=models.CharField(choices=[('to_customer', 'To the customer'), ('from_customer', 'From the customer')], max_length=20, verbose_name='direction'),
+                ),
+                migrations.AlterField(
+                    model_name='casemessage',
+                    name='order_change',
+                    field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='rma.orderchangerequest', verbose_name='order change'),
+                ),
+                migrations.AlterField(
+                    model_name='casemessage',
+                    name='return_request',
+                    field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='rma.returnrequest', verbose_name='return request'),
+                ),
+                migrations.AlterField(
+                    model_name='casemessage',
+                    name='solution',
+                    field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='rma.warrantysolution', verbose_name='solution'),
+                ),
+                migrations.AlterField(
+                    model_name='casemessage',
+                    name='vendor',
+                    field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.vendor', verbose_name='vendor'),
+                ),
+                migrations.AlterField(
+                    model_name='casenote',
+                    name='author',
+                    field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='author'),
+                ),
+                migrations.AlterField(
+                    model_name='casenote',
+                    name='author_label',
+                    field=models.CharField(max_length=200, verbose_name='author label'),
+                ),
+                migrations.AlterField(
+                    model_name='casenote',
+                    name='body',
+                    field=models.TextField(verbose_name='body'),
+                ),
+                migrations.AlterField(
+                    model_name='casenote',
+                    name='created_at',
+                    field=models.DateTimeField(auto_now_add=True, verbose_name='created at'),
+                ),
+                migrations.AlterField(
+                    model_name='casenote',
+                    name='order_change',
+                    field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='rma.orderchangerequest', verbose_name='order change'),
+                ),
+                migrations.AlterField(
+                    model_name='casenote',
+                    name='return_request',
+                    field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='rma.returnrequest', verbose_name='return request'),
+                ),
+                migrations.AlterField(
+                    model_name='casenote',
+                    name='solution',
+                    field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='rma.warrantysolution', verbose_name='solution'),
+                ),
+                migrations.AlterField(
+                    model_name='casenote',
+                    name='vendor',
+                    field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.vendor', verbose_name='vendor'),
+                ),
+                migrations.AlterField(
+                    model_name='catalogproduct',
+                    name='active',
+                    field=models.BooleanField(default=True, help_text='Inactive products are not offered for exchanges.', verbose_name='active'),
+                ),
+                migrations.AlterField(
+                    model_name='catalogproduct',
+                    name='created_at',
+                    field=models.DateTimeField(auto_now_add=True, verbose_name='created at'),
+                ),
+                migrations.AlterField(
+                    model_name='catalogproduct',
+                    name='handle',
+                    field=models.CharField(help_text="The shop's product id; unique per vendor.", max_length=64, verbose_name='handle'),
+                ),
+                migrations.AlterField(
+                    model_name='catalogproduct',
+                    name='image_url',
+                    field=models.URLField(blank=True, help_text="A picture of the product on the vendor's CDN (https).", max_length=500, validators=[django.core.validators.URLValidator(schemes=['https'])], verbose_name='image URL'),
+                ),
+                migrations.AlterField(
+                    model_name='catalogproduct',
+                    name='name',
+                    field=models.CharField(max_length=200, verbose_name='name'),
+                ),
+                migrations.AlterField(
+                    model_name='catalogproduct',
+                    name='updated_at',
+                    field=models.DateTimeField(auto_now=True, verbose_name='updated at'),
+                ),
+                migrations.AlterField(
+                    model_name='catalogproduct',
+                    name='vendor',
+                    field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.vendor', verbose_name='vendor'),
+                ),
+                migrations.AlterField(
+                    model_name='catalogvariant',
+                    name='currency',
+                    field=models.CharField(max_length=3, verbose_name='currency'),
+                ),
+                migrations.AlterField(
+                    model_name='catalogvariant',
+                    name='in_stock',
+                    field=models.BooleanField(default=True, verbose_name='in stock'),
+                ),
+                migrations.AlterField(
+                    model_name='catalogvariant',
+                    name='options',
+                    field=models.JSONField(blank=True, default=dict, verbose_name='options'),
+                ),
+                migrations.AlterField(
+                    model_name='catalogvariant',
+                    name='price',
+                    field=models.DecimalField(decimal_places=2, max_digits=12, verbose_name='price'),
+                ),
+                migrations.AlterField(
+                    model_name='catalogvariant',
+                    name='product',
+                    field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='variants', to='rma.catalogproduct', verbose_name='product'),
+                ),
+                migrations.AlterField(
+                    model_name='catalogvariant',
+                    name='sku',
+                    field=models.CharField(help_text="Unique per vendor, like an order line's.", max_length=64, verbose_name='SKU'),
+                ),
+                migrations.AlterField(
+                    model_name='catalogvariant',
+                    name='vendor',
+                    field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.vendor', verbose_name='vendor'),
+                ),
+                migrations.AlterField(
+                    model_name='claimday',
+                    name='batch',
+                    field=models.CharField(max_length=64, verbose_name='batch'),
+                ),
+                migrations.AlterField(
+                    model_name='claimday',
+                    name='claims',
+                    field=models.BigIntegerField(default=0, verbose_name='claims'),
+                ),
+                migrations.AlterField(
+                    model_name='claimday',
+                    name='day',
+                    field=models.DateField(verbose_name='day'),
+                ),
+                migrations.AlterField(
+                    model_name='claimday',
+                    name='scenario',
+                    field=models.CharField(max_length=20, verbose_name='scenario'),
+                ),
+                migrations.AlterField(
+                    model_name='claimday',
+                    name='sku',
+                    field=models.CharField(max_length=64, verbose_name='SKU'),
+                ),
+                migrations.AlterField(
+                    model_name='claimday',
+                    name='vendor',
+                    field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.vendor', verbose_name='vendor'),
+                ),
+                migrations.AlterField(
+                    model_name='claimflag',
+                    name='blocking',
+                    field=models.BooleanField(default=False, help_text="The vendor's settings make this flag refuse a claim.", verbose_name='blocking'),
+                ),
+                migrations.AlterField(
+                    model_name='claimflag',
+                    name='created_at',
+                    field=models.DateTimeField(auto_now_add=True, verbose_name='created at'),
+                ),
+                migrations.AlterField(
+                    model_name='claimflag',
+                    name='figures',
+                    field=models.JSONField(blank=True, default=dict, verbose_name='figures'),
+                ),
+                migrations.AlterField(
+                    model_name='claimflag',
+                    name='kind',
+                    field=models.CharField(choices=[('serial_claimed', 'Serial already in another claim'), ('serial_not_sold', 'Serial not sold by this vendor'), ('other_market', 'Serial sold for another market'), ('two_customers', "Serial on two customers' orders"), ('frequent_claimant', 'Unusual number of claims by the customer')], max_length=24, verbose_name='kind'),
+                ),
+                migrations.AlterField(
+                    model_name='claimflag',
+                    name='message',
+                    field=models.JSONField(default=dict, verbose_name='message'),
+                ),
+                migrations.AlterField(
+                    model_name='claimflag',
+                    name='request',
+                    field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='integrity_flags', to='rma.returnrequest', verbose_name='request'),
+                ),
+                migrations.AlterField(
+                    model_name='claimflag',
+                    name='rule_id',
+                    field=models.CharField(blank=True, max_length=16, verbose_name='rule ID'),
+                ),
+                migrations.AlterField(
+                    model_name='claimflag',
+                    name='serial',
+                    field=models.CharField(blank=True, max_length=64, verbose_name='serial'),
+                ),
+                migrations.AlterField(
+                    model_name='claimflag',
+                    name='vendor',
+                    field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.vendor', verbose_name='vendor'),
+                ),
+                migrations.AlterField(
+                    model_name='customer',
+                    name='created_at',
+                    field=models.DateTimeField(auto_now_add=True, verbose_name='created at'),
+                ),
+                migrations.AlterField(
+                    model_name='customer',
+                    name='email',
+                    field=models.EmailField(max_length=254, verbose_name='email'),
+                ),
+                migrations.AlterField(
+                    model_name='customer',
+                    name='language',
+                    field=models.CharField(choices=[('en', 'English'), ('de', 'German'), ('fr', 'French')], default='en', help_text='The language of the emails the portal sends to this customer.', max_length=8, verbose_name='language'),
+                ),
+                migrations.AlterField(
+                    model_name='customer',
+                    name='name',
+                    field=models.CharField(blank=True, max_length=120, verbose_name='name'),
+                ),
+                migrations.AlterField(
+                    model_name='customer',
+                    name='phone',
+                    field=models.CharField(blank=True, max_length=40, verbose_name='phone'),
+                ),
+                migrations.AlterField(
+                    model_name='customer',
+                    name='vendor',
+                    field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.vendor', verbose_name='vendor'),
+                ),
+                migrations.AlterField(
+                    model_name='event',
+                    name='action',
+                    field=models.CharField(max_length=40, verbose_name='action'),
+                ),
+                migrations.AlterField(
+                    model_name='event',
+                    name='actor_kind',
+                    field=models.CharField(choices=[('customer', 'Customer'), ('agent', 'Agent'), ('vendor_api', 'Vendor API'), ('system', 'System')], max_length=20, verbose_name='actor kind'),
+                ),
+                migrations.AlterField(
+                    model_name='event',
+                    name='actor_label',
+                    field=models.CharField(blank=True, max_length=200, verbose_name='actor label'),
+                ),
+                migrations.AlterField(
+                    model_name='event',
+                    name='actor_user',
+                    field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='actor user'),
+                ),
+                migrations.AlterField(
+                    model_name='event',
+                    name='created_at',
+                    field=models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='created at'),
+                ),
+                migrations.AlterField(
+                    model_name='event',
+                    name='data',
+                    field=models.JSONField(blank=True, default=dict, verbose_name='data'),
+                ),
+                migrations.AlterField(
+                    model_name='event',
+                    name='from_status',
+                    field=models.CharField(blank=True, max_length=20, verbose_name='from status'),
+                ),
+                migrations.AlterField(
+                    model_name='event',
+                    name='note',
+                    field=models.TextField(blank=True, verbose_name='note'),
+                ),
+                migrations.AlterField(
+                    model_name='event',
+                    name='order_change',
+                    field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='events', to='rma.orderchangerequest', verbose_name='order change'),
+                ),
+                migrations.AlterField(
+                    model_name='event',
+                    name='resolution',
+                    field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='events', to='rma.resolution', verbose_name='resolution'),
+                ),
+                migrations.AlterField(
+                    model_name='event',
+                    name='return_request',
+                    field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='events', to='rma.returnrequest', verbose_name='return request'),
+                ),
+                migrations.AlterField(
+                    model_name='event',
+                    name='rule_ids',
+                    field=models.JSONField(blank=True, default=list, verbose_name='rule IDs'),
+                ),
+                migrations.AlterField(
+                    model_name='event',
+                    name='solution',
+                    field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='events', to='rma.warrantysolution', verbose_name='solution'),
+                ),
+                migrations.AlterField(
+                    model_name='event',
+                    name='to_status',
+                    field=models.CharField(blank=True, max_length=20, verbose_name='to status'),
+                ),
+                migrations.AlterField(
+                    model_name='event',
+                    name='vendor',
+                    field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.vendor', verbose_name='vendor'),
+                ),
+                migrations.AlterField(
+                    model_name='evidence',
+                    name='content_type',
+                    field=models.CharField(max_length=100, verbose_name='content type'),
+                ),
+                migrations.AlterField(
+                    model_name='evidence',
+                    name='file',
+                    field=models.FileField(max_length=200, upload_to=rma.models.evidence.evidence_path, verbose_name='file'),
+                ),
+                migrations.AlterField(
+                    model_name='evidence',
+                    name='height',
+                    field=models.PositiveIntegerField(blank=True, null=True, verbose_name='height'),
+                ),
+                migrations.AlterField(
+                    model_name='evidence',
+                    name='kind',
+                    field=models.CharField(choices=[('photo', 'Photo'), ('video', 'Video'), ('postage_receipt', 'Postage receipt'), ('payment_screenshot', 'Payment screenshot'), ('fault_statement', 'Fault statement'), ('comparison_screenshot', 'Order comparison screenshot'), ('packaging_photo', 'Packaging photo')], max_length=30, verbose_name='kind'),
+                ),
+                migrations.AlterField(
+                    model_name='evidence',
+                    name='original_name',
+                    field=models.CharField(blank=True, max_length=200, verbose_name='original name'),
+                ),
+                migrations.AlterField(
+                    model_name='evidence',
+                    name='return_request',
+                    field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='evidence', to='rma.returnrequest', verbose_name='return request'),
+                ),
+                migrations.AlterField(
+                    model_name='evidence',
+                    name='sha256',
+                    field=models.CharField(max_length=64, verbose_name='SHA-256'),
+                ),
+                migrations.AlterField(
+                    model_name='evidence',
+                    name='size',
+                    field=models.PositiveBigIntegerField(verbose_name='size'),
+                ),
+                migrations.AlterField(
+                    model_name='evidence',
+                    name='solution',
+                    field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='evidence', to='rma.warrantysolution', verbose_name='solution'),
+                ),
+                migrations.AlterField(
+                    model_name='evidence',
+                    name='uploaded_at',
+                    field=models.DateTimeField(auto_now_add=True, verbose_name='uploaded at'),
+                ),
+                migrations.AlterField(
+                    model_name='evidence',
+                    name='uploaded_by_agent',
+                    field=models.BooleanField(default=False, verbose_name='uploaded by agent'),
+                ),
+                migrations.AlterField(
+                    model_name='evidence',
+                    name='vendor',
+                    field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.vendor', verbose_name='vendor'),
+                ),
+                migrations.AlterField(
+                    model_name='evidence',
+                    name='width',
+                    field=models.PositiveIntegerField(blank=True, null=True, verbose_name='width'),
+                ),
+                migrations.AlterField(
+                    model_name='messageattachment',
+                    name='content_type',
+                    field=models.CharField(max_length=100, verbose_name='content type'),
+                ),
+                migrations.AlterField(
+                    model_name='messageattachment',
+                    name='extension',
+                    field=models.CharField(max_length=8, verbose_name='extension'),
+                ),
+                migrations.AlterField(
+                    model_name='messageattachment',
+                    name='file',
+                    field=models.FileField(max_length=200, upload_to=rma.models.workspace.attachment_path, verbose_name='file'),
+                ),
+                migrations.AlterField(
+                    model_name='messageattachment',
+                    name='height',
+                    field=models.PositiveIntegerField(blank=True, null=True, verbose_name='height'),
+                ),
+                migrations.AlterField(
+                    model_name='messageattachment',
+                    name='message',
+                    field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='rma.casemessage', verbose_name='message'),
+                ),
+                migrations.AlterField(
+                    model_name='messageattachment',
+                    name='original_name',
+                    field=models.CharField(blank=True, max_length=200, verbose_name='original name'),
+                ),
+                migrations.AlterField(
+                    model_name='messageattachment',
+                    name='sha256',
+                    field=models.CharField(max_length=64, verbose_name='SHA-256'),
+                ),
+                migrations.AlterField(
+                    model_name='messageattachment',
+                    name='size',
+                    field=models.PositiveBigIntegerField(verbose_name='size'),
+                ),
+                migrations.AlterField(
+                    model_name='messageattachment',
+                    name='vendor',
+                    field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.vendor', verbose_name='vendor'),
+                ),
+                migrations.AlterField(
+                    model_name='messageattachment',
+                    name='width',
+                    field=models.PositiveIntegerField(blank=True, null=True, verbose_name='width'),
+                ),
+                migrations.AlterField(
+                    model_name='order',
+                    name='country_of_purchase',
+                    field=django_countries.fields.CountryField(max_length=2, verbose_name='country of purchase'),
+                ),
+                migrations.AlterField(
+                    model_name='order',
+                    name='created_at',
+                    field=models.DateTimeField(auto_now_add=True, verbose_name='created at'),
+                ),
+                migrations.AlterField(
+                    model_name='order',
+                    name='currency',
+                    field=models.CharField(default='USD', max_length=3, verbose_name='currency'),
+                ),
+                migrations.AlterField(
+                    model_name='order',
+                    name='customer',
+                    field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='orders', to='rma.customer', verbose_name='customer'),
+                ),
+                migrations.AlterField(
+                    model_name='order',
+                    name='delivered_at',
+                    field=models.DateTimeField(blank=True, help_text='From the logistics tracking.', null=True, verbose_name='delivered at'),
+                ),
+                migrations.AlterField(
+                    model_name='order',
+                    name='is_corporate',
+                    field=models.BooleanField(default=False, help_text='Some policies exclude corporate purchases from money-back.', verbose_name='is corporate'),
+                ),
+                migrations.AlterField(
+                    model_name='order',
+                    name='number',
+                    field=models.CharField(max_length=64, verbose_name='number'),
+                ),
+                migrations.AlterField(
+                    model_name='order',
+                    name='placed_at',
+                    field=models.DateTimeField(verbose_name='placed at'),
+                ),
+                migrations.AlterField(
+                    model_name='order',
+                    name='purchase_channel',
+                    field=models.CharField(choices=[('own_store', "Vendor's own online store"), ('marketplace', 'Marketplace'), ('retailer', 'Retailer')], default='own_store', max_length=20, verbose_name='purchase channel'),
+                ),
+                migrations.AlterField(
+                    model_name='order',
+                    name='shipped_at',
+                    field=models.DateTimeField(blank=True, null=True, verbose_name='shipped at'),
+                ),
+                migrations.AlterField(
+                    model_name='order',
+                    name='tracking_number',
+                    field=models.CharField(blank=True, max_length=64, verbose_name='tracking number'),
+                ),
+                migrations.AlterField(
+                    model_name='order',
+                    name='updated_at',
+                    field=models.DateTimeField(auto_now=True, db_index=True, verbose_name='updated at'),
+                ),
+                migrations.AlterField(
+                    model_name='order',
+                    name='vendor',
+                    field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.vendor', verbose_name='vendor'),
+                ),
+                migrations.AlterField(
+                    model_name='orderchangerequest',
+                    name='assignee',
+                    field=models.ForeignKey(blank=True, editable=False, help_text='The agent who owns the case; changed only by rma.services.assignment.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='assignee'),
+                ),
+                migrations.AlterField(
+                    model_name='orderchangerequest',
+                    name='awaiting_customer_since',
+                    field=models.DateTimeField(blank=True, editable=False, help_text='Support wrote to the customer and waits for the answer.', null=True, verbose_name='awaiting customer since'),
+                ),
+                migrations.AlterField(
+                    model_name='orderchangerequest',
+                    name='best_effort',
+                    field=models.BooleanField(default=False, editable=False, help_text="Asked after the policy's free window.", verbose_name='best effort'),
+                ),
+                migrations.AlterField(
+                    model_name='orderchangerequest',
+                    name='customer',
+                    field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='rma.customer', verbose_name='customer'),
+                ),
+                migrations.AlterField(
+                    model_name='orderchangerequest',
+                    name='decision',
+                    field=models.JSONField(default=dict, editable=False, verbose_name='decision'),
+                ),
+                migrations.AlterField(
+                    model_name='orderchangerequest',
+                    name='kind',
+                    field=models.CharField(choices=[('cancellation', 'Cancel the order'), ('address_change', 'Change the shipping address')], max_length=20, verbose_name='kind'),
+                ),
+                migrations.AlterField(
+                    model_name='orderchangerequest',
+                    name='order',
+                    field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='change_requests', to='rma.order', verbose_name='order'),
+                ),
+                migrations.AlterField(
+                    model_name='orderchangerequest',
+                    name='policy_version',
+                    field=models.CharField(editable=False, max_length=40, verbose_name='policy version'),
+                ),
+                migrations.AlterField(
+                    model_name='orderchangerequest',
+                    name='reason',
+                    field=models.TextField(blank=True, verbose_name='reason'),
+                ),
+                migrations.AlterField(
+                    model_name='orderchangerequest',
+                    name='requested_at',
+                    field=models.DateTimeField(editable=False, verbose_name='requested at'),
+                ),
+                migrations.AlterField(
+                    model_name='orderchangerequest',
+                    name='requested_by',
+                    field=models.CharField(blank=True, editable=False, max_length=200, verbose_name='requested by'),
+                ),
+                migrations.AlterField(
+                    model_name='orderchangerequest',
+                    name='resolution_note',
+                    field=models.TextField(blank=True, editable=False, verbose_name='resolution note'),
+                ),
+                migrations.AlterField(
+                    model_name='orderchangerequest',
+                    name='resolved_at',
+                    field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='resolved at'),
+                ),
+                migrations.AlterField(
+                    model_name='orderchangerequest',
+                    name='resolved_by',
+                    field=models.CharField(blank=True, editable=False, max_length=200, verbose_name='resolved by'),
+                ),
+                migrations.AlterField(
+                    model_name='orderchangerequest',
+                    name='status',
+                    field=models.CharField(choices=[('requested', 'Requested'), ('done', 'Done'), ('failed', 'Could not be done')], default='requested', editable=False, max_length=20, verbose_name='status'),
+                ),
+                migrations.AlterField(
+                    model_name='orderchangerequest',
+                    name='updated_at',
+                    field=models.DateTimeField(auto_now=True, verbose_name='updated at'),
+                ),
+                migrations.AlterField(
+                    model_name='orderchangerequest',
+                    name='vendor',
+                    field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.vendor', verbose_name='vendor'),
+                ),
+                migrations.AlterField(
+                    model_name='orderline',
+                    name='export_postage',
+                    field=models.DecimalField(decimal_places=2, default=Decimal('0'), help_text='Deducted from a refund where the policy says so.', max_digits=12, verbose_name='export postage'),
+                ),
+                migrations.AlterField(
+                    model_name='orderline',
+                    name='image_url',
+                    field=models.URLField(blank=True, help_text="A picture of the product on the vendor's CDN (https).", max_length=500, validators=[django.core.validators.URLValidator(schemes=['https'])], verbose_name='image URL'),
+                ),
+                migrations.AlterField(
+                    model_name='orderline',
+                    name='name',
+                    field=models.CharField(max_length=200, verbose_name='name'),
+                ),
+                migrations.AlterField(
+                    model_name='orderline',
+                    name='order',
+                    field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lines', to='rma.order', verbose_name='order'),
+                ),
+                migrations.AlterField(
+                    model_name='orderline',
+                    name='purchase_cost',
+                    field=models.DecimalField(decimal_places=2, default=Decimal('0'), help_text='Deducted from a refund where the policy says so.', max_digits=12, verbose_name='purchase cost'),
+                ),
+                migrations.AlterField(
+                    model_name='orderline',
+                    name='quantity',
+                    field=models.PositiveIntegerField(validators=[django.core.validators.MinValueValidator(1)], verbose_name='quantity'),
+                ),
+                migrations.AlterField(
+                    model_name='orderline',
+                    name='sku',
+                    field=models.CharField(max_length=64, verbose_name='SKU'),
+                ),
+                migrations.AlterField(
+                    model_name='orderline',
+                    name='unit_price',
+                    field=models.DecimalField(decimal_places=2, help_text='What the customer paid for one unit.', max_digits=12, verbose_name='unit price'),
+                ),
+                migrations.AlterField(
+                    model_name='orderline',
+                    name='vendor',
+                    field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.vendor', verbose_name='vendor'),
+                ),
+                migrations.AlterField(
+                    model_name='orderline',
+                    name='warranty_months',
+                    field=models.PositiveIntegerField(blank=True, help_text="Empty: the policy's default.", null=True, verbose_name='warranty months'),
+                ),
+                migrations.AlterField(
+                    model_name='refundday',
+                    name='amount',
+                    field=models.DecimalField(decimal_places=2, default=0, max_digits=18, verbose_name='amount'),
+                ),
+                migrations.AlterField(
+                    model_name='refundday',
+                    name='currency',
+                    field=models.CharField(max_length=3, verbose_name='currency'),
+                ),
+                migrations.AlterField(
+                    model_name='refundday',
+                    name='day',
+                    field=models.DateField(verbose_name='day'),
+                ),
+                migrations.AlterField(
+                    model_name='refundday',
+                    name='refunds',
+                    field=models.BigIntegerField(default=0, verbose_name='refunds'),
+                ),
+                migrations.AlterField(
+                    model_name='refundday',
+                    name='vendor',
+                    field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.vendor', verbose_name='vendor'),
+                ),
+                migrations.AlterField(
+                    model_name='resolution',
+                    name='amount',
+                    field=models.DecimalField(decimal_places=2, default=0, max_digits=12, verbose_name='amount'),
+                ),
+                migrations.AlterField(
+                    model_name='resolution',
+                    name='cancelled_at',
+                    field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='cancelled at'),
+                ),
+                migrations.AlterField(
+                    model_name='resolution',
+                    name='carrier',
+                    field=models.CharField(blank=True, editable=False, max_length=40, verbose_name='carrier'),
+                ),
+                migrations.AlterField(
+                    model_name='resolution',
+                    name='coupon_code',
+                    field=models.CharField(blank=True, editable=False, max_length=64, verbose_name='coupon code'),
+                ),
+                migrations.AlterField(
+                    model_name='resolution',
+                    name='created_at',
+                    field=models.DateTimeField(auto_now_add=True, verbose_name='created at'),
+                ),
+                migrations.AlterField(
+                    model_name='resolution',
+                    name='currency',
+                    field=models.CharField(max_length=3, verbose_name='currency'),
+                ),
+                migrations.AlterField(
+                    model_name='resolution',
+                    name='done_at',
+                    field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='done at'),
+                ),
+                migrations.AlterField(
+                    model_name='resolution',
+                    name='kind',
+                    field=models.CharField(choices=[('refund', 'Refund'), ('compensation', 'Compensation'), ('reshipment', 'Reshipment of the correct item'), ('replacement', 'Replacement unit'), ('repair', 'Repair'), ('exchange', 'Exchange'), ('store_credit', 'Store credit')], max_length=20, verbose_name='kind'),
+                ),
+                migrations.AlterField(
+                    model_name='resolution',
+                    name='lines',
+                    field=models.JSONField(blank=True, default=list, verbose_name='lines'),
+                ),
+                migrations.AlterField(
+                    model_name='resolution',
+                    name='makeup_amount',
+                    field=models.DecimalField(decimal_places=2, default=0, max_digits=12, verbose_name='make-up amount'),
+                ),
+                migrations.AlterField(
+                    model_name='resolution',
+                    name='makeup_transaction_id',
+                    field=models.CharField(blank=True, editable=False, max_length=100, verbose_name='make-up transaction ID'),
+                ),
+                migrations.AlterField(
+                    model_name='resolution',
+                    name='makeup_verified_at',
+                    field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='make-up verified at'),
+                ),
+                migrations.AlterField(
+                    model_name='resolution',
+                    name='method',
+                    field=models.CharField(blank=True, choices=[('refund', 'Refund'), ('coupon', 'Coupon'), ('store_credit', 'Store credit')], editable=False, max_length=20, verbose_name='method'),
+                ),
+                migrations.AlterField(
+                    model_name='resolution',
+                    name='order_line',
+                    field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='rma.orderline', verbose_name='order line'),
+                ),
+                migrations.AlterField(
+                    model_name='resolution',
+                    name='provider_reference',
+                    field=models.CharField(blank=True, editable=False, max_length=100, verbose_name='provider reference'),
+                ),
+                migrations.AlterField(
+                    model_name='resolution',
+                    name='public_id',
+                    field=models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name='public ID'),
+                ),
+                migrations.AlterField(
+                    model_name='resolution',
+                    name='quantity',
+                    field=models.PositiveIntegerField(default=1, verbose_name='quantity'),
+                ),
+                migrations.AlterField(
+                    model_name='resolution',
+                    name='return_request',
+                    field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='resolutions', to='rma.returnrequest', verbose_name='return request'),
+                ),
+                migrations.AlterField(
+                    model_name='resolution',
+                    name='rule_ids',
+                    field=models.JSONField(blank=True, default=list, verbose_name='rule IDs'),
+                ),
+                migrations.AlterField(
+                    model_name='resolution',
+                    name='shipped_at',
+                    field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='shipped at'),
+                ),
+                migrations.AlterField(
+                    model_name='resolution',
+                    name='solution',
+                    field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='resolutions', to='rma.warrantysolution', verbose_name='solution'),
+                ),
+                migrations.AlterField(
+                    model_name='resolution',
+                    name='state',
+                    field=models.CharField(choices=[('pending', 'Pending'), ('in_progress', 'In transit'), ('done', 'Done'), ('cancelled', 'Cancelled')], default='pending', editable=False, max_length=20, verbose_name='state'),
+                ),
+                migrations.AlterField(
+                    model_name='resolution',
+                    name='tracking_number',
+                    field=models.CharField(blank=True, editable=False, max_length=64, verbose_name='tracking number'),
+                ),
+                migrations.AlterField(
+                    model_name='resolution',
+                    name='updated_at',
+                    field=models.DateTimeField(auto_now=True, verbose_name='updated at'),
+                ),
+                migrations.AlterField(
+                    model_name='resolution',
+                    name='vendor',
+                    field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.vendor', verbose_name='vendor'),
+                ),
+                migrations.AlterField(
+                    model_name='resolution',
+                    name='warranty_end',
+                    field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='warranty end'),
+                ),
+                migrations.AlterField(
+                    model_name='resolutionday',
+                    name='bucket',
+                    field=models.SmallIntegerField(verbose_name='bucket'),
+                ),
+                migrations.AlterField(
+                    model_name='resolutionday',
+                    name='day',
+                    field=models.DateField(verbose_name='day'),
+                ),
+                migrations.AlterField(
+                    model_name='resolutionday',
+                    name='resolved',
+                    field=models.BigIntegerField(default=0, verbose_name='resolved'),
+                ),
+                migrations.AlterField(
+                    model_name='resolutionday',
+                    name='vendor',
+                    field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.vendor', verbose_name='vendor'),
+                ),
+                migrations.AlterField(
+                    model_name='returnaccess',
+                    name='created_at',
+                    field=models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created at'),
+                ),
+                migrations.AlterField(
+                    model_name='returnaccess',
+                    name='email',
+                    field=models.EmailField(help_text='Where the link was sent.', max_length=254, verbose_name='email'),
+                ),
+                migrations.AlterField(
+                    model_name='returnaccess',
+                    name='expires_at',
+                    field=models.DateTimeField(editable=False, verbose_name='expires at'),
+                ),
+                migrations.AlterField(
+                    model_name='returnaccess',
+                    name='language',
+                    field=models.CharField(default='en', max_length=8, verbose_name='language'),
+                ),
+                migrations.AlterField(
+                    model_name='returnaccess',
+                    name='order',
+                    field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='accesses', to='rma.order', verbose_name='order'),
+                ),
+                migrations.AlterField(
+                    model_name='returnaccess',
+                    name='password_hash',
+                    field=models.CharField(editable=False, max_length=256, verbose_name='password hash'),
+                ),
+                migrations.AlterField(
+                    model_name='returnaccess',
+                    name='token',
+                    field=models.CharField(editable=False, max_length=64, unique=True, verbose_name='token'),
+                ),
+                migrations.AlterField(
+                    model_name='returnaccess',
+                    name='used_at',
+                    field=models.DateTimeField(blank=True, editable=False, help_text='Last successful sign-in.', null=True, verbose_name='used at'),
+                ),
+                migrations.AlterField(
+                    model_name='returnaccess',
+                    name='vendor',
+                    field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.vendor', verbose_name='vendor'),
+                ),
+                migrations.AlterField(
+                    model_name='returnday',
+                    name='day',
+                    field=models.DateField(verbose_name='day'),
+                ),
+                migrations.AlterField(
+                    model_name='returnday',
+                    name='requested',
+                    field=models.BigIntegerField(default=0, verbose_name='requested'),
+                ),
+                migrations.AlterField(
+                    model_name='returnday',
+                    name='scenario',
+                    field=models.CharField(max_length=20, verbose_name='scenario'),
+                ),
+                migrations.AlterField(
+                    model_name='returnday',
+                    name='sla_breaches',
+                    field=models.BigIntegerField(default=0, verbose_name='SLA breaches'),
+                ),
+                migrations.AlterField(
+                    model_name='returnday',
+                    name='vendor',
+                    field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.vendor', verbose_name='vendor'),
+                ),
+                migrations.AlterField(
+                    model_name='returnexchange',
+                    name='created_at',
+                    field=models.DateTimeField(auto_now_add=True, verbose_name='created at'),
+                ),
+                migrations.AlterField(
+                    model_name='returnexchange',
+                    name='currency',
+                    field=models.CharField(max_length=3, verbose_name='currency'),
+                ),
+                migrations.AlterField(
+                    model_name='returnexchange',
+                    name='decision',
+                    field=models.JSONField(default=dict, verbose_name='decision'),
+                ),
+                migrations.AlterField(
+                    model_name='returnexchange',
+                    name='difference',
+                    field=models.DecimalField(decimal_places=2, help_text='Never negative; the settlement says who pays it.', max_digits=12, verbose_name='difference'),
+                ),
+                migrations.AlterField(
+                    model_name='returnexchange',
+                    name='order_line',
+                    field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='rma.orderline', verbose_name='order line'),
+                ),
+                migrations.AlterField(
+                    model_name='returnexchange',
+                    name='original_unit_price',
+                    field=models.DecimalField(decimal_places=2, max_digits=12, verbose_name='original unit price'),
+                ),
+                migrations.AlterField(
+                    model_name='returnexchange',
+                    name='quantity',
+                    field=models.PositiveIntegerField(default=1, verbose_name='quantity'),
+                ),
+                migrations.AlterField(
+                    model_name='returnexchange',
+                    name='replacement_unit_price',
+                    field=models.DecimalField(decimal_places=2, max_digits=12, verbose_name='replacement unit price'),
+                ),
+                migrations.AlterField(
+                    model_name='returnexchange',
+                    name='resolution',
+                    field=models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='exchange', to='rma.resolution', verbose_name='resolution'),
+                ),
+                migrations.AlterField(
+                    model_name='returnexchange',
+                    name='return_request',
+                    field=models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='exchange', to='rma.returnrequest', verbose_name='return request'),
+                ),
+                migrations.AlterField(
+                    model_name='returnexchange',
+                    name='settlement',
+                    field=models.CharField(choices=[('none', 'Same price'), ('make_up_payment', 'You pay the difference'), ('refund', 'The difference is refunded')], max_length=20, verbose_name='settlement'),
+                ),
+                migrations.AlterField(
+                    model_name='returnexchange',
+                    name='variant',
+                    field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='rma.catalogvariant', verbose_name='variant'),
+                ),
+                migrations.AlterField(
+                    model_name='returnexchange',
+                    name='vendor',
+                    field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.vendor', verbose_name='vendor'),
+                ),
+                migrations.AlterField(
+                    model_name='returnline',
+                    name='order_line',
+                    field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='rma.orderline', verbose_name='order line'),
+                ),
+                migrations.AlterField(
+                    model_name='returnline',
+                    name='quantity',
+                    field=models.PositiveIntegerField(default=1, verbose_name='quantity'),
+                ),
+                migrations.AlterField(
+                    model_name='returnline',
+                    name='request',
+                    field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lines', to='rma.returnrequest', verbose_name='request'),
+                ),
+                migrations.AlterField(
+                    model_name='returnline',
+                    name='vendor',
+                    field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.vendor', verbose_name='vendor'),
+                ),
+                migrations.AlterField(
+                    model_name='returnrequest',
+                    name='approved_at',
+                    field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='approved at'),
+                ),
+                migrations.AlterField(
+                    model_name='returnrequest',
+                    name='assignee',
+                    field=models.ForeignKey(blank=True, editable=False, help_text='The agent who owns the case; changed only by rma.services.assignment.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='assignee'),
+                ),
+                migrations.AlterField(
+                    model_name='returnrequest',
+                    name='attestations',
+                    field=models.JSONField(blank=True, default=list, editable=False, verbose_name='attestations'),
+                ),
+                migrations.AlterField(
+                    model_name='returnrequest',
+                    name='awaiting_customer_since',
+                    field=models.DateTimeField(blank=True, editable=False, help_text='Support wrote to the customer and waits for the answer.', null=True, verbose_name='awaiting customer since'),
+                ),
+                migrations.AlterField(
+                    model_name='returnrequest',
+                    name='carrier',
+                    field=models.CharField(blank=True, editable=False, max_length=20, verbose_name='carrier'),
+                ),
+                migrations.AlterField(
+                    model_name='returnrequest',
+                    name='closed_at',
+                    field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='closed at'),
+                ),
+                migrations.AlterField(
+                    model_name='returnrequest',
+                    name='complex_case',
+                    field=models.BooleanField(default=False, editable=False, help_text="Takes the policy's longer review.", verbose_name='complex case'),
+                ),
+                migrations.AlterField(
+                    model_name='returnrequest',
+                    name='current_country',
+                    field=models.CharField(blank=True, max_length=2, verbose_name='current country'),
+                ),
+                migrations.AlterField(
+                    model_name='returnrequest',
+                    name='customer',
+                    field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='returns', to='rma.customer', verbose_name='customer'),
+                ),
+                migrations.AlterField(
+                    model_name='returnrequest',
+                    name='decision',
+                    field=models.JSONField(default=dict, editable=False, verbose_name='decision'),
+                ),
+                migrations.AlterField(
+                    model_name='returnrequest',
+                    name='follows',
+                    field=models.ForeignKey(blank=True, help_text='The earlier claim whose replacement this claim is about.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='follow_ups', to='rma.returnrequest', verbose_name='follows'),
+                ),
+                migrations.AlterField(
+                    model_name='returnrequest',
+                    name='inspected_at',
+                    field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='inspected at'),
+                ),
+                migrations.AlterField(
+                    model_name='returnrequest',
+                    name='inspection_note',
+                    field=models.TextField(blank=True, editable=False, verbose_name='inspection note'),
+                ),
+                migrations.AlterField(
+                    model_name='returnrequest',
+                    name='inspection_ratio',
+                    field=models.DecimalField(blank=True, decimal_places=3, editable=False, max_digits=4, null=True, verbose_name='inspection ratio'),
+                ),
+                migrations.AlterField(
+                    model_name='returnrequest',
+                    name='order',
+                    field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='returns', to='rma.order', verbose_name='order'),
+                ),
+                migrations.AlterField(
+                    model_name='returnrequest',
+                    name='policy_version',
+                    field=models.CharField(editable=False, max_length=40, verbose_name='policy version'),
+                ),
+                migrations.AlterField(
+                    model_name='returnrequest',
+                    name='public_id',
+                    field=models.UUIDField(editable=False, unique=True, verbose_name='public ID'),
+                ),
+                migrations.AlterField(
+                    model_name='returnrequest',
+                    name='reason',
+                    field=models.TextField(blank=True, verbose_name='reason'),
+                ),
+                migrations.AlterField(
+                    model_name='returnrequest',
+                    name='received_at',
+                    field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='received at'),
+                ),
+                migrations.AlterField(
+                    model_name='returnrequest',
+                    name='received_item_price',
+                    field=models.DecimalField(blank=True, decimal_places=2, help_text="The wrong item's price, when the customer keeps it.", max_digits=12, null=True, verbose_name='received item price'),
+                ),
+                migrations.AlterField(
+                    model_name='returnrequest',
+                    name='refund_amount',
+                    field=models.DecimalField(blank=True, decimal_places=2, editable=False, max_digits=12, null=True, verbose_name='refund amount'),
+                ),
+                migrations.AlterField(
+                    model_name='returnrequest',
+                    name='refund_breakdown',
+                    field=models.JSONField(blank=True, default=dict, editable=False, verbose_name='refund breakdown'),
+                ),
+                migrations.AlterField(
+                    model_name='returnrequest',
+                    name='refunded_at',
+                    field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='refunded at'),
+                ),
+                migrations.AlterField(
+                    model_name='returnrequest',
+                    name='replaced_at',
+                    field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='replaced at'),
+                ),
+                migrations.AlterField(
+                    model_name='returnrequest',
+                    name='requested_at',
+                    field=models.DateTimeField(editable=False, verbose_name='requested at'),
+                ),
+                migrations.AlterField(
+                    model_name='returnrequest',
+                    name='return_freight',
+                    field=models.DecimalField(blank=True, decimal_places=2, editable=False, help_text='The return postage the customer paid, from their receipt.', max_digits=12, null=True, verbose_name='return freight'),
+                ),
+                migrations.AlterField(
+                    model_name='returnrequest',
+                    name='return_required',
+                    field=models.BooleanField(default=True, editable=False, verbose_name='return required'),
+                ),
+                migrations.AlterField(
+                    model_name='returnrequest',
+                    name='review_due',
+                    field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='review due'),
+                ),
+                migrations.AlterField(
+                    model_name='returnrequest',
+                    name='rma_number',
+                    field=models.CharField(blank=True, editable=False, max_length=20, null=True, verbose_name='RMA number'),
+                ),
+                migrations.AlterField(
+                    model_name='returnrequest',
+                    name='scenario',
+                    field=models.CharField(choices=[('non_quality', 'Non-quality return'), ('wrong_item', 'Wrong item received'), ('quality_defect', 'Quality defect'), ('warranty_claim', 'Warranty claim')], max_length=20, verbose_name='scenario'),
+                ),
+                migrations.AlterField(
+                    model_name='returnrequest',
+                    name='ship_by',
+                    field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='ship by'),
+                ),
+                migrations.AlterField(
+                    model_name='returnrequest',
+                    name='ship_remind_at',
+                    field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='ship remind at'),
+                ),
+                migrations.AlterField(
+                    model_name='returnrequest',
+                    name='ship_reminded_at',
+                    field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='ship reminded at'),
+                ),
+                migrations.AlterField(
+                    model_name='returnrequest',
+                    name='shipped_at',
+                    field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='shipped at'),
+                ),
+                migrations.AlterField(
+                    model_name='returnrequest',
+                    name='sla_breached_at',
+                    field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='SLA breached at'),
+                ),
+                migrations.AlterField(
+                    model_name='returnrequest',
+                    name='status',
+                    field=models.CharField(choices=[('requested', 'Requested'), ('under_review', 'Under review'), ('approved', 'Approved'), ('shipped', 'Shipped back'), ('received', 'Received'), ('inspected', 'Inspected'), ('refunded', 'Refunded'), ('replaced', 'Replaced'), ('closed', 'Closed'), ('rejected', 'Rejected'), ('waived', 'Return right waived'), ('cancelled', 'Cancelled')], default='requested', editable=False, max_length=20, verbose_name='status'),
+                ),
+                migrations.AlterField(
+                    model_name='returnrequest',
+                    name='store_credit',
+                    field=models.BooleanField(default=False, editable=False, help_text='The customer chose store credit instead of money back.', verbose_name='store credit'),
+                ),
+                migrations.AlterField(
+                    model_name='returnrequest',
+                    name='tracking_number',
+                    field=models.CharField(blank=True, editable=False, max_length=64, verbose_name='tracking number'),
+                ),
+                migrations.AlterField(
+                    model_name='returnrequest',
+                    name='updated_at',
+                    field=models.DateTimeField(auto_now=True, db_index=True, verbose_name='updated at'),
+                ),
+                migrations.AlterField(
+                    model_name='returnrequest',
+                    name='vendor',
+                    field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.vendor', verbose_name='vendor'),
+                ),
+                migrations.AlterField(
+                    model_name='returnrequest',
+                    name='wrong_item_option',
+                    field=models.CharField(blank=True, choices=[('keep', 'Keep the item with compensation'), ('return', 'Return the item')], max_length=10, verbose_name='wrong item option'),
+                ),
+                migrations.AlterField(
+                    model_name='returnunit',
+                    name='request',
+                    field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='claim_units', to='rma.returnrequest', verbose_name='request'),
+                ),
+                migrations.AlterField(
+                    model_name='returnunit',
+                    name='unit',
+                    field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='claims', to='rma.unit', verbose_name='unit'),
+                ),
+                migrations.AlterField(
+                    model_name='returnunit',
+                    name='vendor',
+                    field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.vendor', verbose_name='vendor'),
+                ),
+                migrations.AlterField(
+                    model_name='skuday',
+                    name='day',
+                    field=models.DateField(verbose_name='day'),
+                ),
+                migrations.AlterField(
+                    model_name='skuday',
+                    name='returned_units',
+                    field=models.BigIntegerField(default=0, verbose_name='returned units'),
+                ),
+                migrations.AlterField(
+                    model_name='skuday',
+                    name='sku',
+                    field=models.CharField(max_length=64, verbose_name='SKU'),
+                ),
+                migrations.AlterField(
+                    model_name='skuday',
+                    name='sold_units',
+                    field=models.BigIntegerField(default=0, verbose_name='sold units'),
+                ),
+                migrations.AlterField(
+                    model_name='skuday',
+                    name='vendor',
+                    field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.vendor', verbose_name='vendor'),
+                ),
+                migrations.AlterField(
+                    model_name='solutionline',
+                    name='amount',
+                    field=models.DecimalField(decimal_places=2, default=0, help_text="This line's share of the refund, if any.", max_digits=12, verbose_name='amount'),
+                ),
+                migrations.AlterField(
+                    model_name='solutionline',
+                    name='name',
+                    field=models.CharField(max_length=200, verbose_name='name'),
+                ),
+                migrations.AlterField(
+                    model_name='solutionline',
+                    name='order_line',
+                    field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='rma.orderline', verbose_name='order line'),
+                ),
+                migrations.AlterField(
+                    model_name='solutionline',
+                    name='quantity',
+                    field=models.PositiveIntegerField(default=1, verbose_name='quantity'),
+                ),
+                migrations.AlterField(
+                    model_name='solutionline',
+                    name='sku',
+                    field=models.CharField(max_length=64, verbose_name='SKU'),
+                ),
+                migrations.AlterField(
+                    model_name='solutionline',
+                    name='solution',
+                    field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lines', to='rma.warrantysolution', verbose_name='solution'),
+                ),
+                migrations.AlterField(
+                    model_name='solutionline',
+                    name='vendor',
+                    field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.vendor', verbose_name='vendor'),
+                ),
+                migrations.AlterField(
+                    model_name='statuscount',
+                    name='cases',
+                    field=models.BigIntegerField(default=0, verbose_name='cases'),
+                ),
+                migrations.AlterField(
+                    model_name='statuscount',
+                    name='kind',
+                    field=models.CharField(choices=[('return', 'Return'), ('solution', 'Warranty solution'), ('order_change', 'Order change')], max_length=16, verbose_name='kind'),
+                ),
+                migrations.AlterField(
+                    model_name='statuscount',
+                    name='status',
+                    field=models.CharField(max_length=20, verbose_name='status'),
+                ),
+                migrations.AlterField(
+                    model_name='statuscount',
+                    name='vendor',
+                    field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.vendor', verbose_name='vendor'),
+                ),
+                migrations.AlterField(
+                    model_name='unit',
+                    name='created_at',
+                    field=models.DateTimeField(auto_now_add=True, verbose_name='created at'),
+                ),
+                migrations.AlterField(
+                    model_name='unit',
+                    name='order_line',
+                    field=models.ForeignKey(blank=True, help_text='The order line it was sold on; empty for a unit bought elsewhere.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='units', to='rma.orderline', verbose_name='order line'),
+                ),
+                migrations.AlterField(
+                    model_name='unit',
+                    name='replaces',
+                    field=models.OneToOneField(blank=True, help_text='The unit this one replaced.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='replaced_by', to='rma.unit', verbose_name='replaces'),
+                ),
+                migrations.AlterField(
+                    model_name='unit',
+                    name='sku',
+                    field=models.CharField(blank=True, max_length=64, verbose_name='SKU'),
+                ),
+                migrations.AlterField(
+                    model_name='unit',
+                    name='source',
+                    field=models.CharField(choices=[('shop', 'Sent by the shop'), ('upload', 'Uploaded by an agent'), ('replacement', 'Sent as a replacement'), ('registration', 'Registered by the customer')], default='shop', max_length=16, verbose_name='source'),
+                ),
+                migrations.AlterField(
+                    model_name='unit',
+                    name='updated_at',
+                    field=models.DateTimeField(auto_now=True, verbose_name='updated at'),
+                ),
+                migrations.AlterField(
+                    model_name='unit',
+                    name='vendor',
+                    field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.vendor', verbose_name='vendor'),
+                ),
+                migrations.AlterField(
+                    model_name='unit',
+                    name='warranty_end',
+                    field=models.DateTimeField(blank=True, null=True, verbose_name='warranty end'),
+                ),
+                migrations.AlterField(
+                    model_name='unit',
+                    name='warranty_rule_id',
+                    field=models.CharField(blank=True, editable=False, max_length=16, verbose_name='warranty rule ID'),
+                ),
+                migrations.AlterField(
+                    model_name='unit',
+                    name='warranty_start',
+                    field=models.DateTimeField(blank=True, null=True, verbose_name='warranty start'),
+                ),
+                migrations.AlterField(
+                    model_name='unitregistration',
+                    name='bought_elsewhere',
+                    field=models.BooleanField(default=False, verbose_name='bought elsewhere'),
+                ),
+                migrations.AlterField(
+                    model_name='unitregistration',
+                    name='created_at',
+                    field=models.DateTimeField(auto_now_add=True, verbose_name='created at'),
+                ),
+                migrations.AlterField(
+                    model_name='unitregistration',
+                    name='customer',
+                    field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='registrations', to='rma.customer', verbose_name='customer'),
+                ),
+                migrations.AlterField(
+                    model_name='unitregistration',
+                    name='decision',
+                    field=models.JSONField(blank=True, default=dict, editable=False, verbose_name='decision'),
+                ),
+                migrations.AlterField(
+                    model_name='unitregistration',
+                    name='order',
+                    field=models.ForeignKey(help_text='The order it was bought on, or the purchase the registration recorded.', on_delete=django.db.models.deletion.PROTECT, related_name='registrations', to='rma.order', verbose_name='order'),
+                ),
+                migrations.AlterField(
+                    model_name='unitregistration',
+                    name='proof',
+                    field=models.FileField(blank=True, max_length=200, upload_to=rma.models.units.proof_path, verbose_name='proof'),
+                ),
+                migrations.AlterField(
+                    model_name='unitregistration',
+                    name='proof_content_type',
+                    field=models.CharField(blank=True, max_length=100, verbose_name='proof content type'),
+                ),
+                migrations.AlterField(
+                    model_name='unitregistration',
+                    name='proof_sha256',
+                    field=models.CharField(blank=True, max_length=64, verbose_name='proof SHA-256'),
+                ),
+                migrations.AlterField(
+                    model_name='unitregistration',
+                    name='proof_size',
+                    field=models.PositiveBigIntegerField(blank=True, null=True, verbose_name='proof size'),
+                ),
+                migrations.AlterField(
+                    model_name='unitregistration',
+                    name='unit',
+                    field=models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='registration', to='rma.unit', verbose_name='unit'),
+                ),
+                migrations.AlterField(
+                    model_name='unitregistration',
+                    name='vendor',
+                    field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.vendor', verbose_name='vendor'),
+                ),
+                migrations.AlterField(
+                    model_name='warrantysolution',
+                    name='address_confirmed_at',
+                    field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='address confirmed at'),
+                ),
+                migrations.AlterField(
+                    model_name='warrantysolution',
+                    name='assignee',
+                    field=models.ForeignKey(blank=True, editable=False, help_text='The agent who owns the case; changed only by rma.services.assignment.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='assignee'),
+                ),
+                migrations.AlterField(
+                    model_name='warrantysolution',
+                    name='awaiting_customer_since',
+                    field=models.DateTimeField(blank=True, editable=False, help_text='Support wrote to the customer and waits for the answer.', null=True, verbose_name='awaiting customer since'),
+                ),
+                migrations.AlterField(
+                    model_name='warrantysolution',
+                    name='closed_at',
+                    field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='closed at'),
+                ),
+                migrations.AlterField(
+                    model_name='warrantysolution',
+                    name='completed_at',
+                    field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='completed at'),
+                ),
+                migrations.AlterField(
+                    model_name='warrantysolution',
+                    name='confirmed_at',
+                    field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='confirmed at'),
+                ),
+                migrations.AlterField(
+                    model_name='warrantysolution',
+                    name='created_at',
+                    field=models.DateTimeField(auto_now_add=True, verbose_name='created at'),
+                ),
+                migrations.AlterField(
+                    model_name='warrantysolution',
+                    name='currency',
+                    field=models.CharField(max_length=3, verbose_name='currency'),
+                ),
+                migrations.AlterField(
+                    model_name='warrantysolution',
+                    name='expires_at',
+                    field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='expires at'),
+                ),
+                migrations.AlterField(
+                    model_name='warrantysolution',
+                    name='kind',
+                    field=models.CharField(choices=[('refund', 'Refund'), ('replacement', 'Replacement'), ('repair', 'Repair'), ('parts', 'Replacement parts'), ('refurbished', 'Refurbished exchange'), ('partial_refund', 'Partial refund')], max_length=20, verbose_name='kind'),
+                ),
+                migrations.AlterField(
+                    model_name='warrantysolution',
+                    name='makeup_amount',
+                    field=models.DecimalField(decimal_places=2, default=0, help_text='Owed by the customer: shipping, replacement fee, balance.', max_digits=12, verbose_name='make-up amount'),
+                ),
+                migrations.AlterField(
+                    model_name='warrantysolution',
+                    name='makeup_payment_required',
+                    field=models.BooleanField(default=False, help_text='The customer pays a balance.', verbose_name='make-up payment required'),
+                ),
+                migrations.AlterField(
+                    model_name='warrantysolution',
+                    name='makeup_transaction_id',
+                    field=models.CharField(blank=True, editable=False, max_length=100, verbose_name='make-up transaction ID'),
+                ),
+                migrations.AlterField(
+                    model_name='warrantysolution',
+                    name='message',
+                    field=models.TextField(blank=True, help_text='Shown to the customer with the proposal.', verbose_name='message'),
+                ),
+                migrations.AlterField(
+                    model_name='warrantysolution',
+                    name='order',
+                    field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='solutions', to='rma.order', verbose_name='order'),
+                ),
+                migrations.AlterField(
+                    model_name='warrantysolution',
+                    name='password_hash',
+                    field=models.CharField(blank=True, editable=False, max_length=256, verbose_name='password hash'),
+                ),
+                migrations.AlterField(
+                    model_name='warrantysolution',
+                    name='password_issued_at',
+                    field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='password issued at'),
+                ),
+                migrations.AlterField(
+                    model_name='warrantysolution',
+                    name='policy_version',
+                    field=models.CharField(blank=True, editable=False, max_length=40, verbose_name='policy version'),
+                ),
+                migrations.AlterField(
+                    model_name='warrantysolution',
+                    name='public_id',
+                    field=models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name='public ID'),
+                ),
+                migrations.AlterField(
+                    model_name='warrantysolution',
+                    name='refund_amount',
+                    field=models.DecimalField(decimal_places=2, default=0, help_text='Paid to the customer.', max_digits=12, verbose_name='refund amount'),
+                ),
+                migrations.AlterField(
+                    model_name='warrantysolution',
+                    name='rejected_at',
+                    field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='rejected at'),
+                ),
+                migrations.AlterField(
+                    model_name='warrantysolution',
+                    name='rejection_comment',
+                    field=models.TextField(blank=True, editable=False, verbose_name='rejection comment'),
+                ),
+                migrations.AlterField(
+                    model_name='warrantysolution',
+                    name='remind_at',
+                    field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='remind at'),
+                ),
+                migrations.AlterField(
+                    model_name='warrantysolution',
+                    name='reminded_at',
+                    field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='reminded at'),
+                ),
+                migrations.AlterField(
+                    model_name='warrantysolution',
+                    name='return_required',
+                    field=models.BooleanField(default=False, help_text='The customer sends the item back.', verbose_name='return required'),
+                ),
+                migrations.AlterField(
+                    model_name='warrantysolution',
+                    name='return_tracking_number',
+                    field=models.CharField(blank=True, editable=False, max_length=64, verbose_name='return tracking number'),
+                ),
+                migrations.AlterField(
+                    model_name='warrantysolution',
+                    name='sent_at',
+                    field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='sent at'),
+                ),
+                migrations.AlterField(
+                    model_name='warrantysolution',
+                    name='status',
+                    field=models.CharField(choices=[('pending_confirm', 'Waiting for your confirmation'), ('confirmed', 'Confirmed'), ('rejected', 'Disagreed'), ('submitted', 'Submitted'), ('completed', 'Completed'), ('expired', 'Expired'), ('cancelled', 'Cancelled')], default='pending_confirm', editable=False, max_length=20, verbose_name='status'),
+                ),
+                migrations.AlterField(
+                    model_name='warrantysolution',
+                    name='submitted_at',
+                    field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='submitted at'),
+                ),
+                migrations.AlterField(
+                    model_name='warrantysolution',
+                    name='updated_at',
+                    field=models.DateTimeField(auto_now=True, db_index=True, verbose_name='updated at'),
+                ),
+                migrations.AlterField(
+                    model_name='warrantysolution',
+                    name='vendor',
+                    field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.vendor', verbose_name='vendor'),
+                ),
+            ]
         ),
     ]

@@ -7,6 +7,8 @@ import tenancy.models
 from django.conf import settings
 from django.db import migrations, models
 
+from tenancy.migration_operations import NamesOnly
+
 
 class Migration(migrations.Migration):
 
@@ -15,88 +17,94 @@ class Migration(migrations.Migration):
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
+    # Names only, no SQL: the models are re-rendered once for all of them
+    # (tenancy/migration_operations.py).
     operations = [
-        migrations.AlterModelOptions(
-            name='membership',
-            options={'verbose_name': 'membership', 'verbose_name_plural': 'memberships'},
-        ),
-        migrations.AlterModelOptions(
-            name='vendor',
-            options={'ordering': ['name'], 'verbose_name': 'vendor', 'verbose_name_plural': 'vendors'},
-        ),
-        migrations.AlterField(
-            model_name='membership',
-            name='role',
-            field=models.CharField(choices=[('agent', 'Agent'), ('manager', 'Manager')], default='agent', max_length=16, verbose_name='role'),
-        ),
-        migrations.AlterField(
-            model_name='membership',
-            name='user',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL, verbose_name='user'),
-        ),
-        migrations.AlterField(
-            model_name='membership',
-            name='vendor',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='tenancy.vendor', verbose_name='vendor'),
-        ),
-        migrations.AlterField(
-            model_name='vendor',
-            name='accent_colour',
-            field=models.CharField(default='#0a5fb4', max_length=7, validators=[django.core.validators.RegexValidator('^#[0-9a-fA-F]{6}$', 'Use a hex colour such as #0a5fb4.')], verbose_name='accent colour'),
-        ),
-        migrations.AlterField(
-            model_name='vendor',
-            name='created_at',
-            field=models.DateTimeField(auto_now_add=True, verbose_name='created at'),
-        ),
-        migrations.AlterField(
-            model_name='vendor',
-            name='logo',
-            field=models.ImageField(blank=True, upload_to='logos/', verbose_name='logo'),
-        ),
-        migrations.AlterField(
-            model_name='vendor',
-            name='name',
-            field=models.CharField(max_length=120, verbose_name='name'),
-        ),
-        migrations.AlterField(
-            model_name='vendor',
-            name='operating_country',
-            field=django_countries.fields.CountryField(help_text="Its public holidays are not working days for the policy's deadlines.", max_length=2, verbose_name='operating country'),
-        ),
-        migrations.AlterField(
-            model_name='vendor',
-            name='policy_key',
-            field=models.CharField(help_text="Which module in policies/ decides this vendor's requests.", max_length=40, validators=[tenancy.models.validate_policy_key], verbose_name='policy key'),
-        ),
-        migrations.AlterField(
-            model_name='vendor',
-            name='policy_settings',
-            field=models.JSONField(blank=True, default=dict, help_text="Overrides of the policy's readings; see docs/policies/ for the keys.", verbose_name='policy settings'),
-        ),
-        migrations.AlterField(
-            model_name='vendor',
-            name='return_address',
-            field=models.TextField(blank=True, help_text='Where customers send returns.', verbose_name='return address'),
-        ),
-        migrations.AlterField(
-            model_name='vendor',
-            name='sender_email',
-            field=models.EmailField(help_text='The From address of emails sent for this vendor.', max_length=254, verbose_name='sender email'),
-        ),
-        migrations.AlterField(
-            model_name='vendor',
-            name='slug',
-            field=models.SlugField(help_text='Used in portal links, e.g. /v/acme/ for the slug acme.', unique=True, verbose_name='slug'),
-        ),
-        migrations.AlterField(
-            model_name='vendor',
-            name='support_email',
-            field=models.EmailField(max_length=254, verbose_name='support email'),
-        ),
-        migrations.AlterField(
-            model_name='vendor',
-            name='time_zone',
-            field=models.CharField(default='UTC', max_length=64, validators=[tenancy.models.validate_time_zone], verbose_name='time zone'),
+        NamesOnly(
+            [
+                migrations.AlterModelOptions(
+                    name='membership',
+                    options={'verbose_name': 'membership', 'verbose_name_plural': 'memberships'},
+                ),
+                migrations.AlterModelOptions(
+                    name='vendor',
+                    options={'ordering': ['name'], 'verbose_name': 'vendor', 'verbose_name_plural': 'vendors'},
+                ),
+                migrations.AlterField(
+                    model_name='membership',
+                    name='role',
+                    field=models.CharField(choices=[('agent', 'Agent'), ('manager', 'Manager')], default='agent', max_length=16, verbose_name='role'),
+                ),
+                migrations.AlterField(
+                    model_name='membership',
+                    name='user',
+                    field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL, verbose_name='user'),
+                ),
+                migrations.AlterField(
+                    model_name='membership',
+                    name='vendor',
+                    field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='tenancy.vendor', verbose_name='vendor'),
+                ),
+                migrations.AlterField(
+                    model_name='vendor',
+                    name='accent_colour',
+                    field=models.CharField(default='#0a5fb4', max_length=7, validators=[django.core.validators.RegexValidator('^#[0-9a-fA-F]{6}$', 'Use a hex colour such as #0a5fb4.')], verbose_name='accent colour'),
+                ),
+                migrations.AlterField(
+                    model_name='vendor',
+                    name='created_at',
+                    field=models.DateTimeField(auto_now_add=True, verbose_name='created at'),
+                ),
+                migrations.AlterField(
+                    model_name='vendor',
+                    name='logo',
+                    field=models.ImageField(blank=True, upload_to='logos/', verbose_name='logo'),
+                ),
+                migrations.AlterField(
+                    model_name='vendor',
+                    name='name',
+                    field=models.CharField(max_length=120, verbose_name='name'),
+                ),
+                migrations.AlterField(
+                    model_name='vendor',
+                    name='operating_country',
+                    field=django_countries.fields.CountryField(help_text="Its public holidays are not working days for the policy's deadlines.", max_length=2, verbose_name='operating country'),
+                ),
+                migrations.AlterField(
+                    model_name='vendor',
+                    name='policy_key',
+                    field=models.CharField(help_text="Which module in policies/ decides this vendor's requests.", max_length=40, validators=[tenancy.models.validate_policy_key], verbose_name='policy key'),
+                ),
+                migrations.AlterField(
+                    model_name='vendor',
+                    name='policy_settings',
+                    field=models.JSONField(blank=True, default=dict, help_text="Overrides of the policy's readings; see docs/policies/ for the keys.", verbose_name='policy settings'),
+                ),
+                migrations.AlterField(
+                    model_name='vendor',
+                    name='return_address',
+                    field=models.TextField(blank=True, help_text='Where customers send returns.', verbose_name='return address'),
+                ),
+                migrations.AlterField(
+                    model_name='vendor',
+                    name='sender_email',
+                    field=models.EmailField(help_text='The From address of emails sent for this vendor.', max_length=254, verbose_name='sender email'),
+                ),
+                migrations.AlterField(
+                    model_name='vendor',
+                    name='slug',
+                    field=models.SlugField(help_text='Used in portal links, e.g. /v/acme/ for the slug acme.', unique=True, verbose_name='slug'),
+                ),
+                migrations.AlterField(
+                    model_name='vendor',
+                    name='support_email',
+                    field=models.EmailField(max_length=254, verbose_name='support email'),
+                ),
+                migrations.AlterField(
+                    model_name='vendor',
+                    name='time_zone',
+                    field=models.CharField(default='UTC', max_length=64, validators=[tenancy.models.validate_time_zone], verbose_name='time zone'),
+                ),
+            ]
         ),
     ]
