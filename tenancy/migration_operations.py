@@ -18,7 +18,7 @@ class NamesOnly(Operation):
     can hide in here."""
 
     reversible = True
-    reduces_to_sql = False
+    reduces_to_sql = True  # to no SQL at all: sqlmigrate prints nothing for it
 
     def __init__(self, operations: list[Operation]) -> None:
         from django.db.migrations.operations import AlterField, AlterModelOptions
