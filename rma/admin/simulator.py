@@ -25,6 +25,7 @@ from policies.base import (
 )
 from rma.messages import render
 from rma.models import Order
+from rma.models.returns import Scenario as ReturnScenario
 from rma.services.facts import order_facts
 
 from .base import vendor_queryset
@@ -33,27 +34,15 @@ REQUEST_LABELS = {
     RequestKind.CANCELLATION: gettext_lazy("Order cancellation"),
     RequestKind.ADDRESS_CHANGE: gettext_lazy("Shipping address change"),
 }
-RETURN_LABELS = {
-    Scenario.NON_QUALITY: gettext_lazy("Return: non quality"),
-    Scenario.WRONG_ITEM: gettext_lazy("Return: wrong item"),
-    Scenario.QUALITY_DEFECT: gettext_lazy("Return: quality defect"),
-    Scenario.WARRANTY_CLAIM: gettext_lazy("Return: warranty claim"),
-}
 # Facts only some policies read, shown only for a vendor whose policy has the scenario.
 WRONG_ITEM_FIELDS = ("received_item_price", "wrong_item_option")
 WARRANTY_FIELDS = ("current_country", "warranty_months")
 RETURN_FIELDS = ("ratio", "evidence_complete", "attestations", "purchase_cost", "export_postage")
 
 
-def _return_label(scenario: Scenario) -> str:
-    label = RETURN_LABELS.get(scenario)
-    if label is not None:
-        return str(label)
-    return _("Return: %(scenario)s") % {"scenario": scenario.value.replace("_", " ")}
-
-
 def request_choices(policy) -> list[tuple[str, str]]:
-    choices = [(f"return:{s.value}", _return_label(Scenario(s))) for s in policy.scenarios]
+    # A return's scenario by the name the rest of the admin gives it, translated with it.
+    choices = [(f"return:{s.value}", str(ReturnScenario(s).label)) for s in policy.scenarios]
     choices += [
         (k.value, str(label)) for k, label in REQUEST_LABELS.items() if k in policy.supported_kinds
     ]

@@ -169,7 +169,7 @@ def test_queues_export_dashboard_and_simulator(wide, tmp_path):
     wide.get_by_role("link", name="Home").click()
     wide.get_by_role("link", name="Policy simulator").first.click()
     wide.get_by_text("Vendor: Market Test (UTC)").wait_for()
-    wide.get_by_label("Request:").select_option(label="Return: non quality")
+    wide.get_by_label("Request:").select_option(label="Non-quality return")
     wide.get_by_label("Order placed at:").fill("2026-11-20 10:00")
     wide.get_by_label("Delivered at:").fill("2026-11-24 10:00")
     wide.get_by_role("button", name="Simulate").click()
